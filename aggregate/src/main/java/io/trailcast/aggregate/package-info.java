@@ -1,0 +1,2 @@
+/** Sessions, bounce, search CTR, daily and lifetime aggregates, the identity graph. */
+package io.trailcast.aggregate;

@@ -1,0 +1,36 @@
+package io.trailcast.core;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where a local installation keeps its state: the checkout's root (set by {@code bin/trailcast} as
+ * {@code -Dtrailcast.root}), with {@code var/} for the embedded node's data.
+ */
+public final class TrailcastHome {
+  private TrailcastHome() {
+  }
+
+  /** The checkout root; the working directory when not launched by {@code bin/trailcast}. */
+  public static Path root() {
+    String root = System.getProperty("trailcast.root");
+    return (root == null || root.isBlank() ? Path.of("") : Path.of(root)).toAbsolutePath().normalize();
+  }
+
+  public static Path varDir() {
+    return root().resolve("var");
+  }
+
+  /** The file listing the embedded node's jars, written by the deploy/cassandra-node module. */
+  public static Path cassandraClasspathFile() {
+    String explicit = System.getProperty("trailcast.cassandra.classpath.file");
+    Path file = explicit != null && !explicit.isBlank()
+        ? Path.of(explicit)
+        : root().resolve("deploy/cassandra-node/target/cassandra.classpath");
+    if (!Files.isRegularFile(file)) {
+      throw new UserException("the embedded Cassandra's classpath is missing (" + file
+          + "); build it with: mvn -B -DskipTests package");
+    }
+    return file;
+  }
+}

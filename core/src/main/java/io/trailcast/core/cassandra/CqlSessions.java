@@ -1,0 +1,63 @@
+package io.trailcast.core.cassandra;
+
+import com.datastax.oss.driver.api.core.AllNodesFailedException;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import io.trailcast.core.UserException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/** Opens driver sessions to a {@link CassandraTarget}, turning "cannot connect" into one clear line. */
+public final class CqlSessions {
+  private CqlSessions() {
+  }
+
+  /** A session bound to the target's keyspace, which must exist ({@code schema apply}). */
+  public static CqlSession open(CassandraTarget target) {
+    return open(target, true);
+  }
+
+  /** A session without a keyspace (for creating it). */
+  public static CqlSession openWithoutKeyspace(CassandraTarget target) {
+    return open(target, false);
+  }
+
+  private static CqlSession open(CassandraTarget target, boolean useKeyspace) {
+    DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
+        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30))
+        .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
+        .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(30))
+        .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(30))
+        .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(10))
+        // The default 1 s debounce of schema refreshes made every CREATE TABLE of a migration take 1 s.
+        .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, Duration.ofMillis(20))
+        .build();
+    CqlSessionBuilder builder = CqlSession.builder()
+        .withConfigLoader(config)
+        .withLocalDatacenter(target.localDc());
+    for (InetSocketAddress point : target.contactPoints()) {
+      builder.addContactPoint(new InetSocketAddress(point.getHostString(), point.getPort()));
+    }
+    if (useKeyspace) {
+      builder.withKeyspace(target.keyspace());
+    }
+    try {
+      return builder.build();
+    } catch (AllNodesFailedException e) {
+      throw new UserException("cannot reach Cassandra at " + target.describe() + ": " + firstCause(e), e);
+    } catch (com.datastax.oss.driver.api.core.InvalidKeyspaceException e) {
+      throw new UserException("keyspace '" + target.keyspace() + "' does not exist at " + target.describe()
+          + "; run: bin/trailcast schema apply", e);
+    }
+  }
+
+  private static String firstCause(AllNodesFailedException e) {
+    return e.getAllErrors().values().stream()
+        .flatMap(java.util.List::stream)
+        .map(Throwable::getMessage)
+        .findFirst()
+        .orElse(e.getMessage());
+  }
+}

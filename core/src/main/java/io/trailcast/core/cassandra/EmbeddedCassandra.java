@@ -1,0 +1,328 @@
+package io.trailcast.core.cassandra;
+
+import io.trailcast.core.TrailcastHome;
+import io.trailcast.core.UserException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Cassandra node (cassandra-all 5.0.9) in a child JVM with its own classpath. Starting a node
+ * whose data directory already has a live node reuses it; the node's pid and ports are kept in its
+ * data directory so any later command finds it.
+ */
+public final class EmbeddedCassandra {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedCassandra.class);
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+  private static final String STATE_FILE = "node.properties";
+
+  /** Flags from Cassandra's conf/jvm17-server.options that a node on JDK 17 needs. */
+  private static final List<String> JDK17_FLAGS = List.of(
+      "-Djdk.attach.allowAttachSelf=true",
+      "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+      "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
+      "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
+      "--add-exports", "java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED",
+      "--add-exports", "java.rmi/sun.rmi.registry=ALL-UNNAMED",
+      "--add-exports", "java.rmi/sun.rmi.server=ALL-UNNAMED",
+      "--add-exports", "java.sql/java.sql=ALL-UNNAMED",
+      "--add-exports", "java.base/java.lang.ref=ALL-UNNAMED",
+      "--add-exports", "jdk.unsupported/sun.misc=ALL-UNNAMED",
+      "--add-opens", "java.base/java.lang.module=ALL-UNNAMED",
+      "--add-opens", "java.base/jdk.internal.loader=ALL-UNNAMED",
+      "--add-opens", "java.base/jdk.internal.ref=ALL-UNNAMED",
+      "--add-opens", "java.base/jdk.internal.reflect=ALL-UNNAMED",
+      "--add-opens", "java.base/jdk.internal.math=ALL-UNNAMED",
+      "--add-opens", "java.base/jdk.internal.module=ALL-UNNAMED",
+      "--add-opens", "java.base/jdk.internal.util.jar=ALL-UNNAMED",
+      "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+      "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+      "--add-opens", "java.base/java.io=ALL-UNNAMED",
+      "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+      "--add-opens", "java.base/java.util.concurrent=ALL-UNNAMED",
+      "--add-opens", "java.base/java.util=ALL-UNNAMED",
+      "--add-opens", "java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+      "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+      "--add-opens", "java.base/java.math=ALL-UNNAMED",
+      "--add-opens", "java.base/java.lang.reflect=ALL-UNNAMED",
+      "--add-opens", "java.base/java.net=ALL-UNNAMED");
+
+  private EmbeddedCassandra() {
+  }
+
+  /** What a running node looks like from outside. */
+  public record Status(long pid, String host, int nativePort, Path dataDir, Path logFile, boolean ready) {
+    public String describe() {
+      return "Cassandra running (pid " + pid + ") on " + host + ":" + nativePort + (ready ? "" : " (starting)")
+          + ", data in " + dataDir + ", log " + logFile;
+    }
+  }
+
+  /** The live node of this data directory, if any. A stale pid file is removed. */
+  public static Optional<Status> status(Path dataDir) {
+    Path state = dataDir.resolve(STATE_FILE);
+    if (!Files.isRegularFile(state)) {
+      return Optional.empty();
+    }
+    Properties props = readProperties(state);
+    long pid = Long.parseLong(props.getProperty("pid"));
+    int nativePort = Integer.parseInt(props.getProperty("native_port"));
+    Optional<ProcessHandle> handle = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+        .filter(EmbeddedCassandra::isNodeProcess);
+    if (handle.isEmpty()) {
+      deleteQuietly(state);
+      deleteQuietly(dataDir.resolve("cassandra.pid"));
+      return Optional.empty();
+    }
+    return Optional.of(new Status(pid, NodeSpec.HOST, nativePort, dataDir,
+        dataDir.resolve("logs/system.log"), portAccepts(NodeSpec.HOST, nativePort)));
+  }
+
+  /**
+   * Starts the node described by {@code spec}, or reuses the live node of its data directory, and
+   * returns once it accepts CQL connections.
+   */
+  public static Status start(NodeSpec spec) {
+    Optional<Status> existing = status(spec.dataDir());
+    if (existing.isPresent()) {
+      Status running = existing.get();
+      LOG.debug("reusing embedded Cassandra (pid {}) on {}:{}", running.pid(), running.host(), running.nativePort());
+      return running.ready() ? running : awaitReady(ProcessHandle.of(running.pid()).orElseThrow(), running);
+    }
+    if (portAccepts(NodeSpec.HOST, spec.nativePort())) {
+      throw new UserException("port " + spec.nativePort() + " on " + NodeSpec.HOST
+          + " is taken by a process trailcast did not start; stop it or give --cassandra 127.0.0.1 to use it");
+    }
+    try {
+      Files.createDirectories(spec.logDir());
+      Files.createDirectories(spec.confDir());
+      Path yaml = spec.confDir().resolve("cassandra.yaml");
+      Files.writeString(yaml, yaml(spec));
+      Path logback = spec.confDir().resolve("logback.xml");
+      Files.writeString(logback, logback(spec.logDir()));
+      Path launcherDir = copyNodeMain(spec.dataDir());
+      List<String> command = command(spec, yaml, logback, launcherDir);
+      ProcessBuilder builder = new ProcessBuilder(command)
+          .redirectErrorStream(true)
+          .redirectOutput(spec.logDir().resolve("stdout.log").toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+      Process process = builder.start();
+      long pid = process.pid();
+      Files.writeString(spec.pidFile(), Long.toString(pid));
+      Properties props = new Properties();
+      props.setProperty("pid", Long.toString(pid));
+      props.setProperty("native_port", Integer.toString(spec.nativePort()));
+      props.setProperty("storage_port", Integer.toString(spec.storagePort()));
+      try (var out = Files.newOutputStream(spec.dataDir().resolve(STATE_FILE))) {
+        props.store(out, "embedded Cassandra node started by trailcast");
+      }
+      LOG.info("starting embedded Cassandra (pid {}) on {}:{}, data in {}", pid, NodeSpec.HOST, spec.nativePort(),
+          spec.dataDir());
+      Status starting = new Status(pid, NodeSpec.HOST, spec.nativePort(), spec.dataDir(),
+          spec.logDir().resolve("system.log"), false);
+      return awaitReady(process.toHandle(), starting);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the embedded Cassandra in " + spec.dataDir(), e);
+    }
+  }
+
+  /** Stops the live node of this data directory (SIGTERM: it drains and flushes). */
+  public static boolean stop(Path dataDir) {
+    Optional<Status> running = status(dataDir);
+    if (running.isEmpty()) {
+      return false;
+    }
+    ProcessHandle handle = ProcessHandle.of(running.get().pid()).orElse(null);
+    if (handle != null) {
+      terminate(handle);
+    }
+    deleteQuietly(dataDir.resolve(STATE_FILE));
+    deleteQuietly(dataDir.resolve("cassandra.pid"));
+    return true;
+  }
+
+  /** SIGTERM, then SIGKILL if the node has not exited within a minute. */
+  static void terminate(ProcessHandle handle) {
+    handle.destroy();
+    try {
+      handle.onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("Cassandra (pid {}) did not stop within {} s; killing it", handle.pid(), STOP_TIMEOUT.toSeconds());
+      handle.destroyForcibly();
+    }
+  }
+
+  private static Status awaitReady(ProcessHandle process, Status starting) {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new UserException("the embedded Cassandra exited while starting; see "
+            + starting.dataDir().resolve("logs") + " ("
+            + lastLine(starting.dataDir().resolve("logs/stdout.log")) + ")");
+      }
+      if (portAccepts(starting.host(), starting.nativePort())) {
+        return new Status(starting.pid(), starting.host(), starting.nativePort(), starting.dataDir(),
+            starting.logFile(), true);
+      }
+      pause();
+    }
+    throw new UserException("the embedded Cassandra did not accept connections within "
+        + START_TIMEOUT.toMinutes() + " min; see " + starting.logFile());
+  }
+
+  private static List<String> command(NodeSpec spec, Path yaml, Path logback, Path launcherDir) throws IOException {
+    List<String> command = new ArrayList<>();
+    if (spec.parentPid() == null && Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+      // A node that outlives the command gets its own session: Ctrl-C in the terminal is not for it.
+      command.add("/usr/bin/setsid");
+    }
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xms" + spec.heapMb() + "m");
+    command.add("-Xmx" + spec.heapMb() + "m");
+    command.add("-Xss256k");
+    command.add("-XX:+UseG1GC");
+    command.add("-XX:+ExitOnOutOfMemoryError");
+    command.add("-Djava.net.preferIPv4Stack=true");
+    command.add("-Dio.netty.tryReflectionSetAccessible=true");
+    command.addAll(JDK17_FLAGS);
+    command.add("-Dcassandra.config=" + yaml.toUri());
+    command.add("-Dcassandra.storagedir=" + spec.dataDir().resolve("data"));
+    command.add("-Dcassandra.logdir=" + spec.logDir());
+    command.add("-Dlogback.configurationFile=" + logback.toUri());
+    command.add("-Dcassandra-foreground=yes");
+    command.add("-Dcassandra.skip_wait_for_gossip_to_settle=0");
+    command.add("-Dcassandra.ring_delay_ms=1000");
+    command.add("-Dcassandra.superuser_setup_delay_ms=0");
+    if (spec.parentPid() != null) {
+      command.add("-Dtrailcast.parent.pid=" + spec.parentPid());
+      command.add("-Dcassandra.unsafesystem=true");
+    }
+    command.add("-cp");
+    String jars = Files.readString(TrailcastHome.cassandraClasspathFile()).trim();
+    command.add(launcherDir + java.io.File.pathSeparator + jars);
+    command.add(NodeMain.class.getName());
+    return command;
+  }
+
+  /** NodeMain alone on the node's classpath: the rest of trailcast's jar must not meet Cassandra's. */
+  private static Path copyNodeMain(Path dataDir) throws IOException {
+    Path launcherDir = dataDir.resolve("launcher");
+    String resource = NodeMain.class.getName().replace('.', '/') + ".class";
+    Path target = launcherDir.resolve(resource);
+    Files.createDirectories(target.getParent());
+    try (InputStream in = NodeMain.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("class file " + resource + " not found");
+      }
+      Files.write(target, in.readAllBytes());
+    }
+    return launcherDir;
+  }
+
+  static String yaml(NodeSpec spec) {
+    return String.join("\n",
+        "cluster_name: trailcast",
+        "num_tokens: 16",
+        "partitioner: org.apache.cassandra.dht.Murmur3Partitioner",
+        "endpoint_snitch: SimpleSnitch",
+        "commitlog_sync: periodic",
+        "commitlog_sync_period: 10000ms",
+        "seed_provider:",
+        "  - class_name: org.apache.cassandra.locator.SimpleSeedProvider",
+        "    parameters:",
+        "      - seeds: \"" + NodeSpec.HOST + ":" + spec.storagePort() + "\"",
+        "listen_address: " + NodeSpec.HOST,
+        "rpc_address: " + NodeSpec.HOST,
+        "storage_port: " + spec.storagePort(),
+        "native_transport_port: " + spec.nativePort(),
+        "start_native_transport: true",
+        // Tests drop keyspaces all the time; a snapshot per drop is only disk and time here.
+        "auto_snapshot: false",
+        "");
+  }
+
+  private static String logback(Path logDir) {
+    return "<configuration>\n"
+        + "  <appender name=\"FILE\" class=\"ch.qos.logback.core.FileAppender\">\n"
+        + "    <file>" + logDir.resolve("system.log") + "</file>\n"
+        + "    <encoder><pattern>%-5level [%thread] %date{ISO8601} %F:%L - %msg%n</pattern></encoder>\n"
+        + "  </appender>\n"
+        + "  <root level=\"INFO\"><appender-ref ref=\"FILE\"/></root>\n"
+        + "</configuration>\n";
+  }
+
+  private static boolean isNodeProcess(ProcessHandle handle) {
+    // Guards against a recycled pid: the live process must be a JVM running our entry point.
+    return handle.info().arguments()
+        .map(args -> List.of(args).contains(NodeMain.class.getName()))
+        .orElse(true);
+  }
+
+  public static boolean portAccepts(String host, int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(host, port), 500);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static Properties readProperties(Path file) {
+    Properties props = new Properties();
+    try (InputStream in = Files.newInputStream(file)) {
+      props.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return props;
+  }
+
+  private static String lastLine(Path file) {
+    try {
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      for (int i = lines.size() - 1; i >= 0; i--) {
+        if (!lines.get(i).isBlank()) {
+          return lines.get(i).trim();
+        }
+      }
+    } catch (IOException e) {
+      return "no output";
+    }
+    return "no output";
+  }
+
+  private static java.io.File nullDevice() {
+    return new java.io.File("/dev/null");
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(200);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UserException("interrupted while waiting for Cassandra", e);
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      LOG.debug("could not delete {}", file, e);
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package io.trailcast.core.spark;
+
+import io.trailcast.core.cassandra.CassandraTarget;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Builds the Spark session of a job. The master comes from {@code spark-submit} or the launcher;
+ * only when none is set (a plain {@code java} run) does it default to {@code local[*]}.
+ */
+public final class SparkSessions {
+  private SparkSessions() {
+  }
+
+  public static SparkSession create(String appName, CassandraTarget target) {
+    SparkConf conf = new SparkConf();
+    if (!conf.contains("spark.master")) {
+      conf.setMaster("local[*]");
+    }
+    conf.setAppName("trailcast " + appName);
+    conf.setIfMissing("spark.sql.session.timeZone", "UTC");
+    conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+    conf.setIfMissing("spark.cassandra.output.concurrent.writes", "16");
+    if (conf.get("spark.master").startsWith("local")) {
+      // One machine: a handful of shuffle partitions beats Spark's 200 tiny ones.
+      conf.setIfMissing("spark.sql.shuffle.partitions", "8");
+      conf.setIfMissing("spark.driver.host", "127.0.0.1");
+    }
+    conf.set("spark.cassandra.connection.host", target.hostNames());
+    conf.set("spark.cassandra.connection.port", Integer.toString(target.connectorPort()));
+    conf.set("spark.cassandra.connection.localDC", target.localDc());
+    return SparkSession.builder().config(conf).getOrCreate();
+  }
+}

@@ -1,0 +1,79 @@
+package io.trailcast.core.cassandra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.trailcast.core.testing.TestCassandra;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmbeddedCassandraIT {
+  @TempDir
+  Path tmp;
+
+  @Test
+  void sharedNodeIsARealCassandra509WithTheSchemaApplied() {
+    CassandraTarget target = TestCassandra.keyspaceFor(EmbeddedCassandraIT.class);
+    try (CqlSession session = CqlSessions.open(target)) {
+      assertEquals("5.0.9", session.execute("SELECT release_version FROM system.local").one().getString(0));
+      SchemaMigrator.requireCurrent(session, target.keyspace());
+      List<String> tables = session.getMetadata().getKeyspace(target.keyspace()).orElseThrow().getTables().keySet()
+          .stream().map(id -> id.asInternal()).sorted().toList();
+      assertEquals(List.of("conversion_scores", "events_by_user", "identity_edges", "job_runs", "models",
+          "page_metrics_by_day", "person_by_identifier", "person_profile", "quarantine", "schema_migrations",
+          "search_metrics_by_day", "segment_members", "segments_by_person", "sessions_by_user", "url_themes",
+          "user_daily", "user_lifetime"), tables);
+    }
+    SchemaMigrator.Result again = SchemaMigrator.apply(target, Replication.EMBEDDED);
+    assertEquals(List.of(), again.applied());
+    assertEquals(SchemaMigrator.migrations().size(), again.alreadyApplied().size());
+  }
+
+  @Test
+  void nodeIsReusedThenStoppedWithoutLeavingAProcess() throws Exception {
+    Process owner = new ProcessBuilder("sleep", "600").start();
+    try {
+      NodeSpec spec = new NodeSpec(tmp.resolve("node"), freePort(), freePort(), 512, owner.pid());
+      EmbeddedCassandra.Status started = EmbeddedCassandra.start(spec);
+      assertTrue(started.ready());
+      EmbeddedCassandra.Status reused = EmbeddedCassandra.start(spec);
+      assertEquals(started.pid(), reused.pid(), "a second start reuses the running node");
+      assertEquals(Long.toString(started.pid()), Files.readString(spec.pidFile()).trim());
+      ProcessHandle node = ProcessHandle.of(started.pid()).orElseThrow();
+
+      assertTrue(EmbeddedCassandra.stop(spec.dataDir()));
+      assertFalse(node.isAlive());
+      assertFalse(EmbeddedCassandra.portAccepts(NodeSpec.HOST, spec.nativePort()));
+      assertTrue(EmbeddedCassandra.status(spec.dataDir()).isEmpty());
+      assertFalse(EmbeddedCassandra.stop(spec.dataDir()), "stopping a stopped node says so");
+    } finally {
+      owner.destroyForcibly();
+    }
+  }
+
+  @Test
+  void nodeExitsWhenItsOwnerIsKilled() throws Exception {
+    Process owner = new ProcessBuilder("sleep", "600").start();
+    NodeSpec spec = new NodeSpec(tmp.resolve("orphan"), freePort(), freePort(), 512, owner.pid());
+    EmbeddedCassandra.Status started = EmbeddedCassandra.start(spec);
+    ProcessHandle node = ProcessHandle.of(started.pid()).orElseThrow();
+
+    owner.destroyForcibly().waitFor();
+    node.onExit().get(90, TimeUnit.SECONDS);
+    assertFalse(node.isAlive(), "no orphan node once its owner is gone");
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

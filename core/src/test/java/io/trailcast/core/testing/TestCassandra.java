@@ -1,0 +1,108 @@
+package io.trailcast.core.testing;
+
+import io.trailcast.core.cassandra.CassandraTarget;
+import io.trailcast.core.cassandra.CqlSessions;
+import io.trailcast.core.cassandra.EmbeddedCassandra;
+import io.trailcast.core.cassandra.NodeSpec;
+import io.trailcast.core.cassandra.Replication;
+import io.trailcast.core.cassandra.SchemaMigrator;
+import com.datastax.oss.driver.api.core.CqlSession;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * The one real Cassandra node of a test run. A node is owned by the Maven process running the
+ * build (or by the test JVM when run alone): every test JVM of that build reuses it, and it exits
+ * by itself when its owner is gone, so a killed run leaves no orphan node.
+ */
+public final class TestCassandra {
+  private static final String DIR_PREFIX = "trailcast-it-";
+  private static CassandraTarget node;
+
+  private TestCassandra() {
+  }
+
+  /** The shared node (started on first use), without a keyspace of its own. */
+  public static synchronized CassandraTarget node() {
+    if (node == null) {
+      long owner = ownerPid();
+      Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+      sweepStaleNodes(tmp);
+      Path dir = tmp.resolve(DIR_PREFIX + owner);
+      EmbeddedCassandra.Status status = EmbeddedCassandra.status(dir)
+          .orElseGet(() -> EmbeddedCassandra.start(new NodeSpec(dir, freePort(), freePort(), 1024, owner)));
+      if (!status.ready()) {
+        status = EmbeddedCassandra.start(new NodeSpec(dir, status.nativePort(), 0, 1024, owner));
+      }
+      node = new CassandraTarget(List.of(NodeSpec.HOST + ":" + status.nativePort()), status.nativePort(),
+          CassandraTarget.DEFAULT_DC, "trailcast");
+    }
+    return node;
+  }
+
+  /** A fresh keyspace for one test class, holding the real schema of deploy/cql. */
+  public static CassandraTarget keyspaceFor(Class<?> testClass) {
+    String name = ("it_" + testClass.getSimpleName().replaceAll("([a-z0-9])([A-Z])", "$1_$2"))
+        .toLowerCase(Locale.ROOT);
+    CassandraTarget target = node().withKeyspace(name.length() > 48 ? name.substring(0, 48) : name);
+    try (CqlSession session = CqlSessions.openWithoutKeyspace(target)) {
+      session.execute("DROP KEYSPACE IF EXISTS " + target.keyspace());
+    }
+    SchemaMigrator.apply(target, Replication.EMBEDDED);
+    return target;
+  }
+
+  /** The Maven JVM that forked this test JVM (through a shell), else this JVM. */
+  private static long ownerPid() {
+    ProcessHandle self = ProcessHandle.current();
+    for (ProcessHandle p = self.parent().orElse(null); p != null; p = p.parent().orElse(null)) {
+      if (p.info().commandLine().map(cmd -> cmd.contains("plexus-classworlds")).orElse(false)) {
+        return p.pid();
+      }
+    }
+    return self.pid();
+  }
+
+  /** Data of nodes whose owner is gone (their node exited with it). */
+  private static void sweepStaleNodes(Path tmp) {
+    try (Stream<Path> dirs = Files.list(tmp)) {
+      dirs.filter(dir -> dir.getFileName().toString().startsWith(DIR_PREFIX))
+          .filter(dir -> ownerGone(dir.getFileName().toString().substring(DIR_PREFIX.length())))
+          .filter(dir -> EmbeddedCassandra.status(dir).isEmpty())
+          .forEach(TestCassandra::deleteTree);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static boolean ownerGone(String pid) {
+    try {
+      return ProcessHandle.of(Long.parseLong(pid)).map(h -> !h.isAlive()).orElse(true);
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

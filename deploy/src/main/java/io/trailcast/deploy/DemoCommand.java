@@ -1,0 +1,43 @@
+package io.trailcast.deploy;
+
+import io.trailcast.core.cassandra.CassandraTarget;
+import io.trailcast.core.cassandra.EmbeddedCassandra;
+import io.trailcast.core.cassandra.LocalNode;
+import io.trailcast.core.cassandra.Replication;
+import io.trailcast.core.cassandra.SchemaMigrator;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code trailcast demo}: every stage that exists, on the embedded node, with a summary. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Start the embedded Cassandra, apply the schema, run every stage on simulated traffic and "
+        + "print what each produced. The node keeps running afterwards (bin/trailcast cassandra stop).")
+public final class DemoCommand implements Callable<Integer> {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--keyspace", paramLabel = "K", defaultValue = "trailcast_demo",
+      description = "Keyspace of the demo (default: ${DEFAULT-VALUE}).")
+  String keyspace;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    EmbeddedCassandra.Status node = EmbeddedCassandra.start(LocalNode.spec());
+    out.println("[cassandra] " + node.describe());
+    CassandraTarget target = CassandraTarget.embedded(node.nativePort(), keyspace);
+    SchemaMigrator.Result schema = SchemaMigrator.apply(target, Replication.EMBEDDED);
+    out.println("[schema]    keyspace " + schema.keyspace() + ": " + schema.applied().size() + " migration(s) applied, "
+        + schema.alreadyApplied().size() + " already there");
+    out.flush();
+    Map<String, Long> counts = TablesCommand.count(target);
+    out.println("[tables]    rows per table, counted by Spark: " + counts);
+    out.println("Query it: bin/trailcast query --keyspace " + keyspace + " \"SELECT * FROM job_runs LIMIT 10\"");
+    out.flush();
+    return 0;
+  }
+}

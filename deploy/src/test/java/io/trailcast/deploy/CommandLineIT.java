@@ -1,0 +1,83 @@
+package io.trailcast.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.trailcast.core.cassandra.CassandraTarget;
+import io.trailcast.core.testing.TestCassandra;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The command's contract: answers on stdout, one-line errors and non-zero exits for user mistakes. */
+class CommandLineIT {
+  private static CassandraTarget target;
+
+  @BeforeAll
+  static void keyspace() {
+    target = TestCassandra.keyspaceFor(CommandLineIT.class);
+  }
+
+  private record Run(int code, String out, String err) {
+  }
+
+  private static Run run(String... args) {
+    PrintStream stdout = System.out;
+    PrintStream stderr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int code = Main.run(args);
+      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(stdout);
+      System.setErr(stderr);
+    }
+  }
+
+  private static String[] cluster(String... args) {
+    String[] all = new String[args.length + 4];
+    System.arraycopy(args, 0, all, 0, args.length);
+    all[args.length] = "--cassandra";
+    all[args.length + 1] = target.hosts().get(0);
+    all[args.length + 2] = "--keyspace";
+    all[args.length + 3] = target.keyspace();
+    return all;
+  }
+
+  @Test
+  void queryPrintsRowsInEachFormat() {
+    Run csv = run(cluster("query", "SELECT release_version FROM system.local", "--format", "csv"));
+    assertEquals(0, csv.code(), csv.err());
+    assertEquals("release_version\n5.0.9\n", csv.out().replace(System.lineSeparator(), "\n"));
+    Run json = run(cluster("query", "SELECT version, file FROM schema_migrations", "--format", "json"));
+    assertEquals("{\"version\":\"0001\",\"file\":\"0001_core_tables.cql\"}", json.out().strip());
+  }
+
+  @Test
+  void schemaApplyIsANoOpTheSecondTime() {
+    Run again = run(cluster("schema", "apply"));
+    assertEquals(0, again.code(), again.err());
+    assertEquals("keyspace " + target.keyspace() + ": applied 0 migration(s) [], 1 already applied",
+        again.out().strip());
+  }
+
+  @Test
+  void userErrorsAreOneLineAndNonZero() {
+    Run badCql = run(cluster("query", "SELEC 1"));
+    assertEquals(2, badCql.code());
+    assertEquals(1, badCql.err().strip().lines().count(), badCql.err());
+    Run unknownFlag = run("query", "--bogus", "x");
+    assertEquals(2, unknownFlag.code());
+    assertEquals("trailcast: Unknown option: '--bogus' (see: trailcast query --help)", unknownFlag.err().strip());
+    Run unreachable = run("query", "SELECT 1", "--cassandra", "127.0.0.1:1");
+    assertEquals(2, unreachable.code());
+    assertEquals(1, unreachable.err().strip().lines().count(), unreachable.err());
+    Run missingKeyspace = run("query", "SELECT * FROM x", "--cassandra", target.hosts().get(0), "--keyspace", "nope");
+    assertEquals("trailcast query: keyspace 'nope' does not exist at " + target.hosts().get(0)
+        + ", keyspace nope; run: bin/trailcast schema apply", missingKeyspace.err().strip());
+  }
+}

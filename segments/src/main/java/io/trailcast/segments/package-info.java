@@ -1,0 +1,2 @@
+/** Sustained-interest segments per person, for analysts. */
+package io.trailcast.segments;
