@@ -5,7 +5,15 @@ import io.trailcast.core.cassandra.EmbeddedCassandra;
 import io.trailcast.core.cassandra.LocalNode;
 import io.trailcast.core.cassandra.Replication;
 import io.trailcast.core.cassandra.SchemaMigrator;
+import io.trailcast.core.TrailcastHome;
+import io.trailcast.core.simulate.LogFormat;
+import io.trailcast.core.simulate.SimulationConfig;
+import io.trailcast.core.simulate.Simulator;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -24,6 +32,16 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Keyspace of the demo (default: ${DEFAULT-VALUE}).")
   String keyspace;
 
+  @Option(names = "--persons", paramLabel = "N", defaultValue = "500",
+      description = "Simulated persons (default: ${DEFAULT-VALUE}).")
+  int persons;
+
+  @Option(names = "--days", paramLabel = "D", defaultValue = "3",
+      description = "Simulated days from 2026-01-05 (default: ${DEFAULT-VALUE}).")
+  int days;
+
+  private static final LocalDate START = LocalDate.of(2026, 1, 5);
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -33,6 +51,14 @@ public final class DemoCommand implements Callable<Integer> {
     SchemaMigrator.Result schema = SchemaMigrator.apply(target, Replication.EMBEDDED);
     out.println("[schema]    keyspace " + schema.keyspace() + ": " + schema.applied().size() + " migration(s) applied, "
         + schema.alreadyApplied().size() + " already there");
+    out.flush();
+    Path traffic = TrailcastHome.varDir().resolve("demo/traffic");
+    Simulator.Summary simulated = new Simulator(new SimulationConfig(persons, days, START, 42, LogFormat.COMBINED,
+        0.005, true, ZoneId.of("UTC"), traffic)).run();
+    out.printf(Locale.ROOT, "[simulate]  %,d persons over %d days: %,d log lines (%,d corrupt, %,d from bots), "
+            + "%,d true sessions, %,d conversions, Bayes AUC %.3f; logs and truth in %s%n", persons, days,
+        simulated.lines(), simulated.corruptLines(), simulated.botEvents(), simulated.sessions(),
+        simulated.conversions(), simulated.bayesAuc(), traffic);
     out.flush();
     Map<String, Long> counts = TablesCommand.count(target);
     out.println("[tables]    rows per table, counted by Spark: " + counts);

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         DemoCommand.class,
         PipelineCommand.class,
+        SimulateCommand.class,
         CassandraCommand.class,
         SchemaCommand.class,
         QueryCommand.class,
