@@ -13,9 +13,17 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import io.trailcast.core.spark.SparkSessions;
+import io.trailcast.ingest.IngestConfig;
+import io.trailcast.ingest.IngestJob;
+import io.trailcast.ingest.IngestResult;
+import io.trailcast.ingest.InputFormat;
+import io.trailcast.ingest.SiteConfig;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,7 +68,13 @@ public final class DemoCommand implements Callable<Integer> {
         simulated.lines(), simulated.corruptLines(), simulated.botEvents(), simulated.sessions(),
         simulated.conversions(), simulated.bayesAuc(), traffic);
     out.flush();
-    Map<String, Long> counts = TablesCommand.count(target);
+    SparkSession spark = SparkSessions.create("demo", target);
+    IngestResult ingested = IngestJob.run(spark, target, new IngestConfig(List.of(traffic.resolve("logs").toString()),
+        InputFormat.AUTO, SiteConfig.defaults().withSite("trailmag"), IngestConfig.DEFAULT_SALT, null, null));
+    out.printf(Locale.ROOT, "[ingest]    %s; truth: %,d events, %,d corrupt lines%n", ingested.line(),
+        simulated.events(), simulated.corruptLines());
+    out.flush();
+    Map<String, Long> counts = TablesCommand.count(spark, target);
     out.println("[tables]    rows per table, counted by Spark: " + counts);
     out.println("Query it: bin/trailcast query --keyspace " + keyspace + " \"SELECT * FROM job_runs LIMIT 10\"");
     out.flush();

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         DemoCommand.class,
         PipelineCommand.class,
         SimulateCommand.class,
+        IngestCommand.class,
         CassandraCommand.class,
         SchemaCommand.class,
         QueryCommand.class,

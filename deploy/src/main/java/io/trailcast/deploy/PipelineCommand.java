@@ -6,7 +6,10 @@ import io.trailcast.core.cassandra.CqlSessions;
 import io.trailcast.core.cassandra.SchemaMigrator;
 import java.io.PrintWriter;
 import java.time.LocalDate;
-import java.util.List;
+import io.trailcast.core.spark.SparkSessions;
+import io.trailcast.ingest.IngestJob;
+import io.trailcast.ingest.IngestResult;
+import org.apache.spark.sql.SparkSession;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +18,8 @@ import picocli.CommandLine.Option;
 
 /** {@code trailcast pipeline --date D --input PATH...}: the scheduled daily run, every stage in order. */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
-    description = "The scheduled daily run: every stage that exists, in order, for one day.")
+    description = "The scheduled daily run: every stage that exists, in order, for one day: today ingest "
+        + "(the day's logs; --from/--to narrow what is kept).")
 public final class PipelineCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -26,9 +30,8 @@ public final class PipelineCommand implements Callable<Integer> {
   @Option(names = "--date", required = true, paramLabel = "D", description = "The day to process (yyyy-MM-dd).")
   LocalDate date;
 
-  @Option(names = "--input", required = true, arity = "1..*", paramLabel = "PATH",
-      description = "Raw log files or folders of that day.")
-  List<String> inputs;
+  @Mixin
+  IngestCommand.IngestOptions ingest;
 
   @Override
   public Integer call() {
@@ -38,6 +41,10 @@ public final class PipelineCommand implements Callable<Integer> {
       SchemaMigrator.requireCurrent(session, target.keyspace());
     }
     out.println("[schema] keyspace " + target.keyspace() + " is up to date");
+    out.flush();
+    SparkSession spark = SparkSessions.create("pipeline " + date, target);
+    IngestResult ingested = IngestJob.run(spark, target, ingest.config(target));
+    out.println("[ingest] " + ingested.line());
     out.flush();
     return 0;
   }

@@ -40,7 +40,7 @@ public final class TablesCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     CassandraTarget target = cluster.target();
-    Map<String, Long> counts = count(target);
+    Map<String, Long> counts = count(SparkSessions.create("tables", target), target);
     List<List<Object>> rows = new ArrayList<>();
     counts.forEach((table, rowCount) -> rows.add(List.of(table, rowCount)));
     RowPrinter.print(spec.commandLine().getOut(), format, List.of("table", "rows"), rows);
@@ -48,7 +48,7 @@ public final class TablesCommand implements Callable<Integer> {
   }
 
   /** Rows per table of the target keyspace, by table name. */
-  static Map<String, Long> count(CassandraTarget target) {
+  static Map<String, Long> count(SparkSession spark, CassandraTarget target) {
     List<String> tables = new ArrayList<>();
     try (CqlSession session = CqlSessions.openWithoutKeyspace(target)) {
       KeyspaceMetadata keyspace = session.getMetadata().getKeyspace(CqlIdentifier.fromInternal(target.keyspace()))
@@ -56,7 +56,6 @@ public final class TablesCommand implements Callable<Integer> {
               + "' does not exist; run: bin/trailcast schema apply"));
       keyspace.getTables().keySet().forEach(name -> tables.add(name.asInternal()));
     }
-    SparkSession spark = SparkSessions.create("tables", target);
     Map<String, Long> counts = new TreeMap<>();
     for (String table : tables) {
       long rows = spark.read().format("org.apache.spark.sql.cassandra")

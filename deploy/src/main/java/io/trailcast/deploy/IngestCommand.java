@@ -1,0 +1,91 @@
+package io.trailcast.deploy;
+
+import io.trailcast.core.cassandra.CassandraTarget;
+import io.trailcast.core.spark.SparkSessions;
+import io.trailcast.ingest.IngestConfig;
+import io.trailcast.ingest.IngestJob;
+import io.trailcast.ingest.IngestResult;
+import io.trailcast.ingest.InputFormat;
+import io.trailcast.ingest.Salts;
+import io.trailcast.ingest.SiteConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code trailcast ingest}: raw logs into events_by_user, bad lines into quarantine. */
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+    description = "Load raw logs (files, folders, globs; plain or gzip) into events_by_user; every line that "
+        + "cannot be parsed goes to quarantine with its reason. Rerunning the same input writes the same rows.")
+public final class IngestCommand implements Callable<Integer> {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Mixin
+  ClusterOptions cluster;
+
+  @Mixin
+  IngestOptions options;
+
+  @Override
+  public Integer call() {
+    CassandraTarget target = cluster.target();
+    IngestConfig config = options.config(target);
+    SparkSession spark = SparkSessions.create("ingest", target);
+    IngestResult result = IngestJob.run(spark, target, config);
+    print(spec.commandLine().getOut(), result);
+    return 0;
+  }
+
+  static void print(PrintWriter out, IngestResult result) {
+    result.files().forEach((file, format) -> out.println("  " + file + ": " + format.label()));
+    out.println(result.line());
+    out.flush();
+  }
+
+  /** The ingest flags, shared with {@code pipeline}. */
+  static final class IngestOptions {
+    @Option(names = "--input", required = true, arity = "1..*", paramLabel = "PATH",
+        description = "Log files, folders (read recursively) or globs, on any file system Spark reads.")
+    List<String> inputs;
+
+    @Option(names = "--format", paramLabel = "F", defaultValue = "auto",
+        description = "auto (detected per file), combined, common, w3c or jsonl. Default: ${DEFAULT-VALUE}.")
+    String format;
+
+    @Option(names = "--site", paramLabel = "S",
+        description = "Site name stored with the events (default: the site config's).")
+    String site;
+
+    @Option(names = "--site-config", paramLabel = "FILE",
+        description = "The site's YAML config (host, time zone, conversion/search/logout patterns, assets); "
+            + "default: the shipped default-site.yaml.")
+    Path siteConfig;
+
+    @Option(names = "--salt-file", paramLabel = "FILE",
+        description = "File holding the secret salt of ip/login hashes (else $TRAILCAST_SALT; the public default "
+            + "salt is accepted only by the embedded node).")
+    Path saltFile;
+
+    @Option(names = "--from", paramLabel = "D", description = "Keep only events on or after this day (site time zone).")
+    LocalDate from;
+
+    @Option(names = "--to", paramLabel = "D", description = "Keep only events on or before this day.")
+    LocalDate to;
+
+    IngestConfig config(CassandraTarget target) {
+      SiteConfig siteConfig = this.siteConfig == null ? SiteConfig.defaults() : SiteConfig.load(this.siteConfig);
+      if (site != null) {
+        siteConfig = siteConfig.withSite(site);
+      }
+      return new IngestConfig(inputs, InputFormat.parse(format), siteConfig, Salts.resolve(saltFile, target), from,
+          to);
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package io.trailcast.ingest;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Flags bots by their user agent: a maintained list of tokens (bots.txt) plus the site's own.
+ * Behaviour (bursts) is judged later, at session time.
+ */
+public final class BotDetector implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private final List<String> tokens;
+
+  public BotDetector(List<String> extraTokens) {
+    List<String> all = new ArrayList<>(maintained());
+    extraTokens.forEach(t -> all.add(t.toLowerCase(Locale.ROOT)));
+    this.tokens = List.copyOf(all);
+  }
+
+  /**
+   * Why the agent is a bot ({@code user_agent:<token>}, {@code no_user_agent}), or null. An agent
+   * the format does not log (null) says nothing; one logged empty ("-") is a script's.
+   */
+  public String reason(String userAgent) {
+    if (userAgent == null) {
+      return null;
+    }
+    if (userAgent.isBlank()) {
+      return "no_user_agent";
+    }
+    String lower = userAgent.toLowerCase(Locale.ROOT);
+    for (String token : tokens) {
+      if (lower.contains(token)) {
+        return "user_agent:" + token;
+      }
+    }
+    return null;
+  }
+
+  private static List<String> maintained() {
+    List<String> tokens = new ArrayList<>();
+    try (InputStream in = BotDetector.class.getResourceAsStream("bots.txt");
+        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+        String token = line.trim();
+        if (!token.isEmpty() && !token.startsWith("#")) {
+          tokens.add(token.toLowerCase(Locale.ROOT));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return tokens;
+  }
+}

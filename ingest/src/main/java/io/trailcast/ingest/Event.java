@@ -1,0 +1,20 @@
+package io.trailcast.ingest;
+
+import java.time.LocalDate;
+import java.util.Map;
+
+/**
+ * One normalised event, as {@code events_by_user} stores it (column names in snake case).
+ *
+ * @param eventId deterministic id: hash of the raw line (logs) or of the identifying fields (JSON)
+ * @param userId {@code c:<cookie>}, {@code s:<session id>} or {@code h:<salted hash of ip and user agent>}
+ * @param day the date of {@code ts} in the site time zone (the partition)
+ * @param ts epoch ms UTC
+ * @param login salted hash of the normalised login, or null
+ * @param emailHash the same hash when the login is an email, or null
+ */
+public record Event(String eventId, String userId, LocalDate day, long ts, String site, String url, String host,
+    String path, String action, String referrer, String searchQuery, Map<String, String> tracking,
+    String campaign, String ipHash, String userAgent, int status, boolean interactive, boolean bot,
+    String botReason, String login, String emailHash, String source, long line) {
+}

@@ -1,0 +1,112 @@
+package io.trailcast.ingest;
+
+import io.trailcast.ingest.parse.ParsedLine;
+import java.io.Serializable;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Turns a parsed line into a normalised {@link Event}: URL, action, interactivity, user id, hashes,
+ * bot flag (DESIGN.md "Event" and "User id"; docs/definitions.md). Pure: the same line and
+ * config always give the same event.
+ */
+public final class EventBuilder implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final Set<String> PLACEHOLDER_LOGINS = Set.of("-", "null", "none", "unknown", "anonymous",
+      "guest", "undefined");
+  private static final Set<String> PAGE_METHODS = Set.of("GET", "POST");
+
+  private final SiteConfig site;
+  private final BotDetector bots;
+  private final String salt;
+  private transient ZoneId zone;
+
+  public EventBuilder(SiteConfig site, String salt) {
+    this.site = site;
+    this.bots = new BotDetector(site.botUserAgents());
+    this.salt = salt;
+  }
+
+  /** The event of a parsed line; {@code eventId} identifies it (see {@link Event#eventId()}). */
+  public Event build(ParsedLine p, String eventId, String source, long line) {
+    NormalizedUrl url = NormalizedUrl.of(p.target(), p.vhost() == null ? site.host() : p.vhost());
+    boolean interactive = p.method() != null && PAGE_METHODS.contains(p.method().toUpperCase(Locale.ROOT))
+        && !site.isAsset(url.path());
+    String searchQuery = p.query();
+    String action;
+    if (p.action() != null) {
+      action = p.action();
+    } else if (!interactive || !isPageStatus(p.status())) {
+      action = "other";
+    } else if (site.isConversion(url.path())) {
+      action = "conversion";
+    } else if (site.isLogout(url.path())) {
+      action = "logout";
+    } else if (url.path().equals(site.searchPath()) && url.parameter(site.searchParameter()) != null) {
+      action = "search";
+    } else if (isResultsPage(p.referrer(), url.host())) {
+      action = "click";
+    } else {
+      action = "pageview";
+    }
+    if (action.equals("search") && searchQuery == null) {
+      searchQuery = url.parameter(site.searchParameter());
+    }
+    String userId = userId(p, url);
+    String login = login(p.login());
+    String loginHash = login == null ? null : Hashing.salted(salt, login);
+    String botReason = bots.reason(p.userAgent());
+    return new Event(eventId, userId, LocalDate.ofInstant(Instant.ofEpochMilli(p.ts()), zone()), p.ts(),
+        p.site() == null ? site.site() : p.site(), url.url(), url.host(), url.path(), action, p.referrer(),
+        searchQuery, url.tracking(), url.campaign(), p.client() == null ? null : Hashing.salted(salt, p.client()),
+        p.userAgent(), p.status(), interactive, botReason != null, botReason, loginHash,
+        login != null && login.contains("@") ? loginHash : null, source, line);
+  }
+
+  /** The user id rule of DESIGN.md: explicit id, else a session id parameter, else ip + user agent. */
+  private String userId(ParsedLine p, NormalizedUrl url) {
+    if (p.user() != null) {
+      return "c:" + p.user();
+    }
+    for (String parameter : site.sessionIdParameters()) {
+      String value = url.parameter(parameter);
+      if (value != null && !value.isBlank()) {
+        return "s:" + value;
+      }
+    }
+    return "h:" + Hashing.salted(salt, (p.client() == null ? "" : p.client()) + "\u0001"
+        + (p.userAgent() == null ? "" : p.userAgent()));
+  }
+
+  /** Trimmed and lower-cased; placeholders (empty, "-", "guest", "unknown", ...) are no login. */
+  static String login(String raw) {
+    if (raw == null) {
+      return null;
+    }
+    String login = raw.trim().toLowerCase(Locale.ROOT);
+    return login.isEmpty() || PLACEHOLDER_LOGINS.contains(login) ? null : login;
+  }
+
+  /** 2xx and 304 show a page; redirects and errors do not. */
+  static boolean isPageStatus(int status) {
+    return (status >= 200 && status < 300) || status == 304;
+  }
+
+  private boolean isResultsPage(String referrer, String host) {
+    if (referrer == null) {
+      return false;
+    }
+    NormalizedUrl from = NormalizedUrl.of(referrer, host);
+    return (from.host().equals(host) || from.host().equals(site.host())) && from.path().equals(site.searchPath());
+  }
+
+  private ZoneId zone() {
+    if (zone == null) {
+      zone = site.zone();
+    }
+    return zone;
+  }
+}

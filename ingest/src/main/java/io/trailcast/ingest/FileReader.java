@@ -1,0 +1,84 @@
+package io.trailcast.ingest;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.zip.GZIPInputStream;
+import org.apache.spark.sql.Row;
+
+/**
+ * The rows of one input file, read lazily line by line (plain or gzip, told by its magic bytes).
+ * Runs on an executor; the whole file never sits in memory.
+ */
+public final class FileReader implements Iterator<Row> {
+  private final InputStream in;
+  private final LineReader lines;
+  private final LineIngester ingester;
+  private final String source;
+  private long lineNo;
+  private Row next;
+  private boolean done;
+
+  public FileReader(InputStream raw, String source, InputFormat format, EventBuilder builder) throws IOException {
+    this.in = decompressed(raw);
+    this.lines = new LineReader(in, LineIngester.MAX_LINE_BYTES);
+    this.ingester = new LineIngester(source, format, builder);
+    this.source = source;
+  }
+
+  static InputStream decompressed(InputStream raw) throws IOException {
+    BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16);
+    buffered.mark(2);
+    int b1 = buffered.read();
+    int b2 = buffered.read();
+    buffered.reset();
+    return b1 == 0x1f && b2 == 0x8b ? new GZIPInputStream(buffered, 1 << 16) : buffered;
+  }
+
+  @Override
+  public boolean hasNext() {
+    try {
+      while (next == null && !done) {
+        if (!lines.next()) {
+          done = true;
+          in.close();
+          break;
+        }
+        lineNo++;
+        Object outcome = ingester.accept(lines.bytes(), lines.overLong(), lines.totalBytes(), lineNo);
+        if (outcome instanceof Event event) {
+          next = IngestRows.of(event);
+        } else if (outcome instanceof Rejected rejected) {
+          next = IngestRows.of(rejected);
+        }
+      }
+      return next != null;
+    } catch (IOException e) {
+      // A damaged file (a cut gzip stream, a read error) quarantines its rest, not the job.
+      done = true;
+      closeQuietly();
+      next = IngestRows.of(new Rejected(source, lineNo + 1, "file unreadable from this line on: " + e, ""));
+      return true;
+    }
+  }
+
+  private void closeQuietly() {
+    try {
+      in.close();
+    } catch (IOException e) {
+      // already failing: the quarantine row says why
+    }
+  }
+
+  @Override
+  public Row next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
+    Row row = next;
+    next = null;
+    return row;
+  }
+}

@@ -1,0 +1,118 @@
+package io.trailcast.ingest;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.trailcast.core.cassandra.CassandraTarget;
+import io.trailcast.core.cassandra.CqlSessions;
+import io.trailcast.core.cassandra.JobRuns;
+import io.trailcast.core.cassandra.SchemaMigrator;
+import io.trailcast.core.spark.Progress;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.input.PortableDataStream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Tuple2;
+
+/**
+ * Raw logs into {@code events_by_user}, bad lines into {@code quarantine}: read (executors, a file
+ * per task), the pure {@link Ingest} steps, write through the Cassandra connector.
+ */
+public final class IngestJob {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
+
+  private IngestJob() {
+  }
+
+  public static IngestResult run(SparkSession spark, CassandraTarget target, IngestConfig config) {
+    Map<String, InputFormat> files = InputFiles.resolve(config.inputs(), config.format(),
+        spark.sparkContext().hadoopConfiguration());
+    files.forEach((file, format) -> LOG.info("input {}: {}{}", file, format.label(),
+        config.format() == InputFormat.AUTO ? " (detected)" : ""));
+    try (CqlSession session = CqlSessions.open(target)) {
+      SchemaMigrator.requireCurrent(session, target.keyspace());
+      JobRuns run = JobRuns.start(session, "ingest", new ArrayList<>(files.keySet()), config.from(), config.to());
+      LOG.info("ingest run {} started: {} file(s), site {}, {}, into {}", run.runId(), files.size(),
+          config.site().site(), config.hasWindow() ? "days " + config.from() + ".." + config.to() : "all days",
+          target.describe());
+      try {
+        IngestResult result = ingest(spark, target, config, files);
+        if (!result.balanced()) {
+          throw new IllegalStateException("counts do not add up: " + result.line());
+        }
+        run.succeeded(session, result.counts());
+        LOG.info("ingest run {} done in {} s: {}", run.runId(),
+            (System.currentTimeMillis() - run.startedAt().toEpochMilli()) / 1000, result.line());
+        return result;
+      } catch (RuntimeException e) {
+        run.failed(session, Map.of(), String.valueOf(e.getMessage()));
+        throw e;
+      }
+    }
+  }
+
+  private static IngestResult ingest(SparkSession spark, CassandraTarget target, IngestConfig config,
+      Map<String, InputFormat> files) {
+    JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Broadcast<Map<String, InputFormat>> formats = context.broadcast(Map.copyOf(files));
+    Broadcast<EventBuilder> builder = context.broadcast(new EventBuilder(config.site(), config.salt()));
+    LongAccumulator lines = spark.sparkContext().longAccumulator("ingest lines");
+    JavaRDD<Row> rdd = context.binaryFiles(String.join(",", files.keySet()), files.size())
+        .flatMap(file -> readFile(file, formats.value(), builder.value(), lines));
+    Dataset<Row> rows = spark.createDataFrame(rdd, IngestRows.SCHEMA).persist(StorageLevel.MEMORY_AND_DISK());
+    Progress progress = Progress.start(spark, "ingest", lines::value);
+    try {
+      Dataset<Row> events = Ingest.events(rows);
+      Dataset<Row> kept = config.hasWindow() ? events.filter(Ingest.inWindow(config.from(), config.to())) : events;
+      Dataset<Row> unique = Ingest.dedup(kept).persist(StorageLevel.MEMORY_AND_DISK());
+      write(Ingest.forTable(unique), target, "events_by_user");
+      write(Ingest.quarantine(Ingest.rejected(rows)), target, "quarantine");
+      long read = rows.count();
+      long quarantined = Ingest.rejected(rows).count();
+      long valid = read - quarantined;
+      long inWindow = config.hasWindow() ? kept.count() : valid;
+      long written = unique.count();
+      long bots = unique.filter("bot").count();
+      unique.unpersist();
+      return new IngestResult(read, written, inWindow - written, quarantined, valid - inWindow, bots, files);
+    } finally {
+      progress.close();
+      rows.unpersist();
+    }
+  }
+
+  private static Iterator<Row> readFile(Tuple2<String, PortableDataStream> file, Map<String, InputFormat> formats,
+      EventBuilder builder, LongAccumulator lines) throws java.io.IOException {
+    InputFormat format = formats.getOrDefault(file._1(), InputFormat.AUTO);
+    Iterator<Row> rows = new FileReader(file._2().open(), file._1(), format, builder);
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return rows.hasNext();
+      }
+
+      @Override
+      public Row next() {
+        lines.add(1);
+        return rows.next();
+      }
+    };
+  }
+
+  private static void write(Dataset<Row> rows, CassandraTarget target, String table) {
+    rows.write().format("org.apache.spark.sql.cassandra")
+        .option("keyspace", target.keyspace())
+        .option("table", table)
+        .mode(SaveMode.Append)
+        .save();
+  }
+}

@@ -1,0 +1,54 @@
+package io.trailcast.ingest;
+
+import java.sql.Date;
+import java.sql.Timestamp;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/** The one row shape ingest produces: an event (reject_reason null) or a quarantined line. */
+public final class IngestRows {
+  public static final StructType SCHEMA = new StructType()
+      .add("user_id", DataTypes.StringType)
+      .add("day", DataTypes.DateType)
+      .add("ts", DataTypes.TimestampType)
+      .add("event_id", DataTypes.StringType)
+      .add("site", DataTypes.StringType)
+      .add("url", DataTypes.StringType)
+      .add("host", DataTypes.StringType)
+      .add("path", DataTypes.StringType)
+      .add("action", DataTypes.StringType)
+      .add("referrer", DataTypes.StringType)
+      .add("search_query", DataTypes.StringType)
+      .add("tracking", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
+      .add("campaign", DataTypes.StringType)
+      .add("ip_hash", DataTypes.StringType)
+      .add("user_agent", DataTypes.StringType)
+      .add("status", DataTypes.IntegerType)
+      .add("interactive", DataTypes.BooleanType)
+      .add("bot", DataTypes.BooleanType)
+      .add("bot_reason", DataTypes.StringType)
+      .add("login", DataTypes.StringType)
+      .add("email_hash", DataTypes.StringType)
+      .add("source", DataTypes.StringType, false)
+      .add("line", DataTypes.LongType, false)
+      .add("reject_reason", DataTypes.StringType)
+      .add("raw", DataTypes.StringType);
+
+  private IngestRows() {
+  }
+
+  public static Row of(Event e) {
+    return RowFactory.create(e.userId(), Date.valueOf(e.day()), new Timestamp(e.ts()), e.eventId(), e.site(), e.url(),
+        e.host(), e.path(), e.action(), e.referrer(), e.searchQuery(),
+        scala.collection.JavaConverters.mapAsScalaMap(e.tracking()), e.campaign(), e.ipHash(), e.userAgent(),
+        e.status(), e.interactive(), e.bot(), e.botReason(), e.login(), e.emailHash(), e.source(), e.line(), null,
+        null);
+  }
+
+  public static Row of(Rejected r) {
+    return RowFactory.create(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        null, null, null, null, null, null, r.source(), r.line(), r.reason(), r.raw());
+  }
+}

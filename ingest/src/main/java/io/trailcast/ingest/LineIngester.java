@@ -1,0 +1,116 @@
+package io.trailcast.ingest;
+
+import io.trailcast.ingest.parse.CombinedLogParser;
+import io.trailcast.ingest.parse.JsonEventParser;
+import io.trailcast.ingest.parse.ParsedLine;
+import io.trailcast.ingest.parse.W3cLogParser;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Every raw line of one file gives exactly one outcome: an {@link Event}, a {@link Rejected} line,
+ * or nothing for a line that holds no data (blank, W3C directive). Stateful per file: W3C's
+ * {@code #Fields:} header and the detected format carry from line to line.
+ */
+public final class LineIngester {
+  /** Longest line read in full (a real request line stays far below it). */
+  public static final int MAX_LINE_BYTES = 16_384;
+
+  private final String source;
+  private final EventBuilder builder;
+  private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+      .onMalformedInput(CodingErrorAction.REPORT)
+      .onUnmappableCharacter(CodingErrorAction.REPORT);
+  private final W3cLogParser w3c = new W3cLogParser();
+  private InputFormat format;
+
+  public LineIngester(String source, InputFormat format, EventBuilder builder) {
+    this.source = source;
+    this.format = format == InputFormat.AUTO ? null : format;
+    this.builder = builder;
+  }
+
+  /** The outcome of one line: an Event, a Rejected, or null for a line without data. */
+  public Object accept(byte[] bytes, boolean overLong, long totalBytes, long lineNo) {
+    if (overLong) {
+      return reject(lineNo, "line longer than " + MAX_LINE_BYTES + " bytes (" + totalBytes + ")", bytes);
+    }
+    String text;
+    try {
+      text = utf8.decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      return reject(lineNo, "not valid UTF-8 text", bytes);
+    }
+    if (text.isBlank()) {
+      return null;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if ((c < 0x20 && c != '\t') || c == 0x7f) {
+        return reject(lineNo, "binary data (control character 0x" + Integer.toHexString(c) + ")", bytes);
+      }
+    }
+    if (format == null) {
+      format = InputFormat.detect(text);
+    }
+    ParsedLine parsed;
+    String eventId;
+    switch (format) {
+      case W3C -> {
+        if (W3cLogParser.isDirective(text)) {
+          w3c.directive(text);
+          return null;
+        }
+        parsed = w3c.parse(text);
+        eventId = Hashing.of(bytes);
+      }
+      case JSONL -> {
+        parsed = JsonEventParser.parse(text);
+        eventId = parsed.isRejected() ? null : Hashing.of((parsed.ts() + "\u0001" + parsed.user() + "\u0001"
+            + parsed.target() + "\u0001" + parsed.action() + "\u0001" + parsed.query())
+            .getBytes(StandardCharsets.UTF_8));
+      }
+      default -> {
+        parsed = CombinedLogParser.parse(text);
+        eventId = Hashing.of(bytes);
+      }
+    }
+    if (parsed.isRejected()) {
+      return reject(lineNo, parsed.rejectReason(), bytes);
+    }
+    return builder.build(parsed, eventId, source, lineNo);
+  }
+
+  public InputFormat format() {
+    return format;
+  }
+
+  private Rejected reject(long lineNo, String reason, byte[] bytes) {
+    return new Rejected(source, lineNo, reason, printable(bytes));
+  }
+
+  /** The raw line for a person to read: valid UTF-8 as text, controls and other bytes as \xNN. */
+  static String printable(byte[] bytes) {
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      text = null;
+    }
+    StringBuilder out = new StringBuilder();
+    int n = text == null ? bytes.length : text.length();
+    for (int i = 0; i < n && out.length() < Rejected.RAW_LIMIT; i++) {
+      int c = text == null ? bytes[i] & 0xff : text.charAt(i);
+      boolean control = (c < 0x20 && c != '\t') || c == 0x7f;
+      if (control || (text == null && c > 0x7e)) {
+        out.append(String.format("\\x%02x", c));
+      } else {
+        out.append((char) c);
+      }
+    }
+    return out.toString();
+  }
+}

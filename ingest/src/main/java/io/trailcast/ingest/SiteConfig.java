@@ -1,0 +1,217 @@
+package io.trailcast.ingest;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.trailcast.core.UserException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * What trailcast knows of one site: its host and time zone, and the URL patterns that make server
+ * logs speak (conversions, search, logout, assets, session id parameters). A small YAML file per
+ * site; {@code default-site.yaml} documents every key.
+ */
+public final class SiteConfig implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** The YAML document. */
+  public static final class Document {
+    public String site;
+    public String host;
+    public String timezone;
+    public Search search;
+    public List<String> conversions;
+    public List<String> logout;
+    @JsonProperty("session_id_parameters")
+    public List<String> sessionIdParameters;
+    public Assets assets;
+    @JsonProperty("bot_user_agents")
+    public List<String> botUserAgents;
+  }
+
+  /** Where site search lives. */
+  public static final class Search {
+    public String path;
+    public String parameter;
+  }
+
+  /** Requests that are not interactive. */
+  public static final class Assets {
+    public List<String> extensions;
+    public List<String> paths;
+  }
+
+  private final String site;
+  private final String host;
+  private final String zone;
+  private final String searchPath;
+  private final String searchParameter;
+  private final List<Pattern> conversions;
+  private final List<Pattern> logout;
+  private final List<String> sessionIdParameters;
+  private final List<String> assetExtensions;
+  private final List<String> assetPaths;
+  private final List<String> botUserAgents;
+
+  private SiteConfig(Document d, String origin) {
+    site = required(d.site, "site", origin);
+    host = required(d.host, "host", origin).toLowerCase(Locale.ROOT);
+    try {
+      zone = ZoneId.of(required(d.timezone, "timezone", origin)).getId();
+    } catch (DateTimeException e) {
+      throw new UserException(origin + ": unknown timezone '" + d.timezone + "'");
+    }
+    if (d.search == null || d.search.path == null || d.search.parameter == null) {
+      throw new UserException(origin + ": search needs path and parameter");
+    }
+    searchPath = d.search.path;
+    searchParameter = d.search.parameter;
+    conversions = patterns(d.conversions, "conversions", origin);
+    logout = patterns(d.logout, "logout", origin);
+    sessionIdParameters = lower(d.sessionIdParameters);
+    assetExtensions = d.assets == null ? List.of() : lower(d.assets.extensions);
+    assetPaths = d.assets == null || d.assets.paths == null ? List.of() : List.copyOf(d.assets.paths);
+    botUserAgents = lower(d.botUserAgents);
+  }
+
+  /** The shipped default (generic conventions; it also fits the simulated site). */
+  public static SiteConfig defaults() {
+    try (InputStream in = SiteConfig.class.getResourceAsStream("default-site.yaml")) {
+      return new SiteConfig(mapper().readValue(in, Document.class), "default-site.yaml");
+    } catch (IOException e) {
+      throw new IllegalStateException("default-site.yaml is broken", e);
+    }
+  }
+
+  /** A site's file; unknown keys fail with the key's name. */
+  public static SiteConfig load(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new UserException("site config " + file + " does not exist");
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      Document document = mapper().readValue(in, Document.class);
+      if (document == null) {
+        throw new UserException(file + " is empty");
+      }
+      return new SiteConfig(document, file.toString());
+    } catch (UnrecognizedPropertyException e) {
+      throw new UserException(file + ": unknown key '" + e.getPropertyName() + "' (known: " + e.getKnownPropertyIds()
+          + ")", e);
+    } catch (IOException e) {
+      throw new UserException(file + ": " + e.getMessage().lines().findFirst().orElse("unreadable"), e);
+    }
+  }
+
+  /** A copy that names another site (the {@code --site} flag). */
+  public SiteConfig withSite(String name) {
+    Document d = new Document();
+    d.site = name;
+    d.host = host;
+    d.timezone = zone;
+    d.search = new Search();
+    d.search.path = searchPath;
+    d.search.parameter = searchParameter;
+    d.conversions = conversions.stream().map(Pattern::pattern).toList();
+    d.logout = logout.stream().map(Pattern::pattern).toList();
+    d.sessionIdParameters = sessionIdParameters;
+    d.assets = new Assets();
+    d.assets.extensions = assetExtensions;
+    d.assets.paths = assetPaths;
+    d.botUserAgents = botUserAgents;
+    return new SiteConfig(d, "--site");
+  }
+
+  private static ObjectMapper mapper() {
+    return new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  }
+
+  private static String required(String value, String key, String origin) {
+    if (value == null || value.isBlank()) {
+      throw new UserException(origin + ": missing key '" + key + "'");
+    }
+    return value.trim();
+  }
+
+  private static List<Pattern> patterns(List<String> regexes, String key, String origin) {
+    if (regexes == null) {
+      return List.of();
+    }
+    try {
+      return regexes.stream().map(Pattern::compile).toList();
+    } catch (PatternSyntaxException e) {
+      throw new UserException(origin + ": bad regex in " + key + ": " + e.getDescription() + " in '"
+          + e.getPattern() + "'", e);
+    }
+  }
+
+  private static List<String> lower(List<String> values) {
+    return values == null ? List.of() : values.stream().map(v -> v.toLowerCase(Locale.ROOT)).toList();
+  }
+
+  public String site() {
+    return site;
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public ZoneId zone() {
+    return ZoneId.of(zone);
+  }
+
+  public String searchPath() {
+    return searchPath;
+  }
+
+  public String searchParameter() {
+    return searchParameter;
+  }
+
+  public boolean isConversion(String path) {
+    return matches(conversions, path);
+  }
+
+  public boolean isLogout(String path) {
+    return matches(logout, path);
+  }
+
+  public List<String> sessionIdParameters() {
+    return sessionIdParameters;
+  }
+
+  /** Assets: a listed path, or a path whose extension is listed. */
+  public boolean isAsset(String path) {
+    if (assetPaths.contains(path)) {
+      return true;
+    }
+    int slash = path.lastIndexOf('/');
+    int dot = path.lastIndexOf('.');
+    return dot > slash && assetExtensions.contains(path.substring(dot + 1).toLowerCase(Locale.ROOT));
+  }
+
+  public List<String> botUserAgents() {
+    return botUserAgents;
+  }
+
+  private static boolean matches(List<Pattern> patterns, String path) {
+    for (Pattern pattern : patterns) {
+      if (pattern.matcher(path).find()) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

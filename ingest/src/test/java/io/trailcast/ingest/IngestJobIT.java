@@ -1,0 +1,150 @@
+package io.trailcast.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.trailcast.core.cassandra.CassandraTarget;
+import io.trailcast.core.cassandra.CqlSessions;
+import io.trailcast.core.simulate.LogFormat;
+import io.trailcast.core.simulate.SimulationConfig;
+import io.trailcast.core.simulate.Simulator;
+import io.trailcast.core.testing.TestCassandra;
+import io.trailcast.core.testing.TestSpark;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The ingest job end to end: real files, real Spark, the real embedded Cassandra. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class IngestJobIT {
+  @TempDir
+  static Path tmp;
+  private static CassandraTarget target;
+  private static SparkSession spark;
+  private static Simulator.Summary simulated;
+
+  @BeforeAll
+  static void setUp() {
+    target = TestCassandra.keyspaceFor(IngestJobIT.class);
+    spark = TestSpark.connectedTo(target);
+    simulated = new Simulator(new SimulationConfig(150, 2, LocalDate.of(2026, 1, 5), 3, LogFormat.COMBINED, 0.02,
+        true, ZoneId.of("UTC"), tmp.resolve("sim"))).run();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    spark.stop();
+  }
+
+  private static IngestResult ingest(List<String> inputs) {
+    return IngestJob.run(spark, target, new IngestConfig(inputs, InputFormat.AUTO, SiteConfig.defaults(), "salt",
+        null, null));
+  }
+
+  @Test
+  @Order(1)
+  void simulatedLogsLandWithEveryCorruptLineQuarantined() {
+    IngestResult result = ingest(List.of(tmp.resolve("sim/logs").toString()));
+    assertEquals(simulated.lines(), result.read());
+    assertEquals(simulated.events(), result.written(), "the simulator writes no line twice");
+    assertEquals(simulated.corruptLines(), result.quarantined());
+    assertEquals(0, result.duplicates());
+    assertEquals(2, result.files().size());
+    try (CqlSession session = CqlSessions.open(target)) {
+      assertEquals(simulated.events(), count(session, "events_by_user"));
+      assertEquals(simulated.corruptLines(), count(session, "quarantine"));
+      Row run = session.execute("SELECT status, counts FROM job_runs").one();
+      assertEquals("succeeded", run.getString("status"));
+      assertEquals(simulated.lines(), run.getMap("counts", String.class, Long.class).get("read"));
+    }
+  }
+
+  @Test
+  @Order(2)
+  void rerunAndOverlappingInputLeaveTheTablesUnchanged() throws IOException {
+    List<String> before = snapshot("*");
+    IngestResult again = ingest(List.of(tmp.resolve("sim/logs").toString()));
+    assertEquals(simulated.events(), again.written());
+    List<String> rerun = snapshot("*");
+    assertEquals(before.size(), rerun.size());
+    assertTrue(before.equals(rerun), "a rerun writes the very same rows");
+
+    Path copy = tmp.resolve("copy");
+    Files.createDirectories(copy);
+    Path day = simulated.logs().get(0);
+    Files.copy(day, copy.resolve("renamed.log.gz"));
+    IngestResult overlap = ingest(List.of(day.toString(), copy.toString()));
+    assertEquals(overlap.read() / 2, overlap.duplicates() + overlap.quarantined() / 2,
+        "every good line of the copy is a duplicate");
+    // The overlapping copy may now be named as an event's source; the events themselves are the same.
+    List<String> keys = snapshot("user_id, day, ts, event_id").stream().filter(r -> r.startsWith("K")).toList();
+    assertEquals(simulated.events(), keys.size());
+    assertTrue(keys.equals(before.stream().filter(r -> r.startsWith("E")).map(IngestJobIT::key).sorted().toList()),
+        "no event twice");
+  }
+
+  @Test
+  @Order(3)
+  void realApacheLogKeepsEveryLineButTheTruncatedOne() {
+    Path log = Path.of(System.getProperty("trailcast.root", ".")).resolve("../shared/data/apache-combined-elastic/"
+        + "access.log").normalize();
+    assumeTrue(Files.isRegularFile(log), "../shared/data is not beside this checkout");
+    IngestResult result = ingest(List.of(log.toString()));
+    assertEquals(10_000, result.read());
+    assertEquals(1, result.quarantined());
+    assertEquals(19, result.duplicates(), "17 lines logged more than once (one of them 4 times)");
+    assertEquals(9_980, result.written());
+    assertTrue(result.bots() > 1_000, "feed pollers and crawlers: " + result.bots());
+    try (CqlSession session = CqlSessions.open(target)) {
+      Row bad = session.execute("SELECT line, reason, raw FROM quarantine WHERE source = ? AND bucket = 0",
+          "file:" + log).one();
+      assertEquals(8_899, bad.getLong("line"));
+      assertEquals("truncated: unterminated user agent", bad.getString("reason"));
+      assertTrue(bad.getString("raw").startsWith("46.118.127.106 - - [20/May/2015:12:05:17 +0000] \"GET /scripts/"),
+          bad.getString("raw"));
+    }
+  }
+
+  private static long count(CqlSession session, String table) {
+    return session.execute("SELECT count(*) FROM " + table).one().getLong(0);
+  }
+
+  /** The given columns of every event row, and every quarantine row, as text, sorted. */
+  private static List<String> snapshot(String eventColumns) {
+    List<String> rows = new ArrayList<>();
+    try (CqlSession session = CqlSessions.open(target)) {
+      for (Row row : session.execute("SELECT " + eventColumns + " FROM events_by_user")) {
+        rows.add(eventColumns.equals("*") ? "E" + row.getFormattedContents() : "K" + row.getFormattedContents());
+      }
+      for (Row row : session.execute("SELECT * FROM quarantine")) {
+        rows.add("Q" + row.getFormattedContents());
+      }
+    }
+    rows.sort(null);
+    return rows;
+  }
+
+  /** An event row's key columns, as {@code snapshot("user_id, day, ts, event_id")} prints them. */
+  private static String key(String row) {
+    if (!row.startsWith("E")) {
+      return row;
+    }
+    String[] parts = row.substring(2, row.length() - 1).split(", ");
+    return "K[" + parts[0] + ", " + parts[1] + ", " + parts[2] + ", " + parts[3] + "]";
+  }
+}

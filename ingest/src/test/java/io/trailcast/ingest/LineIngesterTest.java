@@ -1,0 +1,111 @@
+package io.trailcast.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class LineIngesterTest {
+  private static final EventBuilder BUILDER = new EventBuilder(SiteConfig.defaults(), "salt");
+  private static final Path SHARED = Path.of(System.getProperty("trailcast.root", ".")).resolve("../shared/data")
+      .normalize();
+
+  private static Object accept(LineIngester ingester, String line) {
+    byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+    return ingester.accept(bytes, false, bytes.length, 1);
+  }
+
+  @Test
+  void bytesThatAreNoTextAreQuarantined() {
+    LineIngester ingester = new LineIngester("f", InputFormat.COMBINED, BUILDER);
+    Rejected utf16 = (Rejected) ingester.accept("1.2.3.4 - -".getBytes(StandardCharsets.UTF_16LE), false, 22, 3);
+    assertEquals(new Rejected("f", 3, "binary data (control character 0x0)",
+        "1\\x00.\\x002\\x00.\\x003\\x00.\\x004\\x00 \\x00-\\x00 \\x00-\\x00"), utf16);
+    Rejected latin1 = (Rejected) ingester.accept(new byte[] {'c', 'a', 'f', (byte) 0xe9}, false, 4, 4);
+    assertEquals(new Rejected("f", 4, "not valid UTF-8 text", "caf\\xe9"), latin1);
+    Rejected huge = (Rejected) ingester.accept("x".repeat(100).getBytes(StandardCharsets.UTF_8), true, 200_000, 5);
+    assertEquals("line longer than 16384 bytes (200000)", huge.reason());
+    assertNull(accept(ingester, "   "), "a blank line holds no data");
+  }
+
+  @Test
+  void formatIsDetectedFromTheFirstLine() {
+    LineIngester w3c = new LineIngester("f", InputFormat.AUTO, BUILDER);
+    assertNull(accept(w3c, "#Fields: date time c-ip cs-method cs-uri-stem sc-status"));
+    assertEquals(InputFormat.W3C, w3c.format());
+    assertInstanceOf(Event.class, accept(w3c, "2018-01-01 08:09:10 1.2.3.4 GET /a 200"));
+    LineIngester json = new LineIngester("f", InputFormat.AUTO, BUILDER);
+    assertInstanceOf(Event.class, accept(json, "{\"ts\":1,\"user\":\"u\",\"url\":\"/a\"}"));
+    assertEquals(InputFormat.JSONL, json.format());
+  }
+
+  @Test
+  void sameLineSameEventIdAndJsonIdsComeFromItsFields() {
+    LineIngester ingester = new LineIngester("f", InputFormat.AUTO, BUILDER);
+    String line = "1.2.3.4 - - [17/May/2015:10:05:03 +0000] \"GET /a HTTP/1.1\" 200 1 \"-\" \"UA\"";
+    Event a = (Event) accept(ingester, line);
+    Event b = (Event) accept(ingester, line);
+    assertEquals(Hashing.of(line.getBytes(StandardCharsets.UTF_8)), a.eventId());
+    assertEquals(a.eventId(), b.eventId());
+    LineIngester json = new LineIngester("f", InputFormat.JSONL, BUILDER);
+    Event first = (Event) accept(json, "{\"ts\":1,\"user\":\"u\",\"url\":\"/a\",\"ip\":\"1.1.1.1\"}");
+    Event reordered = (Event) accept(json, "{\"url\":\"/a\",\"user\":\"u\",\"ts\":1,\"ip\":\"1.1.1.1\"}");
+    assertEquals(first.eventId(), reordered.eventId(), "the same event written another way is the same event");
+  }
+
+  /** Every fixture line: an event, or quarantined with the reason below (line number → reason). */
+  @Test
+  void everySharedParserFixtureParsesOrIsQuarantinedForAReason() throws IOException {
+    Path fixtures = SHARED.resolve("parser-fixtures");
+    assumeTrue(Files.isDirectory(fixtures), "../shared/data is not beside this checkout");
+    String noRequest408 = "no request: the server logged a connection without one (status 408)";
+    assertOutcomes(fixtures.resolve("apache_darwin-2.4.23.log"), 5, Map.of(3L, noRequest408));
+    assertOutcomes(fixtures.resolve("apache_test.log"), 5, Map.of(3L, noRequest408, 6L, noRequest408));
+    assertOutcomes(fixtures.resolve("goaccess_vcombined.log"), 3, Map.of(3L, noRequest408));
+    assertOutcomes(fixtures.resolve("iis_access-full.log"), 1, Map.of());
+    assertOutcomes(fixtures.resolve("iis_test-iis-7.5.log"), 3,
+        Map.of(5L, "bad client address '[10.100.118.31](http://10.100.118.31)'"));
+    // Its last two rows have 15 fields under a 22-field header: which field is which is unknown.
+    String wrongWidth = "W3C line has 15 fields, #Fields declares 22";
+    assertOutcomes(fixtures.resolve("iis_test.log"), 3, Map.of(16L, wrongWidth, 17L, wrongWidth));
+    assertOutcomes(fixtures.resolve("nginx_access.log"), 13, Map.of());
+    assertOutcomes(fixtures.resolve("nginx_test.log"), 6,
+        Map.of(7L, "no request: the server logged a connection without one (status 400)"));
+  }
+
+  @Test
+  void realApacheLogKeepsAllButItsTruncatedLine() throws IOException {
+    Path log = SHARED.resolve("apache-combined-elastic/access.log");
+    assumeTrue(Files.isRegularFile(log), "../shared/data is not beside this checkout");
+    assertOutcomes(log, 9_999, Map.of(8_899L, "truncated: unterminated user agent"));
+  }
+
+  private static void assertOutcomes(Path file, int events, Map<Long, String> rejected) throws IOException {
+    Map<Long, String> reasons = new TreeMap<>();
+    int count = 0;
+    try (InputStream in = Files.newInputStream(file)) {
+      LineReader lines = new LineReader(in, LineIngester.MAX_LINE_BYTES);
+      LineIngester ingester = new LineIngester(file.getFileName().toString(), InputFormat.AUTO, BUILDER);
+      long lineNo = 0;
+      while (lines.next()) {
+        Object outcome = ingester.accept(lines.bytes(), lines.overLong(), lines.totalBytes(), ++lineNo);
+        if (outcome instanceof Event) {
+          count++;
+        } else if (outcome instanceof Rejected r) {
+          reasons.put(r.line(), r.reason());
+        }
+      }
+    }
+    assertEquals(new TreeMap<>(rejected), reasons, file.getFileName().toString());
+    assertEquals(events, count, file.getFileName().toString());
+  }
+}
