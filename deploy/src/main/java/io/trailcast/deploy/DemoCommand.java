@@ -70,7 +70,7 @@ public final class DemoCommand implements Callable<Integer> {
     out.flush();
     SparkSession spark = SparkSessions.create("demo", target);
     IngestResult ingested = IngestJob.run(spark, target, new IngestConfig(List.of(traffic.resolve("logs").toString()),
-        InputFormat.AUTO, SiteConfig.defaults().withSite("trailmag"), IngestConfig.DEFAULT_SALT, null, null));
+        InputFormat.AUTO, SiteConfig.defaults().withSite("trailmag"), IngestConfig.DEFAULT_SALT, null, null, false));
     out.printf(Locale.ROOT, "[ingest]    %s; truth: %,d events, %,d corrupt lines%n", ingested.line(),
         simulated.events(), simulated.corruptLines());
     out.flush();

@@ -39,13 +39,13 @@ public final class IngestCommand implements Callable<Integer> {
     IngestConfig config = options.config(target);
     SparkSession spark = SparkSessions.create("ingest", target);
     IngestResult result = IngestJob.run(spark, target, config);
-    print(spec.commandLine().getOut(), result);
+    print(spec.commandLine().getOut(), result, config.dryRun());
     return 0;
   }
 
-  static void print(PrintWriter out, IngestResult result) {
+  static void print(PrintWriter out, IngestResult result, boolean dryRun) {
     result.files().forEach((file, format) -> out.println("  " + file + ": " + format.label()));
-    out.println(result.line());
+    out.println(result.line() + (dryRun ? " (dry run: nothing written)" : ""));
     out.flush();
   }
 
@@ -79,13 +79,17 @@ public final class IngestCommand implements Callable<Integer> {
     @Option(names = "--to", paramLabel = "D", description = "Keep only events on or before this day.")
     LocalDate to;
 
+    @Option(names = "--dry-run",
+        description = "Read, parse, normalise, deduplicate and count, but write no event and no quarantine row.")
+    boolean dryRun;
+
     IngestConfig config(CassandraTarget target) {
       SiteConfig siteConfig = this.siteConfig == null ? SiteConfig.defaults() : SiteConfig.load(this.siteConfig);
       if (site != null) {
         siteConfig = siteConfig.withSite(site);
       }
       return new IngestConfig(inputs, InputFormat.parse(format), siteConfig, Salts.resolve(saltFile, target), from,
-          to);
+          to, dryRun);
     }
   }
 }

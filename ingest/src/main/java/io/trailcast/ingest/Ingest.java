@@ -1,14 +1,21 @@
 package io.trailcast.ingest;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import java.time.LocalDate;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 
 /** The pure steps between reading lines and writing tables; each takes and returns Datasets. */
 public final class Ingest {
@@ -36,14 +43,38 @@ public final class Ingest {
   }
 
   /**
-   * One event per event id: the same line twice (inside a file, or in overlapping inputs) is one
-   * event. The first occurrence by (source, line) is kept, so reruns write the very same row.
+   * One row per event id, and every rejected line kept (keyed by its source and line): the same
+   * line twice (inside a file, or in overlapping inputs) is one event. The first occurrence by
+   * (source, line) is kept, so reruns write the very same row; {@code copies} says how many there were.
    */
-  public static Dataset<Row> dedup(Dataset<Row> events) {
-    return events
-        .withColumn("occurrence", row_number().over(Window.partitionBy("event_id").orderBy("source", "line")))
+  public static Dataset<Row> dedup(Dataset<Row> rows) {
+    Column key = coalesce(col("event_id"), concat(lit("rejected:"), col("source"), lit(":"), col("line")));
+    // Copies of a line share its user and day: shuffling by (user, day) alone dedups them and leaves
+    // each Cassandra partition's rows together, which the writer then sends as one batch.
+    WindowSpec copiesOfALine = Window.partitionBy(col("user_id"), col("day"), col("dedup_key"));
+    return rows
+        .withColumn("dedup_key", key)
+        .repartition(col("user_id"), col("day"))
+        .withColumn("occurrence", row_number().over(copiesOfALine.orderBy("source", "line")))
+        .withColumn("copies", count(lit(1)).over(copiesOfALine))
         .filter(col("occurrence").equalTo(1))
-        .drop("occurrence");
+        .drop("occurrence", "dedup_key");
+  }
+
+  /**
+   * The run's counts over deduplicated rows, in {@link IngestResult}'s order: read, written,
+   * duplicates, quarantined, filtered (outside the window), bots (written ones).
+   */
+  public static Column[] counts(Column inWindow) {
+    Column event = col("reject_reason").isNull();
+    Column kept = event.and(inWindow);
+    return new Column[] {
+        sum(col("copies")).cast("long").as("read"),
+        count(when(kept, lit(1))).as("written"),
+        coalesce(sum(when(event, col("copies").minus(1))), lit(0L)).cast("long").as("duplicates"),
+        count(when(not(event), lit(1))).as("quarantined"),
+        count(when(event.and(not(inWindow)), lit(1))).as("filtered"),
+        count(when(kept.and(col("bot")), lit(1))).as("bots")};
   }
 
   /** Quarantine rows as the table holds them: keyed by source and line (bucket = line / 100,000). */
@@ -54,6 +85,6 @@ public final class Ingest {
 
   /** Events as events_by_user holds them. */
   public static Dataset<Row> forTable(Dataset<Row> events) {
-    return events.drop("reject_reason", "raw");
+    return events.drop("reject_reason", "raw", "copies");
   }
 }

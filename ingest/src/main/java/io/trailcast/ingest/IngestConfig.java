@@ -13,9 +13,10 @@ import java.util.List;
  * @param salt the secret salt of ip, login and user hashes
  * @param from first day kept (site time zone), or null
  * @param to last day kept, or null
+ * @param dryRun read, parse, normalise and count, but write nothing
  */
 public record IngestConfig(List<String> inputs, InputFormat format, SiteConfig site, String salt, LocalDate from,
-    LocalDate to) {
+    LocalDate to, boolean dryRun) {
   /** The salt used when none is configured; refused against a real cluster. */
   public static final String DEFAULT_SALT = "trailcast-embedded-default-salt";
 

@@ -13,6 +13,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.input.PortableDataStream;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -40,7 +41,8 @@ public final class IngestJob {
         config.format() == InputFormat.AUTO ? " (detected)" : ""));
     try (CqlSession session = CqlSessions.open(target)) {
       SchemaMigrator.requireCurrent(session, target.keyspace());
-      JobRuns run = JobRuns.start(session, "ingest", new ArrayList<>(files.keySet()), config.from(), config.to());
+      JobRuns run = JobRuns.start(session, config.dryRun() ? "ingest-dry-run" : "ingest",
+          new ArrayList<>(files.keySet()), config.from(), config.to());
       LOG.info("ingest run {} started: {} file(s), site {}, {}, into {}", run.runId(), files.size(),
           config.site().site(), config.hasWindow() ? "days " + config.from() + ".." + config.to() : "all days",
           target.describe());
@@ -68,32 +70,32 @@ public final class IngestJob {
     LongAccumulator lines = spark.sparkContext().longAccumulator("ingest lines");
     JavaRDD<Row> rdd = context.binaryFiles(String.join(",", files.keySet()), files.size())
         .flatMap(file -> readFile(file, formats.value(), builder.value(), lines));
-    Dataset<Row> rows = spark.createDataFrame(rdd, IngestRows.SCHEMA).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> rows = spark.createDataFrame(rdd, IngestRows.SCHEMA);
+    // One shuffle: the first occurrence of every line stays, knowing how many copies it had.
+    Dataset<Row> unique = Ingest.dedup(rows).persist(StorageLevel.MEMORY_AND_DISK());
     Progress progress = Progress.start(spark, "ingest", lines::value);
     try {
-      Dataset<Row> events = Ingest.events(rows);
-      Dataset<Row> kept = config.hasWindow() ? events.filter(Ingest.inWindow(config.from(), config.to())) : events;
-      Dataset<Row> unique = Ingest.dedup(kept).persist(StorageLevel.MEMORY_AND_DISK());
-      write(Ingest.forTable(unique), target, "events_by_user");
-      write(Ingest.quarantine(Ingest.rejected(rows)), target, "quarantine");
-      long read = rows.count();
-      long quarantined = Ingest.rejected(rows).count();
-      long valid = read - quarantined;
-      long inWindow = config.hasWindow() ? kept.count() : valid;
-      long written = unique.count();
-      long bots = unique.filter("bot").count();
-      unique.unpersist();
-      return new IngestResult(read, written, inWindow - written, quarantined, valid - inWindow, bots, files);
+      Column inWindow = Ingest.inWindow(config.from(), config.to());
+      if (!config.dryRun()) {
+        long started = System.nanoTime();
+        write(Ingest.forTable(Ingest.events(unique).filter(inWindow)), target, "events_by_user");
+        LOG.info("read, parsed, deduplicated and wrote the events in {} s",
+            (System.nanoTime() - started) / 1_000_000_000);
+        write(Ingest.quarantine(Ingest.rejected(unique)), target, "quarantine");
+      }
+      Row counts = unique.select(Ingest.counts(inWindow)).first();
+      return new IngestResult(counts.getLong(0), counts.getLong(1), counts.getLong(2), counts.getLong(3),
+          counts.getLong(4), counts.getLong(5), files);
     } finally {
       progress.close();
-      rows.unpersist();
+      unique.unpersist();
     }
   }
 
   private static Iterator<Row> readFile(Tuple2<String, PortableDataStream> file, Map<String, InputFormat> formats,
       EventBuilder builder, LongAccumulator lines) throws java.io.IOException {
     InputFormat format = formats.getOrDefault(file._1(), InputFormat.AUTO);
-    Iterator<Row> rows = new FileReader(file._2().open(), file._1(), format, builder);
+    Iterator<Row> rows = new InputFileRows(file._2().open(), file._1(), format, builder);
     return new Iterator<>() {
       @Override
       public boolean hasNext() {

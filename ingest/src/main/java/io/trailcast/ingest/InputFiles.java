@@ -78,7 +78,7 @@ public final class InputFiles {
   static InputFormat detect(String file, Configuration hadoop) {
     Path path = new Path(file);
     try (InputStream raw = path.getFileSystem(hadoop).open(path);
-        BufferedReader reader = new BufferedReader(new InputStreamReader(FileReader.decompressed(raw),
+        BufferedReader reader = new BufferedReader(new InputStreamReader(InputFileRows.decompressed(raw),
             StandardCharsets.UTF_8))) {
       for (int i = 0; i < 100; i++) {
         String line = reader.readLine();

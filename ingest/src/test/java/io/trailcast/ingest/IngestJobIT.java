@@ -53,7 +53,7 @@ class IngestJobIT {
 
   private static IngestResult ingest(List<String> inputs) {
     return IngestJob.run(spark, target, new IngestConfig(inputs, InputFormat.AUTO, SiteConfig.defaults(), "salt",
-        null, null));
+        null, null, false));
   }
 
   @Test

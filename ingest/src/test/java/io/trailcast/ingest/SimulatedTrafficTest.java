@@ -34,7 +34,7 @@ class SimulatedTrafficTest {
     Map<String, String> expected = new HashMap<>();
     long crawlerLines = 0;
     try (BufferedReader truth = new BufferedReader(new InputStreamReader(
-        FileReader.decompressed(Files.newInputStream(tmp.resolve("truth/events.csv"))), StandardCharsets.UTF_8))) {
+        InputFileRows.decompressed(Files.newInputStream(tmp.resolve("truth/events.csv"))), StandardCharsets.UTF_8))) {
       truth.readLine();
       for (String row = truth.readLine(); row != null; row = truth.readLine()) {
         String[] cols = row.split(",", -1);
@@ -47,7 +47,7 @@ class SimulatedTrafficTest {
     long bots = 0;
     for (Path log : summary.logs()) {
       String name = log.getFileName().toString();
-      try (InputStream in = FileReader.decompressed(Files.newInputStream(log))) {
+      try (InputStream in = InputFileRows.decompressed(Files.newInputStream(log))) {
         LineReader lines = new LineReader(in, LineIngester.MAX_LINE_BYTES);
         LineIngester ingester = new LineIngester(name, InputFormat.AUTO, builder);
         long lineNo = 0;

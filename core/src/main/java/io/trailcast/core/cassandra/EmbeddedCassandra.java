@@ -252,6 +252,8 @@ public final class EmbeddedCassandra {
         "start_native_transport: true",
         // Tests drop keyspaces all the time; a snapshot per drop is only disk and time here.
         "auto_snapshot: false",
+        // Jobs send single-partition batches of up to 16 KiB (spark.cassandra.output.batch.size.bytes).
+        "batch_size_warn_threshold: 64KiB",
         "");
   }
 

@@ -21,6 +21,10 @@ public final class SparkSessions {
     conf.setIfMissing("spark.sql.session.timeZone", "UTC");
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
     conf.setIfMissing("spark.cassandra.output.concurrent.writes", "16");
+    // A null column written as null is a tombstone per cell; unset it instead (jobs write whole rows).
+    conf.setIfMissing("spark.cassandra.output.ignoreNulls", "true");
+    // Jobs write rows sorted by partition: bigger single-partition batches, fewer requests.
+    conf.setIfMissing("spark.cassandra.output.batch.size.bytes", "16384");
     if (conf.get("spark.master").startsWith("local")) {
       // One machine: a handful of shuffle partitions beats Spark's 200 tiny ones.
       conf.setIfMissing("spark.sql.shuffle.partitions", "8");

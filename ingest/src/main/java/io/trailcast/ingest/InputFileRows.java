@@ -12,7 +12,7 @@ import org.apache.spark.sql.Row;
  * The rows of one input file, read lazily line by line (plain or gzip, told by its magic bytes).
  * Runs on an executor; the whole file never sits in memory.
  */
-public final class FileReader implements Iterator<Row> {
+public final class InputFileRows implements Iterator<Row> {
   private final InputStream in;
   private final LineReader lines;
   private final LineIngester ingester;
@@ -21,14 +21,15 @@ public final class FileReader implements Iterator<Row> {
   private Row next;
   private boolean done;
 
-  public FileReader(InputStream raw, String source, InputFormat format, EventBuilder builder) throws IOException {
+  public InputFileRows(InputStream raw, String source, InputFormat format, EventBuilder builder) throws IOException {
     this.in = decompressed(raw);
     this.lines = new LineReader(in, LineIngester.MAX_LINE_BYTES);
     this.ingester = new LineIngester(source, format, builder);
     this.source = source;
   }
 
-  static InputStream decompressed(InputStream raw) throws IOException {
+  /** The stream itself, or its gzip decompression when it starts with the gzip magic bytes. */
+  public static InputStream decompressed(InputStream raw) throws IOException {
     BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16);
     buffered.mark(2);
     int b1 = buffered.read();
