@@ -84,12 +84,17 @@ public final class IngestCommand implements Callable<Integer> {
     boolean dryRun;
 
     IngestConfig config(CassandraTarget target) {
+      return config(target, null);
+    }
+
+    /** The config, with the window defaulting to {@code day} when one is given (the daily run). */
+    IngestConfig config(CassandraTarget target, LocalDate day) {
       SiteConfig siteConfig = this.siteConfig == null ? SiteConfig.defaults() : SiteConfig.load(this.siteConfig);
       if (site != null) {
         siteConfig = siteConfig.withSite(site);
       }
-      return new IngestConfig(inputs, InputFormat.parse(format), siteConfig, Salts.resolve(saltFile, target), from,
-          to, dryRun);
+      return new IngestConfig(inputs, InputFormat.parse(format), siteConfig, Salts.resolve(saltFile, target),
+          from == null ? day : from, to == null ? day : to, dryRun);
     }
   }
 }

@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
 
 /** {@code trailcast pipeline --date D --input PATH...}: the scheduled daily run, every stage in order. */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
-    description = "The scheduled daily run: every stage that exists, in order, for one day: today ingest "
-        + "(the day's logs; --from/--to narrow what is kept).")
+    description = "The scheduled daily run: every stage that exists, in order, for one day: today ingest of "
+        + "the events of that day (site time zone) found in the inputs.")
 public final class PipelineCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -27,7 +27,8 @@ public final class PipelineCommand implements Callable<Integer> {
   @Mixin
   ClusterOptions cluster;
 
-  @Option(names = "--date", required = true, paramLabel = "D", description = "The day to process (yyyy-MM-dd).")
+  @Option(names = "--date", required = true, paramLabel = "D",
+      description = "The day to process (yyyy-MM-dd); --from/--to default to it.")
   LocalDate date;
 
   @Mixin
@@ -43,7 +44,7 @@ public final class PipelineCommand implements Callable<Integer> {
     out.println("[schema] keyspace " + target.keyspace() + " is up to date");
     out.flush();
     SparkSession spark = SparkSessions.create("pipeline " + date, target);
-    IngestResult ingested = IngestJob.run(spark, target, ingest.config(target));
+    IngestResult ingested = IngestJob.run(spark, target, ingest.config(target, date));
     out.println("[ingest] " + ingested.line());
     out.flush();
     return 0;

@@ -17,4 +17,13 @@ public record Event(String eventId, String userId, LocalDate day, long ts, Strin
     String path, String action, String referrer, String searchQuery, Map<String, String> tracking,
     String campaign, String ipHash, String userAgent, int status, boolean interactive, boolean bot,
     String botReason, String login, String emailHash, String source, long line) {
+
+  /** Actions that show a page when answered 2xx or 304 (docs/definitions.md). */
+  public static final java.util.Set<String> PAGE_ACTIONS = java.util.Set.of("pageview", "search", "click",
+      "conversion");
+
+  /** A page a person saw: interactive, answered 2xx/304, and a page action. */
+  public boolean isPageview() {
+    return interactive && EventBuilder.isPageStatus(status) && PAGE_ACTIONS.contains(action);
+  }
 }

@@ -10,8 +10,9 @@ import java.util.Set;
 
 /**
  * Turns a parsed line into a normalised {@link Event}: URL, action, interactivity, user id, hashes,
- * bot flag (DESIGN.md "Event" and "User id"; docs/definitions.md). Pure: the same line and
- * config always give the same event.
+ * bot flag (DESIGN.md "Event" and "User id"; docs/definitions.md). The action says what the
+ * request asked for (from method and path, whatever the answer); whether it showed a page is
+ * {@link Event#isPageview()}. Pure: the same line and config always give the same event.
  */
 public final class EventBuilder implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -32,14 +33,15 @@ public final class EventBuilder implements Serializable {
 
   /** The event of a parsed line; {@code eventId} identifies it (see {@link Event#eventId()}). */
   public Event build(ParsedLine p, String eventId, String source, long line) {
-    NormalizedUrl url = NormalizedUrl.of(p.target(), p.vhost() == null ? site.host() : p.vhost());
+    NormalizedUrl url = NormalizedUrl.of(p.target(), p.vhost() == null ? site.host() : p.vhost(),
+        site.sessionIdParameters());
     boolean interactive = p.method() != null && PAGE_METHODS.contains(p.method().toUpperCase(Locale.ROOT))
         && !site.isAsset(url.path());
     String searchQuery = p.query();
     String action;
     if (p.action() != null) {
       action = p.action();
-    } else if (!interactive || !isPageStatus(p.status())) {
+    } else if (!interactive) {
       action = "other";
     } else if (site.isConversion(url.path())) {
       action = "conversion";
@@ -71,11 +73,8 @@ public final class EventBuilder implements Serializable {
     if (p.user() != null) {
       return "c:" + p.user();
     }
-    for (String parameter : site.sessionIdParameters()) {
-      String value = url.parameter(parameter);
-      if (value != null && !value.isBlank()) {
-        return "s:" + value;
-      }
+    if (url.sessionId() != null) {
+      return "s:" + url.sessionId();
     }
     return "h:" + Hashing.salted(salt, (p.client() == null ? "" : p.client()) + "\u0001"
         + (p.userAgent() == null ? "" : p.userAgent()));
@@ -91,7 +90,7 @@ public final class EventBuilder implements Serializable {
   }
 
   /** 2xx and 304 show a page; redirects and errors do not. */
-  static boolean isPageStatus(int status) {
+  public static boolean isPageStatus(int status) {
     return (status >= 200 && status < 300) || status == 304;
   }
 

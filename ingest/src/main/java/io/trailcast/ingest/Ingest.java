@@ -2,7 +2,6 @@ package io.trailcast.ingest;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
@@ -43,22 +42,21 @@ public final class Ingest {
   }
 
   /**
-   * One row per event id, and every rejected line kept (keyed by its source and line): the same
-   * line twice (inside a file, or in overlapping inputs) is one event. The first occurrence by
-   * (source, line) is kept, so reruns write the very same row; {@code copies} says how many there were.
+   * One row per event id, rejected lines untouched: the same line twice (inside a file, or in
+   * overlapping inputs) is one event. The first occurrence by (source, line) is kept, so reruns
+   * write the very same row; {@code copies} says how many there were. Copies of a line share its
+   * user and day, so the one shuffle, by (user, day), also leaves each Cassandra partition's rows
+   * together for the writer to batch.
    */
   public static Dataset<Row> dedup(Dataset<Row> rows) {
-    Column key = coalesce(col("event_id"), concat(lit("rejected:"), col("source"), lit(":"), col("line")));
-    // Copies of a line share its user and day: shuffling by (user, day) alone dedups them and leaves
-    // each Cassandra partition's rows together, which the writer then sends as one batch.
-    WindowSpec copiesOfALine = Window.partitionBy(col("user_id"), col("day"), col("dedup_key"));
-    return rows
-        .withColumn("dedup_key", key)
+    WindowSpec copiesOfALine = Window.partitionBy(col("user_id"), col("day"), col("event_id"));
+    Dataset<Row> events = events(rows)
         .repartition(col("user_id"), col("day"))
         .withColumn("occurrence", row_number().over(copiesOfALine.orderBy("source", "line")))
         .withColumn("copies", count(lit(1)).over(copiesOfALine))
         .filter(col("occurrence").equalTo(1))
-        .drop("occurrence", "dedup_key");
+        .drop("occurrence");
+    return events.unionByName(rejected(rows).withColumn("copies", lit(1L)));
   }
 
   /**
@@ -69,7 +67,7 @@ public final class Ingest {
     Column event = col("reject_reason").isNull();
     Column kept = event.and(inWindow);
     return new Column[] {
-        sum(col("copies")).cast("long").as("read"),
+        coalesce(sum(col("copies")), lit(0L)).cast("long").as("read"),
         count(when(kept, lit(1))).as("written"),
         coalesce(sum(when(event, col("copies").minus(1))), lit(0L)).cast("long").as("duplicates"),
         count(when(not(event), lit(1))).as("quarantined"),

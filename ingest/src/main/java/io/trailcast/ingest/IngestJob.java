@@ -55,7 +55,8 @@ public final class IngestJob {
         LOG.info("ingest run {} done in {} s: {}", run.runId(),
             (System.currentTimeMillis() - run.startedAt().toEpochMilli()) / 1000, result.line());
         return result;
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
+        // Spark's own failures are checked exceptions thrown through Scala: record any failure.
         run.failed(session, Map.of(), String.valueOf(e.getMessage()));
         throw e;
       }

@@ -40,9 +40,11 @@ public final class IngestRows {
   }
 
   public static Row of(Event e) {
+    // An empty map is written as null, left unset by the writer: no collection tombstone per row.
+    Object tracking = e.tracking().isEmpty() ? null : scala.collection.JavaConverters.mapAsScalaMap(e.tracking());
     return RowFactory.create(e.userId(), Date.valueOf(e.day()), new Timestamp(e.ts()), e.eventId(), e.site(), e.url(),
-        e.host(), e.path(), e.action(), e.referrer(), e.searchQuery(),
-        scala.collection.JavaConverters.mapAsScalaMap(e.tracking()), e.campaign(), e.ipHash(), e.userAgent(),
+        e.host(), e.path(), e.action(), e.referrer(), e.searchQuery(), tracking, e.campaign(), e.ipHash(),
+        e.userAgent(),
         e.status(), e.interactive(), e.bot(), e.botReason(), e.login(), e.emailHash(), e.source(), e.line(), null,
         null);
   }

@@ -21,11 +21,20 @@ public final class InputFileRows implements Iterator<Row> {
   private Row next;
   private boolean done;
 
-  public InputFileRows(InputStream raw, String source, InputFormat format, EventBuilder builder) throws IOException {
-    this.in = decompressed(raw);
-    this.lines = new LineReader(in, LineIngester.MAX_LINE_BYTES);
+  public InputFileRows(InputStream raw, String source, InputFormat format, EventBuilder builder) {
     this.ingester = new LineIngester(source, format, builder);
     this.source = source;
+    InputStream opened;
+    try {
+      opened = decompressed(raw);
+    } catch (IOException e) {
+      // A damaged gzip header: the whole file is unreadable, and says so in quarantine.
+      opened = raw;
+      done = true;
+      next = IngestRows.of(new Rejected(source, 1, "file unreadable from this line on: " + e, ""));
+    }
+    this.in = opened;
+    this.lines = new LineReader(in, LineIngester.MAX_LINE_BYTES);
   }
 
   /** The stream itself, or its gzip decompression when it starts with the gzip magic bytes. */

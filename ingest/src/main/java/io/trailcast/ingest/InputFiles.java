@@ -1,11 +1,8 @@
 package io.trailcast.ingest;
 
 import io.trailcast.core.UserException;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -74,24 +71,23 @@ public final class InputFiles {
     }
   }
 
-  /** The format of a file from its first non-blank line (gzip or plain). */
+  /**
+   * The format of a file from its first non-blank line (gzip or plain). A file unreadable here is
+   * read as combined, and its lines quarantined one by one.
+   */
   static InputFormat detect(String file, Configuration hadoop) {
     Path path = new Path(file);
-    try (InputStream raw = path.getFileSystem(hadoop).open(path);
-        BufferedReader reader = new BufferedReader(new InputStreamReader(InputFileRows.decompressed(raw),
-            StandardCharsets.UTF_8))) {
-      for (int i = 0; i < 100; i++) {
-        String line = reader.readLine();
-        if (line == null) {
-          break;
-        }
+    try (InputStream raw = path.getFileSystem(hadoop).open(path)) {
+      LineReader lines = new LineReader(InputFileRows.decompressed(raw), 4096);
+      for (int i = 0; i < 100 && lines.next(); i++) {
+        String line = LineIngester.withoutBom(new String(lines.bytes(), StandardCharsets.UTF_8));
         if (!line.isBlank()) {
           return InputFormat.detect(line);
         }
       }
       return InputFormat.COMBINED;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
+      return InputFormat.COMBINED;
     }
   }
 }

@@ -18,6 +18,9 @@ import java.nio.charset.StandardCharsets;
 public final class LineIngester {
   /** Longest line read in full (a real request line stays far below it). */
   public static final int MAX_LINE_BYTES = 16_384;
+  /** Event times before 1990 or after 2099 are mistakes (epoch seconds or nanoseconds for ms). */
+  static final long MIN_TS = java.time.Instant.parse("1990-01-01T00:00:00Z").toEpochMilli();
+  static final long MAX_TS = java.time.Instant.parse("2100-01-01T00:00:00Z").toEpochMilli();
 
   private final String source;
   private final EventBuilder builder;
@@ -43,6 +46,9 @@ public final class LineIngester {
       text = utf8.decode(ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException e) {
       return reject(lineNo, "not valid UTF-8 text", bytes);
+    }
+    if (lineNo == 1) {
+      text = withoutBom(text);
     }
     if (text.isBlank()) {
       return null;
@@ -81,7 +87,15 @@ public final class LineIngester {
     if (parsed.isRejected()) {
       return reject(lineNo, parsed.rejectReason(), bytes);
     }
+    if (parsed.ts() < MIN_TS || parsed.ts() >= MAX_TS) {
+      return reject(lineNo, "timestamp out of range (1990 to 2099): " + parsed.ts() + " ms", bytes);
+    }
     return builder.build(parsed, eventId, source, lineNo);
+  }
+
+  /** A UTF-8 byte order mark at the start of a file is no data. */
+  static String withoutBom(String text) {
+    return text.startsWith("\uFEFF") ? text.substring(1) : text;
   }
 
   public InputFormat format() {

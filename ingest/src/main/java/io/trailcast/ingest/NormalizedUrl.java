@@ -12,15 +12,24 @@ import java.util.Map;
 /**
  * A URL as trailcast stores it (docs/definitions.md): {@code host/path?query}, host lower-case,
  * no scheme, fragment or default port, percent escapes in upper case, tracking parameters
- * (utm_*, gclid, fbclid) taken out into {@link #tracking()}.
+ * (utm_*, gclid, fbclid) taken out into {@link #tracking()}, session id parameters taken out into
+ * {@link #sessionId()} (a session id in the URL would split every page per visitor).
  */
-public record NormalizedUrl(String url, String host, String path, String query, Map<String, String> tracking) {
+public record NormalizedUrl(String url, String host, String path, String query, Map<String, String> tracking,
+    String sessionId) {
+
+  /** Normalises a request target without session id parameters. */
+  public static NormalizedUrl of(String target, String defaultHost) {
+    return of(target, defaultHost, List.of());
+  }
 
   /**
    * Normalises a request target: an absolute URL ({@code https://host/...}) or a path, whose host
-   * is then {@code defaultHost}.
+   * is then {@code defaultHost}. Query parameters named in {@code sessionParameters} (lower case),
+   * and path parameters such as {@code ;jsessionid=...}, are removed; the first value found is
+   * the {@link #sessionId()}.
    */
-  public static NormalizedUrl of(String target, String defaultHost) {
+  public static NormalizedUrl of(String target, String defaultHost, List<String> sessionParameters) {
     String rest = target;
     String host = defaultHost;
     int scheme = rest.indexOf("://");
@@ -41,6 +50,16 @@ public record NormalizedUrl(String url, String host, String path, String query, 
     }
     int q = rest.indexOf('?');
     String path = upperEscapes(q < 0 ? rest : rest.substring(0, q));
+    String sessionId = null;
+    int semicolon = path.indexOf(';');
+    if (semicolon >= 0) {
+      String matrix = path.substring(semicolon + 1);
+      int eq = matrix.indexOf('=');
+      if (eq > 0 && sessionParameters.contains(matrix.substring(0, eq).toLowerCase(Locale.ROOT))) {
+        sessionId = matrix.substring(eq + 1);
+        path = path.substring(0, semicolon);
+      }
+    }
     if (path.isEmpty()) {
       path = "/";
     } else if (!path.startsWith("/")) {
@@ -57,6 +76,10 @@ public record NormalizedUrl(String url, String host, String path, String query, 
         String name = eq < 0 ? param : param.substring(0, eq);
         if (isTracking(name)) {
           tracking.put(name.toLowerCase(Locale.ROOT), eq < 0 ? "" : decode(param.substring(eq + 1)));
+        } else if (sessionParameters.contains(name.toLowerCase(Locale.ROOT))) {
+          if (sessionId == null && eq > 0) {
+            sessionId = decode(param.substring(eq + 1));
+          }
         } else {
           kept.add(upperEscapes(param));
         }
@@ -64,7 +87,8 @@ public record NormalizedUrl(String url, String host, String path, String query, 
     }
     String query = kept.isEmpty() ? null : String.join("&", kept);
     String url = host + path + (query == null ? "" : "?" + query);
-    return new NormalizedUrl(url, host, path, query, tracking);
+    return new NormalizedUrl(url, host, path, query, tracking, sessionId == null || sessionId.isBlank() ? null
+        : sessionId);
   }
 
   /** Host lower-case, without a trailing dot or a default port. */

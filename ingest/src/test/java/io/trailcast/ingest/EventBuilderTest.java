@@ -37,6 +37,10 @@ class EventBuilderTest {
     assertEquals("pageview", build("GET", "/music/jazz", 304, null).action());
     assertEquals("conversion", build("GET", "/registration/ok", 200, null).action());
     assertEquals("logout", build("GET", "/account/logout", 200, null).action());
+    Event redirectedLogout = build("GET", "/account/logout", 302, null);
+    assertEquals("logout", redirectedLogout.action(), "the action does not depend on the answer");
+    assertFalse(redirectedLogout.isPageview());
+    assertTrue(build("GET", "/registration/ok", 200, null).isPageview());
     Event search = build("GET", "/search?q=jazz+paris&page=2", 200, null);
     assertEquals("search", search.action());
     assertEquals("jazz paris", search.searchQuery());
@@ -50,11 +54,15 @@ class EventBuilderTest {
     Event css = build("GET", "/static/app.css?v=3", 200, null);
     assertEquals("other", css.action());
     assertFalse(css.interactive());
-    assertTrue(build("GET", "/missing", 404, null).interactive());
-    assertEquals("other", build("GET", "/missing", 404, null).action());
-    assertEquals("other", build("GET", "/go/x", 301, null).action());
-    assertEquals("other", build("POST", "/account/login", 302, null).action());
+    Event missing = build("GET", "/missing", 404, null);
+    assertTrue(missing.interactive());
+    assertEquals("pageview", missing.action());
+    assertFalse(missing.isPageview(), "a 404 shows no page");
+    assertFalse(build("GET", "/go/x", 301, null).isPageview());
+    assertFalse(build("POST", "/account/login", 302, null).isPageview());
+    assertTrue(build("GET", "/", 304, null).isPageview());
     assertFalse(build("HEAD", "/", 200, null).interactive());
+    assertEquals("other", build("HEAD", "/", 200, null).action());
     assertFalse(build("OPTIONS", "*", 200, null).interactive());
     assertFalse(build("GET", "/robots.txt", 200, null).interactive());
   }
@@ -64,7 +72,12 @@ class EventBuilderTest {
     Event byAddress = build("GET", "/a", 200, null);
     assertEquals("h:" + Hashing.salted(SALT, "81.2.69.143\u0001Mozilla/5.0"), byAddress.userId());
     assertEquals(Hashing.salted(SALT, "81.2.69.143"), byAddress.ipHash());
-    assertEquals("s:ABC", build("GET", "/a?jsessionid=ABC", 200, null).userId());
+    Event bySession = build("GET", "/a?jsessionid=ABC&x=1", 200, null);
+    assertEquals("s:ABC", bySession.userId());
+    assertEquals("www.trailmag.com/a?x=1", bySession.url(), "a session id would split every page per visitor");
+    Event byPathParameter = build("GET", "/cart;jsessionid=XYZ?step=2", 200, null);
+    assertEquals("s:XYZ", byPathParameter.userId());
+    assertEquals("www.trailmag.com/cart?step=2", byPathParameter.url());
     ParsedLine json = new ParsedLine(TS, "1.2.3.4", "Jo@Mail.COM ", "GET", "https://www.trailmag.com/a?sid=9", 200,
         null, null, "UA", null, "cookie-1", null, null, "other-site", null);
     Event explicit = builder.build(json, "id", "f", 1);

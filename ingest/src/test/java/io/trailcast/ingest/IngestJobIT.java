@@ -120,6 +120,17 @@ class IngestJobIT {
     }
   }
 
+  @Test
+  @Order(4)
+  void inputsWithoutDataCountZero() throws IOException {
+    Path empty = Files.writeString(tmp.resolve("empty.log"), "");
+    Path headers = Files.writeString(tmp.resolve("headers.log"), "#Software: IIS\n#Fields: date time c-ip\n");
+    IngestResult result = ingest(List.of(empty.toString(), headers.toString()));
+    assertEquals(0, result.read());
+    assertEquals(0, result.written());
+    assertEquals(2, result.files().size());
+  }
+
   private static long count(CqlSession session, String table) {
     return session.execute("SELECT count(*) FROM " + table).one().getLong(0);
   }

@@ -1,8 +1,10 @@
 package io.trailcast.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -38,13 +40,37 @@ class LineIngesterTest {
   }
 
   @Test
+  void aByteOrderMarkIsNoDataAndTimesOutOfRangeAreQuarantined() {
+    LineIngester ingester = new LineIngester("f", InputFormat.AUTO, BUILDER);
+    assertInstanceOf(Event.class, accept(ingester, "\uFEFF{\"ts\":1767607200000,\"user\":\"u\",\"url\":\"/a\"}"));
+    assertEquals(InputFormat.JSONL, ingester.format());
+    Rejected seconds = (Rejected) ingester.accept("{\"ts\":1767607200,\"user\":\"u\",\"url\":\"/a\"}"
+        .getBytes(StandardCharsets.UTF_8), false, 10, 2);
+    assertEquals("timestamp out of range (1990 to 2099): 1767607200 ms", seconds.reason());
+    Rejected huge = (Rejected) ingester.accept("{\"ts\":99999999999999999999,\"user\":\"u\",\"url\":\"/a\"}"
+        .getBytes(StandardCharsets.UTF_8), false, 10, 3);
+    assertEquals("ts out of range: 99999999999999999999", huge.reason());
+  }
+
+  @Test
+  void aDamagedGzipFileIsQuarantinedNotFatal() {
+    InputFileRows rows = new InputFileRows(new java.io.ByteArrayInputStream(new byte[] {0x1f, (byte) 0x8b, 1, 2}),
+        "file:/x.gz", InputFormat.AUTO, BUILDER);
+    org.apache.spark.sql.Row only = rows.next();
+    assertEquals(1L, only.getLong(IngestRows.SCHEMA.fieldIndex("line")));
+    assertTrue(only.getString(IngestRows.SCHEMA.fieldIndex("reject_reason"))
+        .startsWith("file unreadable from this line on:"));
+    assertFalse(rows.hasNext());
+  }
+
+  @Test
   void formatIsDetectedFromTheFirstLine() {
     LineIngester w3c = new LineIngester("f", InputFormat.AUTO, BUILDER);
     assertNull(accept(w3c, "#Fields: date time c-ip cs-method cs-uri-stem sc-status"));
     assertEquals(InputFormat.W3C, w3c.format());
     assertInstanceOf(Event.class, accept(w3c, "2018-01-01 08:09:10 1.2.3.4 GET /a 200"));
     LineIngester json = new LineIngester("f", InputFormat.AUTO, BUILDER);
-    assertInstanceOf(Event.class, accept(json, "{\"ts\":1,\"user\":\"u\",\"url\":\"/a\"}"));
+    assertInstanceOf(Event.class, accept(json, "{\"ts\":1767607200000,\"user\":\"u\",\"url\":\"/a\"}"));
     assertEquals(InputFormat.JSONL, json.format());
   }
 
@@ -57,8 +83,8 @@ class LineIngesterTest {
     assertEquals(Hashing.of(line.getBytes(StandardCharsets.UTF_8)), a.eventId());
     assertEquals(a.eventId(), b.eventId());
     LineIngester json = new LineIngester("f", InputFormat.JSONL, BUILDER);
-    Event first = (Event) accept(json, "{\"ts\":1,\"user\":\"u\",\"url\":\"/a\",\"ip\":\"1.1.1.1\"}");
-    Event reordered = (Event) accept(json, "{\"url\":\"/a\",\"user\":\"u\",\"ts\":1,\"ip\":\"1.1.1.1\"}");
+    Event first = (Event) accept(json, "{\"ts\":1767607200000,\"user\":\"u\",\"url\":\"/a\",\"ip\":\"1.1.1.1\"}");
+    Event reordered = (Event) accept(json, "{\"url\":\"/a\",\"user\":\"u\",\"ts\":1767607200000,\"ip\":\"1.1.1.1\"}");
     assertEquals(first.eventId(), reordered.eventId(), "the same event written another way is the same event");
   }
 

@@ -11,7 +11,7 @@ class NormalizedUrlTest {
   void pathGetsTheSiteHostAndTrackingIsKeptApart() {
     NormalizedUrl url = NormalizedUrl.of("/Music/Jazz?utm_source=news&id=7&gclid=abc#top", "www.trailmag.com");
     assertEquals(new NormalizedUrl("www.trailmag.com/Music/Jazz?id=7", "www.trailmag.com", "/Music/Jazz", "id=7",
-        Map.of("utm_source", "news", "gclid", "abc")), url);
+        Map.of("utm_source", "news", "gclid", "abc"), null), url);
     assertEquals("gclid=abc&utm_source=news", url.campaign());
   }
 

@@ -21,8 +21,16 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Against the simulator's truth: every good line is an event, every corrupt line is quarantined. */
+/**
+ * Against the simulator's truth: every corrupt line is quarantined, every good line is an event
+ * whose action and pageview flag match what the simulated request truly was.
+ */
 class SimulatedTrafficTest {
+  /** Truth kind → action, "+page" when it shows a page (docs/definitions.md). */
+  private static final Map<String, String> KIND_TO_ACTION = Map.of(
+      "page", "pageview+page", "search", "search+page", "click", "click+page", "conversion", "conversion+page",
+      "logout", "logout", "login", "pageview", "redirect", "pageview", "not_found", "pageview", "asset", "other");
+
   @TempDir
   Path tmp;
 
@@ -38,7 +46,8 @@ class SimulatedTrafficTest {
       truth.readLine();
       for (String row = truth.readLine(); row != null; row = truth.readLine()) {
         String[] cols = row.split(",", -1);
-        expected.put(cols[0] + ":" + cols[1], cols[cols.length - 1].isEmpty() ? "event" : "rejected");
+        expected.put(cols[0] + ":" + cols[1], cols[cols.length - 1].isEmpty() ? KIND_TO_ACTION.get(cols[6])
+            : "rejected");
         crawlerLines += cols[3].startsWith("bot-crawler") ? 1 : 0;
       }
     }
@@ -54,7 +63,7 @@ class SimulatedTrafficTest {
         while (lines.next()) {
           Object outcome = ingester.accept(lines.bytes(), lines.overLong(), lines.totalBytes(), ++lineNo);
           if (outcome instanceof Event event) {
-            actual.put(name + ":" + lineNo, "event");
+            actual.put(name + ":" + lineNo, event.action() + (event.isPageview() ? "+page" : ""));
             bots += event.bot() ? 1 : 0;
           } else if (outcome instanceof Rejected) {
             actual.put(name + ":" + lineNo, "rejected");

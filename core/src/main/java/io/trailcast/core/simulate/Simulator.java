@@ -40,7 +40,6 @@ public final class Simulator {
   private final SiteCatalog catalog;
   private final Population population;
   private final Visits visits;
-  private final long startMs;
   private final long endMs;
 
   public Simulator(SimulationConfig config) {
@@ -48,7 +47,6 @@ public final class Simulator {
     this.catalog = new SiteCatalog(config.seed(), PAGES_PER_THEME);
     this.population = new Population(config.seed(), config.persons());
     this.visits = new Visits(catalog);
-    this.startMs = config.start().atStartOfDay(config.zone()).toInstant().toEpochMilli();
     this.endMs = config.start().plusDays(config.days()).atStartOfDay(config.zone()).toInstant().toEpochMilli();
   }
 
@@ -233,7 +231,8 @@ public final class Simulator {
     if (person.type != Person.Type.HUMAN || !event.kind().isPageview()) {
       return;
     }
-    person.activeDays.set((int) ((event.ts() - startMs) / 86_400_000L));
+    person.activeDays.set((int) java.time.temporal.ChronoUnit.DAYS.between(config.start(),
+        LocalDate.ofInstant(Instant.ofEpochMilli(event.ts()), config.zone())));
     String path = event.path();
     for (int t = 0; t < SiteCatalog.THEMES.size(); t++) {
       for (String section : SiteCatalog.THEMES.get(t).sections().values()) {

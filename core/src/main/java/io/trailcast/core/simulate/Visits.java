@@ -130,6 +130,7 @@ final class Visits {
     String query = words.get(r.nextInt(words.size())) + (r.nextDouble() < 0.5 ? "" : " "
         + SiteCatalog.NAMES.get(r.nextInt(SiteCatalog.NAMES.size())));
     String path = SiteCatalog.SEARCH_PATH + "?q=" + URLEncoder.encode(query, StandardCharsets.UTF_8);
+    String before = trail.lastPageUrl;
     trail.page(path, trail.lastPageUrl, SimEvent.Kind.SEARCH);
     double clickProbability = SiteCatalog.clickProbability(query);
     boolean clicked = r.nextDouble() < clickProbability;
@@ -145,6 +146,10 @@ final class Visits {
       trail.page(result.path(), trail.lastPageUrl, SimEvent.Kind.CLICK);
       trail.countTheme(result.theme());
       trail.searchClicked = true;
+    } else {
+      // No result clicked: the visitor goes back, so the next page is not reached from the results
+      // (a page whose referrer is a results page is a result click, by definition).
+      trail.lastPageUrl = before;
     }
   }
 

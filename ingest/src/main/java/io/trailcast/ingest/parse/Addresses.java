@@ -28,18 +28,40 @@ final class Addresses {
     return parts == 3 && value >= 0;
   }
 
+  /** RFC 4291 text form: up to 8 groups of 1-4 hex digits, one "::" at most, an IPv4 tail allowed. */
   static boolean isIpv6(String s) {
-    if (s.indexOf(':') < 0 || s.length() < 2) {
+    if (s.length() < 2 || s.indexOf(':') < 0) {
       return false;
     }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      boolean hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-      if (!hex && c != ':' && c != '.') {
+    int doubleColon = s.indexOf("::");
+    if (doubleColon >= 0 && s.indexOf("::", doubleColon + 1) >= 0) {
+      return false;
+    }
+    String[] groups = s.split(":", -1);
+    int count = 0;
+    for (int i = 0; i < groups.length; i++) {
+      String group = groups[i];
+      if (group.isEmpty()) {
+        continue;
+      }
+      if (i == groups.length - 1 && group.indexOf('.') >= 0) {
+        if (!isIpv4(group)) {
+          return false;
+        }
+        count += 2;
+        continue;
+      }
+      if (group.length() > 4) {
         return false;
       }
+      for (int k = 0; k < group.length(); k++) {
+        if (Character.digit(group.charAt(k), 16) < 0) {
+          return false;
+        }
+      }
+      count++;
     }
-    return true;
+    return doubleColon >= 0 ? count <= 7 : count == 8 && groups.length == (s.indexOf('.') >= 0 ? 7 : 8);
   }
 
   static boolean isIp(String s) {

@@ -38,7 +38,7 @@ public final class CombinedLogParser {
     List<String> hosts = prefix.subList(0, prefix.size() - 2);
     String vhost = null;
     if (hosts.size() >= 2 && !hosts.get(0).startsWith("\"") && !hosts.get(0).endsWith(",")
-        && !Addresses.isIp(hosts.get(0))) {
+        && (!Addresses.isIp(hosts.get(0)) || Addresses.isIp(hosts.get(1)))) {
       vhost = hosts.get(0);
       hosts = hosts.subList(1, hosts.size());
     }
@@ -71,12 +71,12 @@ public final class CombinedLogParser {
     }
     String referrer = null;
     String agent = null;
-    if (cursor.more()) {
+    if (cursor.more() && cursor.atQuote()) {
       referrer = cursor.quoted();
       if (referrer == null) {
         return ParsedLine.reject(cursor.truncated ? "truncated: unterminated referrer" : "bad referrer field");
       }
-      if (!cursor.more()) {
+      if (!cursor.more() || !cursor.atQuote()) {
         return ParsedLine.reject("truncated: referrer without user agent");
       }
       agent = cursor.quoted();
@@ -242,7 +242,13 @@ public final class CombinedLogParser {
       return at < line.length();
     }
 
-    /** A {@code "..."} field (backslash escapes kept as Apache writes them, \" unescaped). */
+    /** Whether the next field is quoted (unquoted fields after the size, e.g. %D, are ignored). */
+    boolean atQuote() {
+      skipSpaces();
+      return at < line.length() && line.charAt(at) == '"';
+    }
+
+    /** A {@code "..."} field: Apache's \" and \\ unescaped, other backslash escapes kept as written. */
     String quoted() {
       skipSpaces();
       if (at >= line.length() || line.charAt(at) != '"') {
@@ -252,8 +258,8 @@ public final class CombinedLogParser {
       StringBuilder value = new StringBuilder();
       for (int i = at + 1; i < line.length(); i++) {
         char c = line.charAt(i);
-        if (c == '\\' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          value.append('"');
+        if (c == '\\' && i + 1 < line.length() && (line.charAt(i + 1) == '"' || line.charAt(i + 1) == '\\')) {
+          value.append(line.charAt(i + 1));
           i++;
         } else if (c == '"') {
           at = i + 1;

@@ -31,6 +31,9 @@ public final class JsonEventParser {
     }
     long ts;
     if (tsNode.isIntegralNumber()) {
+      if (!tsNode.canConvertToLong()) {
+        return ParsedLine.reject("ts out of range: " + CombinedLogParser.abbreviate(tsNode.asText()));
+      }
       ts = tsNode.asLong();
     } else {
       try {

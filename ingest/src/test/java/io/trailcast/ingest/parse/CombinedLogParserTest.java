@@ -85,6 +85,28 @@ class CombinedLogParserTest {
   }
 
   @Test
+  void escapedBackslashesAndUnquotedTrailingFields() {
+    ParsedLine backslash = CombinedLogParser.parse("1.2.3.4 - - [17/May/2015:10:05:03 +0000] \"GET /a HTTP/1.1\" 200 1 "
+        + "\"http://x/dir\\\\\" \"UA\"");
+    assertEquals("http://x/dir\\", backslash.referrer(), "Apache writes a trailing backslash as \\\\");
+    assertEquals("UA", backslash.userAgent());
+    ParsedLine timed = CombinedLogParser.parse("1.2.3.4 - - [17/May/2015:10:05:03 +0000] \"GET /a HTTP/1.1\" 200 1 "
+        + "0.042 1234");
+    assertNull(timed.rejectReason());
+    assertNull(timed.userAgent(), "common format plus %D: no agent logged");
+  }
+
+  @Test
+  void vhostMayBeAnAddressWithAPort() {
+    ParsedLine p = CombinedLogParser.parse("10.0.0.5:443 81.2.69.143 - - [17/May/2015:10:05:03 +0000] "
+        + "\"GET /a HTTP/1.1\" 200 1 \"-\" \"UA\"");
+    assertEquals("10.0.0.5:443", p.vhost());
+    assertEquals("81.2.69.143", p.client());
+    assertEquals("cafe.de:80", CombinedLogParser.parse("cafe.de:80 81.2.69.143 - - [17/May/2015:10:05:03 +0000] "
+        + "\"GET /a HTTP/1.1\" 200 1 \"-\" \"UA\"").vhost());
+  }
+
+  @Test
   void badLinesSayWhy() {
     assertEquals("truncated: unterminated user agent", CombinedLogParser.parse("1.2.3.4 - - "
         + "[17/May/2015:10:05:03 +0000] "
