@@ -5,20 +5,19 @@ import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.cassandra.CqlSessions;
 import io.trailcast.core.cassandra.JobRuns;
 import io.trailcast.core.cassandra.SchemaMigrator;
+import io.trailcast.core.spark.CassandraWriter;
 import io.trailcast.core.spark.Progress;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.ForeachPartitionFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.input.PortableDataStream;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,26 +70,24 @@ public final class IngestJob {
     LongAccumulator lines = spark.sparkContext().longAccumulator("ingest lines");
     JavaRDD<Row> rdd = context.binaryFiles(String.join(",", files.keySet()), files.size())
         .flatMap(file -> readFile(file, formats.value(), builder.value(), lines));
-    Dataset<Row> rows = spark.createDataFrame(rdd, IngestRows.SCHEMA);
-    // One shuffle: the first occurrence of every line stays, knowing how many copies it had.
-    Dataset<Row> unique = Ingest.dedup(rows).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> unique = Ingest.dedup(spark.createDataFrame(rdd, IngestRows.SCHEMA));
+    IngestSink.Counters counters = new IngestSink.Counters(counter(spark, "read"), counter(spark, "written"),
+        counter(spark, "duplicates"), counter(spark, "quarantined"), counter(spark, "filtered"),
+        counter(spark, "bots"));
+    IngestSink sink = new IngestSink(CassandraWriter.connector(spark), target.keyspace(), config, counters);
     Progress progress = Progress.start(spark, "ingest", lines::value);
     try {
-      Column inWindow = Ingest.inWindow(config.from(), config.to());
-      if (!config.dryRun()) {
-        long started = System.nanoTime();
-        write(Ingest.forTable(Ingest.events(unique).filter(inWindow)), target, "events_by_user");
-        LOG.info("read, parsed, deduplicated and wrote the events in {} s",
-            (System.nanoTime() - started) / 1_000_000_000);
-        write(Ingest.quarantine(Ingest.rejected(unique)), target, "quarantine");
-      }
-      Row counts = unique.select(Ingest.counts(inWindow)).first();
-      return new IngestResult(counts.getLong(0), counts.getLong(1), counts.getLong(2), counts.getLong(3),
-          counts.getLong(4), counts.getLong(5), files);
+      // One pass: read, parse, one shuffle, then both tables written and every row counted.
+      unique.foreachPartition((ForeachPartitionFunction<Row>) sink::write);
     } finally {
       progress.close();
-      unique.unpersist();
     }
+    return new IngestResult(counters.read().value(), counters.written().value(), counters.duplicates().value(),
+        counters.quarantined().value(), counters.filtered().value(), counters.bots().value(), files);
+  }
+
+  private static LongAccumulator counter(SparkSession spark, String name) {
+    return spark.sparkContext().longAccumulator("ingest " + name);
   }
 
   private static Iterator<Row> readFile(Tuple2<String, PortableDataStream> file, Map<String, InputFormat> formats,
@@ -109,13 +106,5 @@ public final class IngestJob {
         return rows.next();
       }
     };
-  }
-
-  private static void write(Dataset<Row> rows, CassandraTarget target, String table) {
-    rows.write().format("org.apache.spark.sql.cassandra")
-        .option("keyspace", target.keyspace())
-        .option("table", table)
-        .mode(SaveMode.Append)
-        .save();
   }
 }

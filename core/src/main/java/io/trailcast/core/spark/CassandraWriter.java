@@ -1,0 +1,225 @@
+package io.trailcast.core.spark;
+
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
+import com.datastax.oss.driver.api.core.CqlIdentifier;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.BatchType;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.metadata.schema.ColumnMetadata;
+import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
+import com.datastax.oss.driver.api.core.type.SetType;
+import com.datastax.oss.driver.api.core.type.codec.TypeCodec;
+import com.datastax.spark.connector.cql.CassandraConnector;
+import io.trailcast.core.cassandra.CassandraTarget;
+import java.io.Serializable;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.spark.api.java.function.ForeachPartitionFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Writes a Dataset's rows to a table through the connector's executor-side sessions, binding
+ * values by position with the driver: the connector's generic per-cell converters were most of
+ * the client CPU of an ingest (docs/BENCHMARKS.md). Consecutive rows of one Cassandra partition go
+ * as one unlogged batch (callers sort by partition); nulls are left unset (no tombstones).
+ */
+public final class CassandraWriter implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final int MAX_BATCH_ROWS = 64;
+  private static final int MAX_BATCH_BYTES = 16 * 1024;
+  private static final int IN_FLIGHT = 32;
+
+  private final CassandraConnector connector;
+  private final String keyspace;
+  private final String table;
+  private final String[] columns;
+  private final int[] partitionKey;
+
+  private CassandraWriter(CassandraConnector connector, String keyspace, String table, String[] columns,
+      int[] partitionKey) {
+    this.connector = connector;
+    this.keyspace = keyspace;
+    this.table = table;
+    this.columns = columns;
+    this.partitionKey = partitionKey;
+  }
+
+  /** Writes every row of {@code rows}; its column names are the table's. */
+  public static void write(SparkSession spark, Dataset<Row> rows, CassandraTarget target, String table) {
+    CassandraConnector connector = connector(spark);
+    String[] columns = rows.columns();
+    List<String> names = List.of(columns);
+    int[] partitionKey;
+    try (CqlSession session = connector.openSession()) {
+      TableMetadata metadata = session.getMetadata().getKeyspace(target.keyspace())
+          .flatMap(k -> k.getTable(table))
+          .orElseThrow(() -> new IllegalStateException("no table " + target.keyspace() + "." + table));
+      List<ColumnMetadata> key = metadata.getPartitionKey();
+      partitionKey = new int[key.size()];
+      for (int i = 0; i < key.size(); i++) {
+        partitionKey[i] = names.indexOf(key.get(i).getName().asInternal());
+        if (partitionKey[i] < 0) {
+          throw new IllegalArgumentException("rows for " + table + " lack partition key column "
+              + key.get(i).getName());
+        }
+      }
+    }
+    CassandraWriter writer = new CassandraWriter(connector, target.keyspace(), table, columns, partitionKey);
+    rows.foreachPartition((ForeachPartitionFunction<Row>) writer::writePartition);
+  }
+
+  private void writePartition(Iterator<Row> rows) throws Exception {
+    try (CqlSession session = connector.openSession()) {
+      TableSink sink = new TableSink(session, keyspace, table, columns);
+      Object[] values = new Object[columns.length];
+      Object[] key = new Object[partitionKey.length];
+      while (rows.hasNext()) {
+        Row row = rows.next();
+        for (int i = 0; i < columns.length; i++) {
+          values[i] = row.get(i);
+        }
+        for (int i = 0; i < partitionKey.length; i++) {
+          key[i] = values[partitionKey[i]];
+        }
+        sink.add(values, key);
+      }
+      sink.finish();
+    }
+  }
+
+  /** The connector (serializable, shipped to executors) whose sessions sinks use. */
+  public static CassandraConnector connector(SparkSession spark) {
+    return CassandraConnector.apply(spark.sparkContext().getConf());
+  }
+
+  /**
+   * Writes rows to one table from inside a task: values by column position, consecutive rows of
+   * one partition batched, at most {@value #IN_FLIGHT} requests in flight.
+   */
+  public static final class TableSink {
+    private final CqlSession session;
+    private final String name;
+    private final PreparedStatement insert;
+    private final List<TypeCodec<Object>> codecs = new ArrayList<>();
+    private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private List<BoundStatement> batch = new ArrayList<>();
+    private Object[] batchKey;
+    private int batchBytes;
+    private long rows;
+
+    public TableSink(CqlSession session, String keyspace, String table, String[] columns) {
+      this.session = session;
+      this.name = keyspace + "." + table;
+      StringBuilder cql = new StringBuilder("INSERT INTO ").append(CqlIdentifier.fromInternal(keyspace).asCql(true))
+          .append('.').append(CqlIdentifier.fromInternal(table).asCql(true)).append(" (");
+      for (int i = 0; i < columns.length; i++) {
+        cql.append(i == 0 ? "" : ", ").append(CqlIdentifier.fromInternal(columns[i]).asCql(true));
+      }
+      cql.append(") VALUES (").append("?, ".repeat(columns.length - 1)).append("?)");
+      this.insert = session.prepare(cql.toString());
+      for (ColumnDefinition variable : insert.getVariableDefinitions()) {
+        codecs.add(session.getContext().getCodecRegistry().codecFor(variable.getType()));
+      }
+    }
+
+    /** Adds a row (values in column order, Spark external types; null = unset). */
+    public void add(Object[] values, Object[] partitionKey) throws InterruptedException {
+      BoundStatement bound = bind(values);
+      int bytes = bound.computeSizeInBytes(session.getContext());
+      if (!batch.isEmpty() && (!java.util.Arrays.equals(partitionKey, batchKey) || batch.size() >= MAX_BATCH_ROWS
+          || batchBytes + bytes > MAX_BATCH_BYTES)) {
+        send();
+      }
+      batch.add(bound);
+      batchKey = partitionKey.clone();
+      batchBytes += bytes;
+      rows++;
+    }
+
+    public long rows() {
+      return rows;
+    }
+
+    /** Sends what is left and waits for every request; fails if any failed. */
+    public void finish() throws InterruptedException {
+      if (!batch.isEmpty()) {
+        send();
+      }
+      inFlight.acquire(IN_FLIGHT);
+      inFlight.release(IN_FLIGHT);
+      if (failure.get() != null) {
+        throw new IllegalStateException("writing " + name + " failed", failure.get());
+      }
+    }
+
+    private BoundStatement bind(Object[] values) {
+      BoundStatementBuilder builder = insert.boundStatementBuilder();
+      for (int i = 0; i < values.length; i++) {
+        if (values[i] != null) {
+          TypeCodec<Object> codec = codecs.get(i);
+          Object converted = driverValue(values[i]);
+          if (converted instanceof List<?> list && codec.getCqlType() instanceof SetType) {
+            converted = new java.util.LinkedHashSet<>(list);
+          }
+          builder = builder.set(i, converted, codec);
+        }
+      }
+      return builder.setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM).build();
+    }
+
+    private void send() throws InterruptedException {
+      inFlight.acquire();
+      CompletionStage<AsyncResultSet> result;
+      if (batch.size() == 1) {
+        result = session.executeAsync(batch.get(0));
+      } else {
+        BatchStatementBuilder builder = BatchStatement.builder(BatchType.UNLOGGED)
+            .setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM);
+        batch.forEach(builder::addStatement);
+        result = session.executeAsync(builder.build());
+      }
+      result.whenComplete((rs, error) -> {
+        if (error != null) {
+          failure.compareAndSet(null, error);
+        }
+        inFlight.release();
+      });
+      batch = new ArrayList<>();
+      batchBytes = 0;
+    }
+  }
+
+  /** Spark's external values as the driver's codecs expect them. */
+  @SuppressWarnings("unchecked")
+  private static Object driverValue(Object value) {
+    if (value instanceof Timestamp ts) {
+      return ts.toInstant();
+    }
+    if (value instanceof Date date) {
+      return date.toLocalDate();
+    }
+    if (value instanceof scala.collection.Map<?, ?> map) {
+      return scala.collection.JavaConverters.mapAsJavaMap((scala.collection.Map<Object, Object>) map);
+    }
+    if (value instanceof scala.collection.Seq<?> seq) {
+      return scala.collection.JavaConverters.seqAsJavaList(seq);
+    }
+    return value;
+  }
+
+}

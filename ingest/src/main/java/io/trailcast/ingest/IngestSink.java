@@ -1,0 +1,116 @@
+package io.trailcast.ingest;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.spark.connector.cql.CassandraConnector;
+import io.trailcast.core.spark.CassandraWriter;
+import java.io.Serializable;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.Iterator;
+import org.apache.spark.sql.Row;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * The write side of an ingest, run per partition as a Spark action: events go to
+ * {@code events_by_user}, rejected lines to {@code quarantine}, and every row is counted. As an
+ * action it counts each row exactly once (accumulators in actions survive task retries), so one
+ * pass over the data writes both tables and yields the run's counts.
+ */
+final class IngestSink implements Serializable {
+  private static final long serialVersionUID = 1L;
+  /** events_by_user's columns: the leading fields of {@link IngestRows#SCHEMA}. */
+  static final String[] EVENT_COLUMNS = Arrays.copyOf(IngestRows.SCHEMA.fieldNames(),
+      IngestRows.SCHEMA.fieldIndex("line") + 1);
+  static final String[] QUARANTINE_COLUMNS = {"source", "bucket", "line", "stage", "reason", "raw"};
+  private static final int USER = IngestRows.SCHEMA.fieldIndex("user_id");
+  private static final int DAY = IngestRows.SCHEMA.fieldIndex("day");
+  private static final int BOT = IngestRows.SCHEMA.fieldIndex("bot");
+  private static final int SOURCE = IngestRows.SCHEMA.fieldIndex("source");
+  private static final int LINE = IngestRows.SCHEMA.fieldIndex("line");
+  private static final int REASON = IngestRows.SCHEMA.fieldIndex("reject_reason");
+  private static final int RAW = IngestRows.SCHEMA.fieldIndex("raw");
+
+  /** The run's counters, read on the driver once the action is done. */
+  record Counters(LongAccumulator read, LongAccumulator written, LongAccumulator duplicates,
+      LongAccumulator quarantined, LongAccumulator filtered, LongAccumulator bots) implements Serializable {
+  }
+
+  private final CassandraConnector connector;
+  private final String keyspace;
+  private final LocalDate from;
+  private final LocalDate to;
+  private final boolean dryRun;
+  private final Counters counters;
+
+  IngestSink(CassandraConnector connector, String keyspace, IngestConfig config, Counters counters) {
+    this.connector = connector;
+    this.keyspace = keyspace;
+    this.from = config.from();
+    this.to = config.to();
+    this.dryRun = config.dryRun();
+    this.counters = counters;
+  }
+
+  /** Writes and counts one partition of deduplicated rows ({@link Ingest#dedup}). */
+  void write(Iterator<Row> rows) throws InterruptedException {
+    if (dryRun) {
+      count(rows, null, null);
+      return;
+    }
+    try (CqlSession session = connector.openSession()) {
+      CassandraWriter.TableSink events = new CassandraWriter.TableSink(session, keyspace, "events_by_user",
+          EVENT_COLUMNS);
+      CassandraWriter.TableSink quarantine = new CassandraWriter.TableSink(session, keyspace, "quarantine",
+          QUARANTINE_COLUMNS);
+      count(rows, events, quarantine);
+      events.finish();
+      quarantine.finish();
+    }
+  }
+
+  private void count(Iterator<Row> rows, CassandraWriter.TableSink events, CassandraWriter.TableSink quarantine)
+      throws InterruptedException {
+    long read = 0;
+    long written = 0;
+    long duplicates = 0;
+    long quarantined = 0;
+    long filtered = 0;
+    long bots = 0;
+    Object[] event = new Object[EVENT_COLUMNS.length];
+    while (rows.hasNext()) {
+      Row row = rows.next();
+      long copies = row.getLong(row.size() - 1);
+      read += copies;
+      if (!row.isNullAt(REASON)) {
+        quarantined++;
+        if (quarantine != null) {
+          long line = row.getLong(LINE);
+          int bucket = (int) (line / 100_000);
+          quarantine.add(new Object[] {row.get(SOURCE), bucket, line, "ingest", row.get(REASON), row.get(RAW)},
+              new Object[] {row.get(SOURCE), bucket});
+        }
+        continue;
+      }
+      duplicates += copies - 1;
+      LocalDate day = row.getDate(DAY).toLocalDate();
+      if ((from != null && day.isBefore(from)) || (to != null && day.isAfter(to))) {
+        filtered++;
+        continue;
+      }
+      written++;
+      bots += row.getBoolean(BOT) ? 1 : 0;
+      if (events != null) {
+        for (int i = 0; i < event.length; i++) {
+          event[i] = row.get(i);
+        }
+        events.add(event, new Object[] {row.get(USER), row.get(DAY)});
+      }
+    }
+    counters.read().add(read);
+    counters.written().add(written);
+    counters.duplicates().add(duplicates);
+    counters.quarantined().add(quarantined);
+    counters.filtered().add(filtered);
+    counters.bots().add(bots);
+  }
+}
