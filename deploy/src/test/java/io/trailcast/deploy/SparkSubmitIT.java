@@ -4,20 +4,49 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trailcast.core.cassandra.CassandraTarget;
+import io.trailcast.core.simulate.LogFormat;
+import io.trailcast.core.simulate.SimulationConfig;
+import io.trailcast.core.simulate.Simulator;
 import io.trailcast.core.testing.TestCassandra;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The job jar, launched the way spark-submit launches it, runs a Spark job against the cluster. */
+/** The job jar, launched the way spark-submit launches it, runs its jobs against the cluster. */
 class SparkSubmitIT {
+  @TempDir
+  Path tmp;
+
   @Test
   void jobJarRunsUnderSparkSubmit() throws Exception {
     CassandraTarget target = TestCassandra.keyspaceFor(SparkSubmitIT.class);
+    Simulator.Summary simulated = new Simulator(new SimulationConfig(40, 1, LocalDate.of(2026, 1, 5), 5,
+        LogFormat.JSONL, 0.02, true, ZoneId.of("UTC"), tmp)).run();
+    Path salt = Files.writeString(tmp.resolve("salt"), "a-secret-salt");
+
+    String ingest = sparkSubmit("ingest", "--input", tmp.resolve("logs").toString(), "--salt-file", salt.toString(),
+        "--cassandra", target.hosts().get(0), "--keyspace", target.keyspace());
+    assertTrue(ingest.contains(String.format("read %,d lines: %,d written", simulated.lines(), simulated.events())),
+        ingest);
+
+    String tables = sparkSubmit("tables", "--cassandra", target.hosts().get(0), "--keyspace", target.keyspace(),
+        "--format", "csv");
+    List<String> lines = tables.lines().toList();
+    assertEquals("table,rows", lines.get(0));
+    assertTrue(lines.contains("schema_migrations,1"), tables);
+    assertTrue(lines.contains("events_by_user," + simulated.events()), tables);
+    assertTrue(lines.contains("quarantine," + simulated.corruptLines()), tables);
+  }
+
+  /** Runs {@code spark-submit --class io.trailcast.deploy.Main trailcast-jobs.jar ARGS}; returns stdout. */
+  private static String sparkSubmit(String... args) throws Exception {
     Path jar = Path.of(System.getProperty("trailcast.jobs.jar"));
     String sparkClasspath = Files.readString(Path.of(System.getProperty("trailcast.spark.classpath.file"))).trim();
     List<String> command = new ArrayList<>();
@@ -25,15 +54,12 @@ class SparkSubmitIT {
     command.addAll(List.of(System.getProperty("trailcast.jvm.flags").trim().split("\\s+")));
     command.addAll(List.of("-Xmx1g", "-cp", sparkClasspath, "org.apache.spark.deploy.SparkSubmit",
         "--master", "local[2]", "--conf", "spark.ui.enabled=false", "--conf", "spark.driver.host=127.0.0.1",
-        "--class", "io.trailcast.deploy.Main", jar.toString(),
-        "tables", "--cassandra", target.hosts().get(0), "--keyspace", target.keyspace(), "--format", "csv"));
+        "--class", "io.trailcast.deploy.Main", jar.toString()));
+    command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(process.waitFor(5, TimeUnit.MINUTES));
     assertEquals(0, process.exitValue(), out);
-    List<String> lines = out.lines().toList();
-    assertEquals("table,rows", lines.get(0));
-    assertTrue(lines.contains("schema_migrations,1"), out);
-    assertTrue(lines.contains("events_by_user,0"), out);
+    return out;
   }
 }
