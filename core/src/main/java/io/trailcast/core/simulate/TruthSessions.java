@@ -51,10 +51,10 @@ public final class TruthSessions {
     }
     if (session == null) {
       int n = counters.merge(device.index(), 1, Integer::sum);
-      session = new Open(device.id() + "-" + n, device, event.ts(), zone, campaign);
+      session = new Open(device.id() + "-" + n, device, event.ts(), zone);
       open.put(device.index(), session);
     }
-    session.add(event);
+    session.add(event, campaign);
     return session.id;
   }
 
@@ -85,7 +85,7 @@ public final class TruthSessions {
     if (!LocalDate.ofInstant(Instant.ofEpochMilli(event.ts()), zone).equals(session.lastDay)) {
       return "midnight";
     }
-    if (campaign != null && !campaign.equals(session.campaign)) {
+    if (campaign != null && session.interactiveSeen && !campaign.equals(session.campaign)) {
       return "campaign";
     }
     if (event.ts() - session.start >= MAX_DURATION_MS) {
@@ -102,7 +102,8 @@ public final class TruthSessions {
     final Device device;
     final long start;
     final ZoneId zone;
-    final String campaign;
+    String campaign;
+    boolean interactiveSeen;
     final long[] recent = new long[BURST_EVENTS + 1];
     long last;
     LocalDate lastDay;
@@ -120,15 +121,18 @@ public final class TruthSessions {
     String landingPage;
     String exitPage;
 
-    Open(String id, Device device, long start, ZoneId zone, String campaign) {
+    Open(String id, Device device, long start, ZoneId zone) {
       this.id = id;
       this.device = device;
       this.start = start;
       this.zone = zone;
-      this.campaign = campaign;
     }
 
-    void add(SimEvent event) {
+    void add(SimEvent event, String eventCampaign) {
+      if (event.kind() != SimEvent.Kind.ASSET && !interactiveSeen) {
+        interactiveSeen = true;
+        campaign = eventCampaign;
+      }
       recent[events % recent.length] = event.ts();
       events++;
       if (events > BURST_EVENTS && event.ts() - recent[events % recent.length] <= BURST_WINDOW_MS) {

@@ -1,0 +1,20 @@
+package io.trailcast.aggregate.sessions;
+
+/**
+ * A session as {@code sessions_by_user} stores it.
+ *
+ * @param sessionId deterministic: the user id and the start, so a rerun writes the same row
+ * @param endReason timeout, logout, midnight, campaign, max_duration, max_events or open
+ * @param depth pageviews
+ * @param bounced classic bounce: exactly one pageview
+ * @param engaged lasts the engaged duration, or has two pageviews or more, or converts
+ * @param bot flagged at ingest, or a burst
+ */
+public record Session(String userId, String sessionId, long start, long end, String endReason, String landingPage,
+    String exitPage, int depth, int events, boolean bounced, boolean engaged, int searches, int searchesWithClick,
+    int clicks, boolean converted, boolean bot, String campaign) {
+
+  public long durationMs() {
+    return end - start;
+  }
+}

@@ -1,0 +1,36 @@
+package io.trailcast.aggregate.sessions;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.time.ZoneId;
+
+/**
+ * The session rules of DESIGN.md with their defaults; every one can be changed per site or run.
+ *
+ * @param gap inactivity after which the next event starts a new session (strictly more than it)
+ * @param maxDuration a session reaching it ends before the next event ({@code max_duration})
+ * @param maxEvents a session holding this many events ends before the next one ({@code max_events})
+ * @param burstEvents more events than this ...
+ * @param burstWindow ... within this window (inclusive) mark the session as a bot burst
+ * @param engagedDuration a session lasting this long is engaged
+ * @param zone the site time zone, whose midnight splits sessions
+ */
+public record SessionRules(Duration gap, Duration maxDuration, int maxEvents, int burstEvents, Duration burstWindow,
+    Duration engagedDuration, ZoneId zone) implements Serializable {
+
+  public static SessionRules defaults(ZoneId zone) {
+    return new SessionRules(Duration.ofMinutes(30), Duration.ofHours(12), 2_500, 100, Duration.ofSeconds(100),
+        Duration.ofSeconds(10), zone);
+  }
+
+  public SessionRules {
+    if (gap.isNegative() || gap.isZero() || maxDuration.isNegative() || maxDuration.isZero() || maxEvents < 1
+        || burstEvents < 1 || engagedDuration.isNegative()) {
+      throw new IllegalArgumentException("session rules need positive durations and counts");
+    }
+  }
+
+  public SessionRules withGap(Duration newGap) {
+    return new SessionRules(newGap, maxDuration, maxEvents, burstEvents, burstWindow, engagedDuration, zone);
+  }
+}
