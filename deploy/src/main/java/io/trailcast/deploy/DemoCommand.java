@@ -5,6 +5,8 @@ import io.trailcast.core.cassandra.EmbeddedCassandra;
 import io.trailcast.core.cassandra.LocalNode;
 import io.trailcast.core.cassandra.Replication;
 import io.trailcast.core.cassandra.SchemaMigrator;
+import io.trailcast.aggregate.AggregateJob;
+import io.trailcast.aggregate.sessions.SessionRules;
 import io.trailcast.core.TrailcastHome;
 import io.trailcast.core.simulate.LogFormat;
 import io.trailcast.core.simulate.SimulationConfig;
@@ -73,6 +75,12 @@ public final class DemoCommand implements Callable<Integer> {
         InputFormat.AUTO, SiteConfig.defaults().withSite("trailmag"), IngestConfig.DEFAULT_SALT, null, null, false));
     out.printf(Locale.ROOT, "[ingest]    %s; truth: %,d events, %,d corrupt lines%n", ingested.line(),
         simulated.events(), simulated.corruptLines());
+    out.flush();
+    AggregateJob.Result aggregated = AggregateJob.run(spark, target, START, START.plusDays(days - 1),
+        SessionRules.defaults(ZoneId.of("UTC")));
+    out.printf(Locale.ROOT, "[aggregate] %s; truth: %,d sessions%n", aggregated.line(), simulated.sessions());
+    out.println("            bounce per landing page: bin/trailcast metrics pages --keyspace " + keyspace + " --from "
+        + START + " --to " + START.plusDays(days - 1));
     out.flush();
     Map<String, Long> counts = TablesCommand.count(spark, target);
     out.println("[tables]    rows per table, counted by Spark: " + counts);

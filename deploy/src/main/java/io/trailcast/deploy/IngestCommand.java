@@ -88,11 +88,14 @@ public final class IngestCommand implements Callable<Integer> {
     }
 
     /** The config, with the window defaulting to {@code day} when one is given (the daily run). */
+    /** The site config the flags name. */
+    SiteConfig siteConfig() {
+      SiteConfig config = siteConfig == null ? SiteConfig.defaults() : SiteConfig.load(siteConfig);
+      return site == null ? config : config.withSite(site);
+    }
+
     IngestConfig config(CassandraTarget target, LocalDate day) {
-      SiteConfig siteConfig = this.siteConfig == null ? SiteConfig.defaults() : SiteConfig.load(this.siteConfig);
-      if (site != null) {
-        siteConfig = siteConfig.withSite(site);
-      }
+      SiteConfig siteConfig = siteConfig();
       return new IngestConfig(inputs, InputFormat.parse(format), siteConfig, Salts.resolve(saltFile, target),
           from == null ? day : from, to == null ? day : to, dryRun);
     }

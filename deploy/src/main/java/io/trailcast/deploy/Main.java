@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
         PipelineCommand.class,
         SimulateCommand.class,
         IngestCommand.class,
+        AggregateCommand.class,
+        MetricsCommand.class,
         CassandraCommand.class,
         SchemaCommand.class,
         QueryCommand.class,

@@ -7,7 +7,10 @@ import io.trailcast.core.cassandra.SchemaMigrator;
 import java.io.PrintWriter;
 import java.time.LocalDate;
 import io.trailcast.core.spark.SparkSessions;
+import io.trailcast.aggregate.AggregateJob;
+import io.trailcast.aggregate.sessions.SessionRules;
 import io.trailcast.ingest.IngestJob;
+import io.trailcast.ingest.SiteConfig;
 import io.trailcast.ingest.IngestResult;
 import org.apache.spark.sql.SparkSession;
 import java.util.concurrent.Callable;
@@ -18,8 +21,9 @@ import picocli.CommandLine.Option;
 
 /** {@code trailcast pipeline --date D --input PATH...}: the scheduled daily run, every stage in order. */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
-    description = "The scheduled daily run: every stage that exists, in order, for one day: today ingest of "
-        + "the events of that day (site time zone) found in the inputs.")
+    description = "The scheduled daily run: every stage that exists, in order, for one day: ingest of the "
+        + "events of that day (site time zone) found in the inputs, then sessions, bounce and search metrics of "
+        + "that day.")
 public final class PipelineCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -46,6 +50,11 @@ public final class PipelineCommand implements Callable<Integer> {
     SparkSession spark = SparkSessions.create("pipeline " + date, target);
     IngestResult ingested = IngestJob.run(spark, target, ingest.config(target, date));
     out.println("[ingest] " + ingested.line());
+    out.flush();
+    SiteConfig site = ingest.siteConfig();
+    AggregateJob.Result aggregated = AggregateJob.run(spark, target, date, date,
+        SessionRules.defaults(site.zone()));
+    out.println("[aggregate] " + aggregated.line());
     out.flush();
     return 0;
   }

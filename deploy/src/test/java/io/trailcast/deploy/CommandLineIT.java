@@ -3,6 +3,7 @@ package io.trailcast.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.trailcast.core.cassandra.CassandraTarget;
+import io.trailcast.core.cassandra.SchemaMigrator;
 import io.trailcast.core.testing.TestCassandra;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -53,7 +54,8 @@ class CommandLineIT {
     Run csv = run(cluster("query", "SELECT release_version FROM system.local", "--format", "csv"));
     assertEquals(0, csv.code(), csv.err());
     assertEquals("release_version\n5.0.9\n", csv.out().replace(System.lineSeparator(), "\n"));
-    Run json = run(cluster("query", "SELECT version, file FROM schema_migrations", "--format", "json"));
+    Run json = run(cluster("query", "SELECT version, file FROM schema_migrations WHERE version = '0001'", "--format",
+        "json"));
     assertEquals("{\"version\":\"0001\",\"file\":\"0001_core_tables.cql\"}", json.out().strip());
   }
 
@@ -61,8 +63,8 @@ class CommandLineIT {
   void schemaApplyIsANoOpTheSecondTime() {
     Run again = run(cluster("schema", "apply"));
     assertEquals(0, again.code(), again.err());
-    assertEquals("keyspace " + target.keyspace() + ": applied 0 migration(s) [], 1 already applied",
-        again.out().strip());
+    assertEquals("keyspace " + target.keyspace() + ": applied 0 migration(s) [], "
+        + SchemaMigrator.migrations().size() + " already applied", again.out().strip());
   }
 
   @Test

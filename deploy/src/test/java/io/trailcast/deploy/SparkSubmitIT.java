@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trailcast.core.cassandra.CassandraTarget;
+import io.trailcast.core.cassandra.SchemaMigrator;
 import io.trailcast.core.simulate.LogFormat;
 import io.trailcast.core.simulate.SimulationConfig;
 import io.trailcast.core.simulate.Simulator;
@@ -40,7 +41,7 @@ class SparkSubmitIT {
         "--format", "csv");
     List<String> lines = tables.lines().toList();
     assertEquals("table,rows", lines.get(0));
-    assertTrue(lines.contains("schema_migrations,1"), tables);
+    assertTrue(lines.contains("schema_migrations," + SchemaMigrator.migrations().size()), tables);
     assertTrue(lines.contains("events_by_user," + simulated.events()), tables);
     assertTrue(lines.contains("quarantine," + simulated.corruptLines()), tables);
   }

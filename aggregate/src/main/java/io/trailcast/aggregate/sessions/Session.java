@@ -9,10 +9,13 @@ package io.trailcast.aggregate.sessions;
  * @param bounced classic bounce: exactly one pageview
  * @param engaged lasts the engaged duration, or has two pageviews or more, or converts
  * @param bot flagged at ingest, or a burst
+ * @param searchExit the last pageview was a search results page (the visitor left from a search)
+ * @param day the date of the start in the site time zone
  */
-public record Session(String userId, String sessionId, long start, long end, String endReason, String landingPage,
-    String exitPage, int depth, int events, boolean bounced, boolean engaged, int searches, int searchesWithClick,
-    int clicks, boolean converted, boolean bot, String campaign) {
+public record Session(String userId, String site, String sessionId, long start, long end, String endReason,
+    String landingPage, String exitPage, int depth, int events, boolean bounced, boolean engaged, int searches,
+    int searchesWithClick, int clicks, boolean converted, boolean bot, String campaign, boolean searchExit,
+    java.time.LocalDate day) {
 
   public long durationMs() {
     return end - start;

@@ -17,6 +17,7 @@ public final class Sessionizer implements Serializable {
 
   private final SessionRules rules;
   private final String userId;
+  private final String site;
   private final long gapMs;
   private final long maxDurationMs;
   private final long burstWindowMs;
@@ -37,13 +38,15 @@ public final class Sessionizer implements Serializable {
   private boolean endedByLogout;
   private String landingPage;
   private String exitPage;
+  private boolean exitWasSearch;
   private String openQuery;
   private boolean openQueryClicked;
   private long[] recent;
 
-  public Sessionizer(SessionRules rules, String userId) {
+  public Sessionizer(SessionRules rules, String userId, String site) {
     this.rules = rules;
     this.userId = userId;
+    this.site = site;
     this.gapMs = rules.gap().toMillis();
     this.maxDurationMs = rules.maxDuration().toMillis();
     this.burstWindowMs = rules.burstWindow().toMillis();
@@ -127,6 +130,7 @@ public final class Sessionizer implements Serializable {
     endedByLogout = false;
     landingPage = null;
     exitPage = null;
+    exitWasSearch = false;
     openQuery = null;
     openQueryClicked = false;
     recent = new long[rules.burstEvents() + 1];
@@ -154,6 +158,7 @@ public final class Sessionizer implements Serializable {
         landingPage = event.url();
       }
       exitPage = event.url();
+      exitWasSearch = "search".equals(event.action());
       switch (event.action()) {
         case "search" -> search(event);
         case "click" -> {
@@ -204,8 +209,8 @@ public final class Sessionizer implements Serializable {
   private Session snapshot(String reason) {
     int clickedSearches = searchesWithClick + (openQuery != null && openQueryClicked ? 1 : 0);
     boolean engaged = last - start >= rules.engagedDuration().toMillis() || depth >= 2 || converted;
-    return new Session(userId, userId + "@" + start, start, last, reason, landingPage, exitPage, depth, events,
-        depth == 1, engaged, searches, clickedSearches, clicks, converted, bot, campaign);
+    return new Session(userId, site, userId + "@" + start, start, last, reason, landingPage, exitPage, depth, events,
+        depth == 1, engaged, searches, clickedSearches, clicks, converted, bot, campaign, exitWasSearch, day(start));
   }
 
   private LocalDate day(long ts) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class SessionizerTest {
   private static final long T0 = Instant.parse("2026-01-05T10:00:00Z").toEpochMilli();
   private final List<Session> sessions = new ArrayList<>();
-  private final Sessionizer user = new Sessionizer(SessionRules.defaults(ZoneId.of("Europe/Paris")), "u1");
+  private final Sessionizer user = new Sessionizer(SessionRules.defaults(ZoneId.of("Europe/Paris")), "u1", "s");
   private int ids;
 
   private void event(long seconds, String url, String action, boolean pageview, String campaign, String query) {
@@ -43,10 +43,10 @@ class SessionizerTest {
     page(1801 + 1801, "h/c");                        // 30 min 1 s: a new one
     finish(1801 + 1801 + 5);
     assertEquals(List.of(
-        new Session("u1", "u1@" + T0, T0, T0 + 1_801_000, "timeout", "h/a", "h/b", 2, 3, false, true, 0, 0, 0, false,
-            false, null),
-        new Session("u1", "u1@" + (T0 + 3_602_000), T0 + 3_602_000, T0 + 3_602_000, "open", "h/c", "h/c", 1, 1, true,
-            false, 0, 0, 0, false, false, null)), sessions);
+        new Session("u1", "s", "u1@" + T0, T0, T0 + 1_801_000, "timeout", "h/a", "h/b", 2, 3, false, true, 0, 0, 0,
+            false, false, null, false, java.time.LocalDate.of(2026, 1, 5)),
+        new Session("u1", "s", "u1@" + (T0 + 3_602_000), T0 + 3_602_000, T0 + 3_602_000, "open", "h/c", "h/c", 1, 1,
+            true, false, 0, 0, 0, false, false, null, false, java.time.LocalDate.of(2026, 1, 5))), sessions);
   }
 
   @Test
@@ -82,7 +82,7 @@ class SessionizerTest {
   void maxDurationAndMaxEvents() {
     Sessionizer small = new Sessionizer(new SessionRules(java.time.Duration.ofMinutes(30),
         java.time.Duration.ofHours(12), 3, 100, java.time.Duration.ofSeconds(100), java.time.Duration.ofSeconds(10),
-        ZoneId.of("UTC")), "u2");
+        ZoneId.of("UTC")), "u2", "s");
     List<String> reasons = new ArrayList<>();
     for (int i = 0; i < 7; i++) {
       Session closed = small.accept(new SessionEvent(T0 + i * 1000L, "f", "e" + i, "h/p", "pageview", true, true, null,
@@ -117,6 +117,7 @@ class SessionizerTest {
     assertEquals(7, s.depth());
     assertEquals(true, s.converted());
     assertEquals("h/search?q=tennis", s.exitPage());
+    assertEquals(true, s.searchExit());
   }
 
   @Test
@@ -126,11 +127,11 @@ class SessionizerTest {
     }
     assertEquals(true, user.peek().bot(), "101 events in 50 s");
     assertEquals("open", user.peek().endReason());
-    Sessionizer calm = new Sessionizer(SessionRules.defaults(ZoneId.of("UTC")), "u3");
+    Sessionizer calm = new Sessionizer(SessionRules.defaults(ZoneId.of("UTC")), "u3", "s");
     for (int i = 0; i < 101; i++) {
       calm.accept(new SessionEvent(T0 + i * 1001L, "f", "e" + i, "h/p", "pageview", true, true, null, null, false));
     }
     assertEquals(false, calm.peek().bot(), "101 events over 100.1 s");
-    assertNull(new Sessionizer(SessionRules.defaults(ZoneId.of("UTC")), "u4").finish(T0));
+    assertNull(new Sessionizer(SessionRules.defaults(ZoneId.of("UTC")), "u4", "s").finish(T0));
   }
 }

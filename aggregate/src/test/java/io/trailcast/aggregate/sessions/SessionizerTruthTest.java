@@ -72,7 +72,7 @@ class SessionizerTruthTest {
     Map<String, String> actual = new TreeMap<>();
     byUser.forEach((user, events) -> {
       events.sort(SessionEvent.ORDER);
-      Sessionizer sessionizer = new Sessionizer(SessionRules.defaults(zone), user);
+      Sessionizer sessionizer = new Sessionizer(SessionRules.defaults(zone), user, "s");
       List<Session> sessions = new ArrayList<>();
       for (SessionEvent event : events) {
         Session closed = sessionizer.accept(event);

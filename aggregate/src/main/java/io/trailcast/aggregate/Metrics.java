@@ -1,0 +1,76 @@
+package io.trailcast.aggregate;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Bounce and search metrics from sessions (DESIGN.md "Bounce" and "Search CTR"). Bot sessions are
+ * left out of every rate and counted apart.
+ */
+public final class Metrics {
+  private static final int DEPTH_BUCKETS = 10;
+
+  private Metrics() {
+  }
+
+  /**
+   * Per site, day and landing page, over sessions with at least one pageview: sessions (entries),
+   * bounces, bounce_rate, engaged_sessions, engaged_bounce_rate, avg_depth, depth_counts (1..9, 10+),
+   * bot_sessions.
+   */
+  public static Dataset<Row> pages(Dataset<Row> sessions) {
+    Column human = not(col("bot"));
+    Column[] depths = new Column[DEPTH_BUCKETS];
+    for (int d = 1; d <= DEPTH_BUCKETS; d++) {
+      Column inBucket = d < DEPTH_BUCKETS ? col("depth").equalTo(d) : col("depth").geq(d);
+      depths[d - 1] = count(when(human.and(inBucket), lit(1))).as("depth_" + d);
+    }
+    Column[] aggregates = new Column[5 + DEPTH_BUCKETS - 1];
+    aggregates[0] = count(when(human.and(col("bounced")), lit(1))).as("bounces");
+    aggregates[1] = count(when(human.and(col("engaged")), lit(1))).as("engaged_sessions");
+    aggregates[2] = avg(when(human, col("depth"))).as("avg_depth");
+    aggregates[3] = count(when(col("bot"), lit(1))).as("bot_sessions");
+    System.arraycopy(depths, 0, aggregates, 4, DEPTH_BUCKETS);
+    Column[] depthColumns = new Column[DEPTH_BUCKETS];
+    String[] depthNames = new String[DEPTH_BUCKETS];
+    for (int d = 1; d <= DEPTH_BUCKETS; d++) {
+      depthColumns[d - 1] = col("depth_" + d);
+      depthNames[d - 1] = "depth_" + d;
+    }
+    return sessions.filter(col("depth").geq(1))
+        .groupBy("site", "day", "landing_page")
+        .agg(count(when(human, lit(1))).as("sessions"), aggregates)
+        .withColumn("bounce_rate", when(col("sessions").gt(0), col("bounces").divide(col("sessions"))))
+        .withColumn("engaged_bounce_rate",
+            when(col("sessions").gt(0), lit(1).minus(col("engaged_sessions").divide(col("sessions")))))
+        .withColumn("depth_counts", array(depthColumns))
+        .drop(depthNames);
+  }
+
+  /**
+   * Per site and day (query {@code *}): searches, searches_with_click, search_ctr (null when there
+   * was no search), clicks, clicks_per_search, zero_click_searches, search_exits.
+   */
+  public static Dataset<Row> search(Dataset<Row> sessions) {
+    return sessions.filter(not(col("bot")))
+        .groupBy("site", "day")
+        .agg(sum("searches").cast("long").as("searches"),
+            sum("searches_with_click").cast("long").as("searches_with_click"),
+            sum("clicks").cast("long").as("clicks"),
+            count(when(col("search_exit"), lit(1))).as("search_exits"))
+        .withColumn("query", lit("*"))
+        .withColumn("search_ctr", when(col("searches").gt(0), col("searches_with_click").divide(col("searches"))))
+        .withColumn("clicks_per_search", when(col("searches").gt(0), col("clicks").divide(col("searches"))))
+        .withColumn("zero_click_searches", col("searches").minus(col("searches_with_click")));
+  }
+}

@@ -1,0 +1,143 @@
+package io.trailcast.aggregate;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.trailcast.aggregate.sessions.Session;
+import io.trailcast.aggregate.sessions.SessionEvent;
+import io.trailcast.aggregate.sessions.SessionRules;
+import io.trailcast.aggregate.sessions.Sessionizer;
+import io.trailcast.ingest.Event;
+import io.trailcast.ingest.EventBuilder;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Events into sessions: one shuffle by user and site, a sort by event time within partitions, and
+ * the {@link Sessionizer} over the sorted scan. No user's events are ever collected in memory.
+ */
+public final class Sessions {
+  /** sessions_by_user's columns. */
+  public static final StructType SCHEMA = new StructType()
+      .add("user_id", DataTypes.StringType, false)
+      .add("month", DataTypes.StringType, false)
+      .add("session_start", DataTypes.TimestampType, false)
+      .add("session_id", DataTypes.StringType, false)
+      .add("site", DataTypes.StringType)
+      .add("day", DataTypes.DateType)
+      .add("session_end", DataTypes.TimestampType)
+      .add("end_reason", DataTypes.StringType)
+      .add("landing_page", DataTypes.StringType)
+      .add("exit_page", DataTypes.StringType)
+      .add("depth", DataTypes.IntegerType)
+      .add("events", DataTypes.IntegerType)
+      .add("duration_ms", DataTypes.LongType)
+      .add("bounced", DataTypes.BooleanType)
+      .add("engaged", DataTypes.BooleanType)
+      .add("searches", DataTypes.IntegerType)
+      .add("searches_with_click", DataTypes.IntegerType)
+      .add("clicks", DataTypes.IntegerType)
+      .add("converted", DataTypes.BooleanType)
+      .add("bot", DataTypes.BooleanType)
+      .add("campaign", DataTypes.StringType)
+      .add("search_exit", DataTypes.BooleanType);
+
+  private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy-MM");
+
+  private Sessions() {
+  }
+
+  /**
+   * The sessions of {@code events} (events_by_user rows). The last session of each user is closed
+   * at {@code endOfData}: {@code open} if it was active within the gap before it.
+   */
+  public static Dataset<Row> apply(Dataset<Row> events, SessionRules rules, long endOfData) {
+    return events
+        .select("user_id", "site", "ts", "source", "line", "event_id", "url", "action", "interactive", "status",
+            "campaign", "search_query", "bot")
+        .repartition(col("user_id"), col("site"))
+        .sortWithinPartitions("user_id", "site", "ts", "source", "line", "event_id")
+        .mapPartitions((MapPartitionsFunction<Row, Row>) rows -> new SessionIterator(rows, rules, endOfData),
+            Encoders.row(SCHEMA));
+  }
+
+  static SessionEvent event(Row r) {
+    boolean interactive = r.getBoolean(8);
+    int status = r.getInt(9);
+    String action = r.getString(7);
+    boolean pageview = interactive && EventBuilder.isPageStatus(status) && Event.PAGE_ACTIONS.contains(action);
+    return new SessionEvent(r.getTimestamp(2).getTime(), SessionEvent.position(r.getString(3), r.getLong(4)),
+        r.getString(5), r.getString(6), action, interactive, pageview, r.getString(10), r.getString(11),
+        !r.isNullAt(12) && r.getBoolean(12));
+  }
+
+  static Row row(Session s) {
+    return RowFactory.create(s.userId(), s.day().format(MONTH), new Timestamp(s.start()), s.sessionId(), s.site(),
+        Date.valueOf(s.day()), new Timestamp(s.end()), s.endReason(), s.landingPage(), s.exitPage(), s.depth(),
+        s.events(), s.durationMs(), s.bounced(), s.engaged(), s.searches(), s.searchesWithClick(), s.clicks(),
+        s.converted(), s.bot(), s.campaign(), s.searchExit());
+  }
+
+  /** Walks rows sorted by (user, site, time), one sessionizer per (user, site) at a time. */
+  private static final class SessionIterator implements Iterator<Row> {
+    private final Iterator<Row> rows;
+    private final SessionRules rules;
+    private final long endOfData;
+    private final ArrayDeque<Row> ready = new ArrayDeque<>();
+    private Sessionizer current;
+    private String user;
+    private String site;
+
+    SessionIterator(Iterator<Row> rows, SessionRules rules, long endOfData) {
+      this.rows = rows;
+      this.rules = rules;
+      this.endOfData = endOfData;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (ready.isEmpty() && (rows.hasNext() || current != null)) {
+        if (!rows.hasNext()) {
+          emit(current.finish(endOfData));
+          current = null;
+          break;
+        }
+        Row r = rows.next();
+        if (current == null || !r.getString(0).equals(user) || !java.util.Objects.equals(r.getString(1), site)) {
+          if (current != null) {
+            emit(current.finish(endOfData));
+          }
+          user = r.getString(0);
+          site = r.getString(1);
+          current = new Sessionizer(rules, user, site);
+        }
+        emit(current.accept(event(r)));
+      }
+      return !ready.isEmpty();
+    }
+
+    private void emit(Session session) {
+      if (session != null) {
+        ready.add(row(session));
+      }
+    }
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return ready.poll();
+    }
+  }
+}

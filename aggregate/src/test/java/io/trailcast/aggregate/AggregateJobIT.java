@@ -1,0 +1,126 @@
+package io.trailcast.aggregate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.trailcast.aggregate.sessions.SessionRules;
+import io.trailcast.core.cassandra.CassandraTarget;
+import io.trailcast.core.cassandra.CqlSessions;
+import io.trailcast.core.simulate.LogFormat;
+import io.trailcast.core.simulate.SimulationConfig;
+import io.trailcast.core.simulate.Simulator;
+import io.trailcast.core.testing.TestCassandra;
+import io.trailcast.core.testing.TestSpark;
+import io.trailcast.ingest.IngestConfig;
+import io.trailcast.ingest.IngestJob;
+import io.trailcast.ingest.InputFormat;
+import io.trailcast.ingest.SiteConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Simulated logs → ingest → aggregate, against the simulator's truth, on the real embedded node. */
+class AggregateJobIT {
+  private static final LocalDate START = LocalDate.of(2026, 1, 5);
+  @TempDir
+  static Path tmp;
+  private static CassandraTarget target;
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void setUp() {
+    target = TestCassandra.keyspaceFor(AggregateJobIT.class);
+    spark = TestSpark.connectedTo(target);
+    new Simulator(new SimulationConfig(150, 2, START, 9, LogFormat.COMBINED, 0.01, false, ZoneId.of("UTC"),
+        tmp)).run();
+    IngestJob.run(spark, target, new IngestConfig(List.of(tmp.resolve("logs").toString()), InputFormat.AUTO,
+        SiteConfig.defaults(), "salt", null, null, false));
+  }
+
+  @AfterAll
+  static void tearDown() {
+    spark.stop();
+  }
+
+  @Test
+  void sessionsAndMetricsMatchTheTruthAndRerunsRewriteThem() throws IOException {
+    SessionRules rules = SessionRules.defaults(ZoneId.of("UTC"));
+    AggregateJob.Result result = AggregateJob.run(spark, target, START, START.plusDays(1), rules);
+    List<String[]> truth = csv(tmp.resolve("truth/sessions.csv"));
+    assertEquals(truth.size(), result.sessions());
+    assertEquals(truth.stream().filter(t -> Boolean.parseBoolean(t[19])).count(), result.botSessions());
+
+    Map<String, String> expectedPages = new TreeMap<>();
+    Map<String, long[]> expectedSearch = new TreeMap<>();
+    for (String[] t : truth) {
+      if (Boolean.parseBoolean(t[19])) {
+        continue;
+      }
+      long[] search = expectedSearch.computeIfAbsent(t[3], d -> new long[2]);
+      search[0] += Long.parseLong(t[14]);
+      search[1] += Long.parseLong(t[15]);
+      if (Integer.parseInt(t[9]) >= 1) {
+        expectedPages.merge(t[3] + " " + t[7], "1 " + (Boolean.parseBoolean(t[12]) ? 1 : 0) + " "
+            + (Boolean.parseBoolean(t[13]) ? 1 : 0), AggregateJobIT::add);
+      }
+    }
+    assertEquals(expectedPages, pageMetrics());
+    try (CqlSession session = CqlSessions.open(target)) {
+      for (Map.Entry<String, long[]> day : expectedSearch.entrySet()) {
+        Row row = session.execute("SELECT searches, searches_with_click, search_ctr FROM search_metrics_by_day "
+            + "WHERE site = 'default' AND day = ? AND query = '*'", LocalDate.parse(day.getKey())).one();
+        assertEquals(day.getValue()[0], row.getLong(0));
+        assertEquals(day.getValue()[1], row.getLong(1));
+        assertEquals((double) day.getValue()[1] / day.getValue()[0], row.getDouble(2), 1e-12);
+      }
+      long stored = session.execute("SELECT count(*) FROM sessions_by_user").one().getLong(0);
+      assertEquals(truth.size(), stored);
+    }
+
+    AggregateJob.run(spark, target, START, START.plusDays(1), rules);
+    assertEquals(expectedPages, pageMetrics(), "a rerun rewrites the same metrics");
+    try (CqlSession session = CqlSessions.open(target)) {
+      assertEquals(truth.size(), session.execute("SELECT count(*) FROM sessions_by_user").one().getLong(0));
+    }
+    assertTrue(expectedPages.size() > 100, "landing pages: " + expectedPages.size());
+  }
+
+  /** "day landing_page" → "sessions bounces engaged_sessions" as stored. */
+  private static Map<String, String> pageMetrics() {
+    Map<String, String> stored = new TreeMap<>();
+    try (CqlSession session = CqlSessions.open(target)) {
+      for (Row row : session.execute("SELECT day, landing_page, sessions, bounces, engaged_sessions "
+          + "FROM page_metrics_by_day")) {
+        if (row.getLong(2) > 0) {
+          stored.put(row.getLocalDate(0) + " " + row.getString(1), row.getLong(2) + " " + row.getLong(3) + " "
+              + row.getLong(4));
+        }
+      }
+    }
+    return stored;
+  }
+
+  private static String add(String a, String b) {
+    String[] x = a.split(" ");
+    String[] y = b.split(" ");
+    return (Long.parseLong(x[0]) + Long.parseLong(y[0])) + " " + (Long.parseLong(x[1]) + Long.parseLong(y[1])) + " "
+        + (Long.parseLong(x[2]) + Long.parseLong(y[2]));
+  }
+
+  private static List<String[]> csv(Path file) throws IOException {
+    List<String> lines = Files.readAllLines(file);
+    return lines.subList(1, lines.size()).stream().map(l -> l.split(",", -1)).toList();
+  }
+}
