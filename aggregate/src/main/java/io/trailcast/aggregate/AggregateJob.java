@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Sessions and their metrics for a window of days: events of the window plus the day after (so
  * the last sessions get their true end reason) into {@code sessions_by_user},
- * {@code page_metrics_by_day} and {@code search_metrics_by_day}. A rerun of a window rewrites its
+ * {@code page_metrics_by_day}, {@code search_metrics_by_day}, {@code user_daily} and
+ * {@code user_lifetime} (recomputed from all of the window's users' days). A rerun of a window rewrites its
  * rows; the metric partitions of the window are cleared first, so they never keep stale rows.
  */
 public final class AggregateJob {
@@ -83,6 +84,15 @@ public final class AggregateJob {
       clearDays(cql, "page_metrics_by_day", pages);
       CassandraWriter.write(spark, pages, target, "page_metrics_by_day");
       CassandraWriter.write(spark, search, target, "search_metrics_by_day");
+      Dataset<Row> daily = UserAggregates.daily(sessions);
+      CassandraWriter.write(spark, daily, target, "user_daily");
+      // Lifetimes of the window's users, recomputed from all of their days.
+      Dataset<Row> allDays = spark.read().format("org.apache.spark.sql.cassandra")
+          .option("keyspace", target.keyspace()).option("table", "user_daily").load()
+          .join(daily.select("user_id").distinct(), "user_id")
+          .select("user_id", "day", "events", "pageviews", "sessions", "bounces", "searches", "clicks",
+              "conversions", "time_on_site_ms", "first_event", "last_event");
+      CassandraWriter.write(spark, UserAggregates.lifetime(allDays), target, "user_lifetime");
       Row counts = sessions.selectExpr("count(*)", "count_if(bot)").first();
       Result result = new Result(counts.getLong(0), counts.getLong(1), pages.count(), search.count());
       pages.unpersist();

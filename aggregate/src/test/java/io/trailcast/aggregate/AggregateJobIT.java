@@ -87,14 +87,37 @@ class AggregateJobIT {
       }
       long stored = session.execute("SELECT count(*) FROM sessions_by_user").one().getLong(0);
       assertEquals(truth.size(), stored);
+      long events = truth.stream().mapToLong(t -> Long.parseLong(t[10])).sum();
+      long pageviews = truth.stream().mapToLong(t -> Long.parseLong(t[9])).sum();
+      long conversions = truth.stream().filter(t -> Boolean.parseBoolean(t[17])).count();
+      long days = truth.stream().map(t -> t[2] + t[3]).distinct().count();
+      long users = truth.stream().map(t -> t[2]).distinct().count();
+      assertEquals(List.of(days, truth.size() * 1L, events, pageviews, conversions), totals(session,
+          "SELECT count(*), sum(sessions), sum(events), sum(pageviews), sum(conversions) FROM user_daily"));
+      assertEquals(List.of(users, days, events, pageviews, conversions), totals(session,
+          "SELECT count(*), sum(active_days), sum(events), sum(pageviews), sum(conversions) FROM user_lifetime"));
     }
 
-    AggregateJob.run(spark, target, START, START.plusDays(1), rules);
-    assertEquals(expectedPages, pageMetrics(), "a rerun rewrites the same metrics");
+    AggregateJob.run(spark, target, START.plusDays(1), START.plusDays(1), rules);
+    assertEquals(expectedPages, pageMetrics(), "a rerun of the second day rewrites the same metrics");
+    try (CqlSession session = CqlSessions.open(target)) {
+      long events = truth.stream().mapToLong(t -> Long.parseLong(t[10])).sum();
+      assertEquals(events, ((Number) session.execute("SELECT sum(events) FROM user_lifetime").one().getObject(0))
+          .longValue(), "lifetimes recomputed from all days: the same after a rerun of one");
+    }
     try (CqlSession session = CqlSessions.open(target)) {
       assertEquals(truth.size(), session.execute("SELECT count(*) FROM sessions_by_user").one().getLong(0));
     }
     assertTrue(expectedPages.size() > 100, "landing pages: " + expectedPages.size());
+  }
+
+  private static List<Long> totals(CqlSession session, String cql) {
+    Row row = session.execute(cql).one();
+    List<Long> values = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      values.add(((Number) row.getObject(i)).longValue());
+    }
+    return values;
   }
 
   /** "day landing_page" → "sessions bounces engaged_sessions" as stored. */

@@ -19,9 +19,9 @@ import picocli.CommandLine.Option;
 
 /** {@code trailcast aggregate --from D --to D}: sessions, bounce and search metrics for a window. */
 @Command(name = "aggregate", mixinStandardHelpOptions = true,
-    description = "Cut the events of the days into sessions (sessions_by_user) and compute bounce per landing page "
-        + "(page_metrics_by_day) and search CTR (search_metrics_by_day). Rerunning a window rewrites its rows; "
-        + "this is also the backfill.")
+    description = "Cut the events of the days into sessions (sessions_by_user), compute bounce per landing page "
+        + "(page_metrics_by_day), search CTR (search_metrics_by_day) and per-user aggregates (user_daily, "
+        + "user_lifetime). Rerunning a window rewrites its rows.")
 public final class AggregateCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

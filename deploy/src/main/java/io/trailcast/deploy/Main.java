@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         IngestCommand.class,
         AggregateCommand.class,
         MetricsCommand.class,
+        BackfillCommand.class,
         CassandraCommand.class,
         SchemaCommand.class,
         QueryCommand.class,
