@@ -121,6 +121,16 @@ class SessionizerTest {
   }
 
   @Test
+  void aClickAfterTheNextSearchBelongsToThatSearch() {
+    event(0, "h/search?q=jazz", "search", true, null, "jazz");
+    event(10, "h/search?q=rock", "search", true, null, "rock");
+    event(20, "h/music/rock-1", "click", true, null, null);
+    finish(30);
+    assertEquals(2, sessions.get(0).searches());
+    assertEquals(1, sessions.get(0).searchesWithClick(), "jazz had no click before rock was searched");
+  }
+
+  @Test
   void burstsMarkBotsAndOpenSessionsCanBePeeked() {
     for (int i = 0; i < 101; i++) {
       page(i / 2, "h/p");
