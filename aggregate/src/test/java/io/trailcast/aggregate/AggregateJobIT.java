@@ -17,8 +17,8 @@ import io.trailcast.ingest.IngestConfig;
 import io.trailcast.ingest.IngestJob;
 import io.trailcast.ingest.InputFormat;
 import io.trailcast.ingest.SiteConfig;
+import io.trailcast.core.testing.TruthCsv;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -58,7 +58,7 @@ class AggregateJobIT {
   void sessionsAndMetricsMatchTheTruthAndRerunsRewriteThem() throws IOException {
     SessionRules rules = SessionRules.defaults(ZoneId.of("UTC"));
     AggregateJob.Result result = AggregateJob.run(spark, target, START, START.plusDays(1), rules);
-    List<String[]> truth = csv(tmp.resolve("truth/sessions.csv"));
+    List<String[]> truth = TruthCsv.rows(tmp.resolve("truth/sessions.csv"));
     assertEquals(truth.size(), result.sessions());
     assertEquals(truth.stream().filter(t -> Boolean.parseBoolean(t[19])).count(), result.botSessions());
 
@@ -140,10 +140,5 @@ class AggregateJobIT {
     String[] y = b.split(" ");
     return (Long.parseLong(x[0]) + Long.parseLong(y[0])) + " " + (Long.parseLong(x[1]) + Long.parseLong(y[1])) + " "
         + (Long.parseLong(x[2]) + Long.parseLong(y[2]));
-  }
-
-  private static List<String[]> csv(Path file) throws IOException {
-    List<String> lines = Files.readAllLines(file);
-    return lines.subList(1, lines.size()).stream().map(l -> l.split(",", -1)).toList();
   }
 }

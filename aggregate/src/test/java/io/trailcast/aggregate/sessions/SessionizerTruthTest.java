@@ -14,6 +14,7 @@ import io.trailcast.ingest.InputFormat;
 import io.trailcast.ingest.LineIngester;
 import io.trailcast.ingest.LineReader;
 import io.trailcast.ingest.SiteConfig;
+import io.trailcast.core.testing.TruthCsv;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -50,7 +51,7 @@ class SessionizerTruthTest {
     long endOfData = start.plusDays(4).atStartOfDay(zone).toInstant().toEpochMilli();
 
     Map<String, String> deviceOfUser = new HashMap<>();
-    for (String[] device : csv(tmp.resolve("truth/devices.csv"))) {
+    for (String[] device : TruthCsv.rows(tmp.resolve("truth/devices.csv"))) {
       deviceOfUser.put("h:" + Hashing.salted(SALT, device[2] + "\u0001" + device[3]), device[0]);
     }
     Map<String, List<SessionEvent>> byUser = new TreeMap<>();
@@ -88,7 +89,7 @@ class SessionizerTruthTest {
       }
     });
     Map<String, String> expected = new TreeMap<>();
-    for (String[] t : csv(tmp.resolve("truth/sessions.csv"))) {
+    for (String[] t : TruthCsv.rows(tmp.resolve("truth/sessions.csv"))) {
       expected.put(t[2] + "@" + t[4], describe(Instant.parse(t[5]).toEpochMilli(), t[6], empty(t[7]), empty(t[8]),
           Integer.parseInt(t[9]), Integer.parseInt(t[10]), Boolean.parseBoolean(t[12]), Boolean.parseBoolean(t[13]),
           Integer.parseInt(t[14]), Integer.parseInt(t[15]), Integer.parseInt(t[16]), Boolean.parseBoolean(t[17]),
@@ -119,33 +120,5 @@ class SessionizerTruthTest {
 
   private static String empty(String value) {
     return value.isEmpty() ? null : value;
-  }
-
-  /** The simulator's CSV: values quoted only when they hold a comma or a quote. */
-  private static List<String[]> csv(Path file) throws IOException {
-    List<String[]> rows = new ArrayList<>();
-    List<String> lines = Files.readAllLines(file);
-    for (String line : lines.subList(1, lines.size())) {
-      List<String> values = new ArrayList<>();
-      StringBuilder value = new StringBuilder();
-      boolean quoted = false;
-      for (int i = 0; i < line.length(); i++) {
-        char c = line.charAt(i);
-        if (quoted && c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          value.append('"');
-          i++;
-        } else if (c == '"') {
-          quoted = !quoted;
-        } else if (c == ',' && !quoted) {
-          values.add(value.toString());
-          value.setLength(0);
-        } else {
-          value.append(c);
-        }
-      }
-      values.add(value.toString());
-      rows.add(values.toArray(String[]::new));
-    }
-    return rows;
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trailcast.core.testing.TruthCsv;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -56,13 +57,13 @@ class SimulatorTest {
       logs.put(log.getFileName().toString(), lines(log, false));
     }
     Map<String, String[]> devices = new HashMap<>();
-    for (String[] row : csv(out.resolve("truth/devices.csv"))) {
+    for (String[] row : TruthCsv.rows(out.resolve("truth/devices.csv"))) {
       devices.put(row[0], row);
     }
     Map<String, Integer> eventsPerSession = new HashMap<>();
     long corrupt = 0;
     long rows = 0;
-    for (String[] row : csv(out.resolve("truth/events.csv"))) {
+    for (String[] row : TruthCsv.rows(out.resolve("truth/events.csv"))) {
       rows++;
       byte[] raw = logs.get(row[0]).get(Integer.parseInt(row[1]) - 1);
       if (!row[8].isEmpty()) {
@@ -81,7 +82,7 @@ class SimulatorTest {
     assertEquals(summary.corruptLines(), corrupt);
     assertTrue(corrupt > 0.02 * logLines && corrupt < 0.04 * logLines, corrupt + " of " + logLines);
 
-    List<String[]> sessions = csv(out.resolve("truth/sessions.csv"));
+    List<String[]> sessions = TruthCsv.rows(out.resolve("truth/sessions.csv"));
     assertEquals(summary.sessions(), sessions.size());
     assertEquals(eventsPerSession.size(), sessions.size());
     for (String[] session : sessions) {
@@ -138,33 +139,5 @@ class SimulatorTest {
       }
     }
     return lines;
-  }
-
-  /** Rows of a truth CSV without its header (the simulator quotes only values holding , or "). */
-  private static List<String[]> csv(Path file) throws IOException {
-    List<String[]> rows = new ArrayList<>();
-    List<String> lines = Files.readAllLines(file);
-    for (String line : lines.subList(1, lines.size())) {
-      List<String> values = new ArrayList<>();
-      StringBuilder value = new StringBuilder();
-      boolean quoted = false;
-      for (int i = 0; i < line.length(); i++) {
-        char c = line.charAt(i);
-        if (quoted && c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          value.append('"');
-          i++;
-        } else if (c == '"') {
-          quoted = !quoted;
-        } else if (c == ',' && !quoted) {
-          values.add(value.toString());
-          value.setLength(0);
-        } else {
-          value.append(c);
-        }
-      }
-      values.add(value.toString());
-      rows.add(values.toArray(String[]::new));
-    }
-    return rows;
   }
 }
