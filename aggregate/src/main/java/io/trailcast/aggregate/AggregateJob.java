@@ -36,10 +36,10 @@ public final class AggregateJob {
   }
 
   /** What a run wrote. */
-  public record Result(long sessions, long botSessions, long landingPages, long siteDays) {
+  public record Result(long sessions, long botSessions, long landingPages, long searchRows) {
     public String line() {
-      return String.format("%,d sessions (%,d bot), %,d landing-page rows, %,d site-days of search metrics",
-          sessions, botSessions, landingPages, siteDays);
+      return String.format("%,d sessions (%,d bot), %,d landing-page rows, %,d search rows (day totals and queries)",
+          sessions, botSessions, landingPages, searchRows);
     }
   }
 
@@ -54,7 +54,7 @@ public final class AggregateJob {
         counts.put("sessions", result.sessions());
         counts.put("bot_sessions", result.botSessions());
         counts.put("landing_pages", result.landingPages());
-        counts.put("site_days", result.siteDays());
+        counts.put("search_rows", result.searchRows());
         run.succeeded(session, counts);
         LOG.info("aggregate {}..{} done: {}", from, to, result.line());
         return result;
@@ -78,10 +78,11 @@ public final class AggregateJob {
         .filter(col("day").between(lit(Date.valueOf(from)), lit(Date.valueOf(to))))
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      CassandraWriter.write(spark, sessions, target, "sessions_by_user");
+      CassandraWriter.write(spark, Sessions.forTable(sessions), target, "sessions_by_user");
       Dataset<Row> pages = Metrics.pages(sessions).persist(StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> search = Metrics.search(sessions);
       clearDays(cql, "page_metrics_by_day", pages);
+      clearDays(cql, "search_metrics_by_day", search);
       CassandraWriter.write(spark, pages, target, "page_metrics_by_day");
       CassandraWriter.write(spark, search, target, "search_metrics_by_day");
       Dataset<Row> daily = UserAggregates.daily(sessions);

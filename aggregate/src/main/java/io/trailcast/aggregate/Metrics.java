@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
@@ -58,17 +59,25 @@ public final class Metrics {
   }
 
   /**
-   * Per site and day (query {@code *}): searches, searches_with_click, search_ctr (null when there
-   * was no search), clicks, clicks_per_search, zero_click_searches, search_exits.
+   * Per site and day, for all searches (query {@code *}) and for each query: searches,
+   * searches_with_click, search_ctr (null when there was no search), clicks, clicks_per_search,
+   * zero_click_searches, search_exits.
    */
   public static Dataset<Row> search(Dataset<Row> sessions) {
-    return sessions.filter(not(col("bot")))
-        .groupBy("site", "day")
+    Dataset<Row> human = sessions.filter(not(col("bot")));
+    Dataset<Row> total = human.groupBy("site", "day")
         .agg(sum("searches").cast("long").as("searches"),
             sum("searches_with_click").cast("long").as("searches_with_click"),
             sum("clicks").cast("long").as("clicks"),
             count(when(col("search_exit"), lit(1))).as("search_exits"))
-        .withColumn("query", lit("*"))
+        .withColumn("query", lit("*"));
+    Dataset<Row> perQuery = human.select(col("site"), col("day"), explode(col("search_outcomes")).as("s"))
+        .groupBy(col("site"), col("day"), col("s.query").as("query"))
+        .agg(count(lit(1)).as("searches"),
+            count(when(col("s.clicks").gt(0), lit(1))).as("searches_with_click"),
+            sum("s.clicks").cast("long").as("clicks"),
+            count(when(col("s.exit"), lit(1))).as("search_exits"));
+    return total.unionByName(perQuery)
         .withColumn("search_ctr", when(col("searches").gt(0), col("searches_with_click").divide(col("searches"))))
         .withColumn("clicks_per_search", when(col("searches").gt(0), col("clicks").divide(col("searches"))))
         .withColumn("zero_click_searches", col("searches").minus(col("searches_with_click")));

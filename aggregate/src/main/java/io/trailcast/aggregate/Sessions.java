@@ -27,7 +27,7 @@ import org.apache.spark.sql.types.StructType;
  * the {@link Sessionizer} over the sorted scan. No user's events are ever collected in memory.
  */
 public final class Sessions {
-  /** sessions_by_user's columns. */
+  /** Session rows: sessions_by_user's columns, then the session's searches. */
   public static final StructType SCHEMA = new StructType()
       .add("user_id", DataTypes.StringType, false)
       .add("month", DataTypes.StringType, false)
@@ -50,7 +50,12 @@ public final class Sessions {
       .add("converted", DataTypes.BooleanType)
       .add("bot", DataTypes.BooleanType)
       .add("campaign", DataTypes.StringType)
-      .add("search_exit", DataTypes.BooleanType);
+      .add("search_exit", DataTypes.BooleanType)
+      // Not a column of sessions_by_user: what the per-query search metrics are made of.
+      .add("search_outcomes", DataTypes.createArrayType(new StructType()
+          .add("query", DataTypes.StringType)
+          .add("clicks", DataTypes.IntegerType)
+          .add("exit", DataTypes.BooleanType)));
 
   private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy-MM");
 
@@ -85,7 +90,20 @@ public final class Sessions {
     return RowFactory.create(s.userId(), s.day().format(MONTH), new Timestamp(s.start()), s.sessionId(), s.site(),
         Date.valueOf(s.day()), new Timestamp(s.end()), s.endReason(), s.landingPage(), s.exitPage(), s.depth(),
         s.events(), s.durationMs(), s.bounced(), s.engaged(), s.searches(), s.searchesWithClick(), s.clicks(),
-        s.converted(), s.bot(), s.campaign(), s.searchExit());
+        s.converted(), s.bot(), s.campaign(), s.searchExit(), searches(s));
+  }
+
+  private static scala.collection.Seq<Row> searches(Session s) {
+    java.util.List<Row> rows = new java.util.ArrayList<>();
+    for (Session.SearchOutcome outcome : s.searchOutcomes()) {
+      rows.add(RowFactory.create(outcome.query(), outcome.clicks(), outcome.exit()));
+    }
+    return scala.collection.JavaConverters.asScalaBuffer(rows).toSeq();
+  }
+
+  /** The rows as sessions_by_user holds them. */
+  public static Dataset<Row> forTable(Dataset<Row> sessions) {
+    return sessions.drop("search_outcomes");
   }
 
   /** Walks rows sorted by (user, site, time), one sessionizer per (user, site) at a time. */

@@ -84,6 +84,10 @@ class AggregateJobIT {
         assertEquals(day.getValue()[0], row.getLong(0));
         assertEquals(day.getValue()[1], row.getLong(1));
         assertEquals((double) day.getValue()[1] / day.getValue()[0], row.getDouble(2), 1e-12);
+        Row perQuery = session.execute("SELECT sum(searches), sum(searches_with_click) FROM search_metrics_by_day "
+            + "WHERE site = 'default' AND day = ? AND query > '*'", LocalDate.parse(day.getKey())).one();
+        assertEquals(day.getValue()[0], perQuery.getLong(0), "per-query rows add up to the day's searches");
+        assertEquals(day.getValue()[1], perQuery.getLong(1));
       }
       long stored = session.execute("SELECT count(*) FROM sessions_by_user").one().getLong(0);
       assertEquals(truth.size(), stored);

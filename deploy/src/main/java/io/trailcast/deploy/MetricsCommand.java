@@ -21,13 +21,14 @@ import picocli.CommandLine.Parameters;
 @Command(name = "metrics", mixinStandardHelpOptions = true,
     description = "Print bounce per landing page (pages: day,site,landing_page,sessions,bounces,bounce_rate,"
         + "engaged_bounce_rate,avg_depth,engaged_sessions,bot_sessions,depth_counts) or search CTR (search: day,site,"
-        + "searches,searches_with_click,search_ctr,clicks_per_search,clicks,zero_click_searches,search_exits) per "
-        + "day. Rates are null when there is nothing to divide by. Bots are excluded and counted apart.")
+        + "query,searches,searches_with_click,search_ctr,clicks_per_search,clicks,zero_click_searches,search_exits; "
+        + "query * is the day's total) per day. Rates are null when there is nothing to divide by. Bots are "
+        + "excluded and counted apart.")
 public final class MetricsCommand implements Callable<Integer> {
   private static final List<String> PAGES = List.of("day", "site", "landing_page", "sessions", "bounces",
       "bounce_rate", "engaged_bounce_rate", "avg_depth", "engaged_sessions", "bot_sessions", "depth_counts");
-  private static final List<String> SEARCH = List.of("day", "site", "searches", "searches_with_click", "search_ctr",
-      "clicks_per_search", "clicks", "zero_click_searches", "search_exits");
+  private static final List<String> SEARCH = List.of("day", "site", "query", "searches", "searches_with_click",
+      "search_ctr", "clicks_per_search", "clicks", "zero_click_searches", "search_exits");
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -46,6 +47,9 @@ public final class MetricsCommand implements Callable<Integer> {
 
   @Option(names = "--site", paramLabel = "S", description = "Only this site (default: every site).")
   String site;
+
+  @Option(names = "--per-query", description = "search: one row per query as well as the day's total (query *).")
+  boolean perQuery;
 
   @Option(names = "--format", paramLabel = "F", defaultValue = "table",
       description = "table, csv or json. Default: ${DEFAULT-VALUE}.")
@@ -76,7 +80,8 @@ public final class MetricsCommand implements Callable<Integer> {
       }
       for (LocalDate day = from; !day.isAfter(last); day = day.plusDays(1)) {
         for (String s : sites) {
-          String where = " FROM " + table + " WHERE site = ? AND day = ?" + (pages ? "" : " AND query = '*'");
+          String where = " FROM " + table + " WHERE site = ? AND day = ?" + (pages || perQuery ? ""
+              : " AND query = '*'");
           for (Row row : session.execute(SimpleStatement.newInstance("SELECT " + String.join(", ", columns) + where,
               s, day))) {
             List<Object> values = new ArrayList<>();

@@ -11,11 +11,17 @@ package io.trailcast.aggregate.sessions;
  * @param bot flagged at ingest, or a burst
  * @param searchExit the last pageview was a search results page (the visitor left from a search)
  * @param day the date of the start in the site time zone
+ * @param searchOutcomes every search of the session, in order: its query, result clicks, whether
+ *     the session ended on its results
  */
 public record Session(String userId, String site, String sessionId, long start, long end, String endReason,
     String landingPage, String exitPage, int depth, int events, boolean bounced, boolean engaged, int searches,
     int searchesWithClick, int clicks, boolean converted, boolean bot, String campaign, boolean searchExit,
-    java.time.LocalDate day) {
+    java.time.LocalDate day, java.util.List<SearchOutcome> searchOutcomes) {
+
+  /** One search submission (paging included) and what came of it. */
+  public record SearchOutcome(String query, int clicks, boolean exit) implements java.io.Serializable {
+  }
 
   public long durationMs() {
     return end - start;

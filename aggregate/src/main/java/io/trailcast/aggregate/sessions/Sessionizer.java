@@ -41,6 +41,8 @@ public final class Sessionizer implements Serializable {
   private boolean exitWasSearch;
   private String openQuery;
   private boolean openQueryClicked;
+  private int openQueryClicks;
+  private java.util.ArrayList<Session.SearchOutcome> outcomes = new java.util.ArrayList<>();
   private long[] recent;
 
   public Sessionizer(SessionRules rules, String userId, String site) {
@@ -133,6 +135,8 @@ public final class Sessionizer implements Serializable {
     exitWasSearch = false;
     openQuery = null;
     openQueryClicked = false;
+    openQueryClicks = 0;
+    outcomes = new java.util.ArrayList<>();
     recent = new long[rules.burstEvents() + 1];
   }
 
@@ -165,6 +169,7 @@ public final class Sessionizer implements Serializable {
           clicks++;
           if (openQuery != null) {
             openQueryClicked = true;
+            openQueryClicks++;
           }
         }
         case "conversion" -> converted = true;
@@ -187,11 +192,15 @@ public final class Sessionizer implements Serializable {
   }
 
   private void closeSearch() {
-    if (openQuery != null && openQueryClicked) {
-      searchesWithClick++;
+    if (openQuery != null) {
+      if (openQueryClicked) {
+        searchesWithClick++;
+      }
+      outcomes.add(new Session.SearchOutcome(openQuery, openQueryClicks, false));
     }
     openQuery = null;
     openQueryClicked = false;
+    openQueryClicks = 0;
   }
 
   static boolean isPaging(String url) {
@@ -201,6 +210,10 @@ public final class Sessionizer implements Serializable {
 
   private Session close(String reason) {
     closeSearch();
+    if (exitWasSearch && !outcomes.isEmpty()) {
+      Session.SearchOutcome last = outcomes.remove(outcomes.size() - 1);
+      outcomes.add(new Session.SearchOutcome(last.query(), last.clicks(), true));
+    }
     Session session = snapshot(reason);
     start = -1;
     return session;
@@ -210,7 +223,8 @@ public final class Sessionizer implements Serializable {
     int clickedSearches = searchesWithClick + (openQuery != null && openQueryClicked ? 1 : 0);
     boolean engaged = last - start >= rules.engagedDuration().toMillis() || depth >= 2 || converted;
     return new Session(userId, site, userId + "@" + start, start, last, reason, landingPage, exitPage, depth, events,
-        depth == 1, engaged, searches, clickedSearches, clicks, converted, bot, campaign, exitWasSearch, day(start));
+        depth == 1, engaged, searches, clickedSearches, clicks, converted, bot, campaign, exitWasSearch, day(start),
+        java.util.List.copyOf(outcomes));
   }
 
   private LocalDate day(long ts) {

@@ -44,9 +44,9 @@ class SessionizerTest {
     finish(1801 + 1801 + 5);
     assertEquals(List.of(
         new Session("u1", "s", "u1@" + T0, T0, T0 + 1_801_000, "timeout", "h/a", "h/b", 2, 3, false, true, 0, 0, 0,
-            false, false, null, false, java.time.LocalDate.of(2026, 1, 5)),
+            false, false, null, false, java.time.LocalDate.of(2026, 1, 5), List.of()),
         new Session("u1", "s", "u1@" + (T0 + 3_602_000), T0 + 3_602_000, T0 + 3_602_000, "open", "h/c", "h/c", 1, 1,
-            true, false, 0, 0, 0, false, false, null, false, java.time.LocalDate.of(2026, 1, 5))), sessions);
+            true, false, 0, 0, 0, false, false, null, false, java.time.LocalDate.of(2026, 1, 5), List.of())), sessions);
   }
 
   @Test
@@ -118,6 +118,9 @@ class SessionizerTest {
     assertEquals(true, s.converted());
     assertEquals("h/search?q=tennis", s.exitPage());
     assertEquals(true, s.searchExit());
+    assertEquals(List.of(new Session.SearchOutcome("jazz", 1, false), new Session.SearchOutcome("rock", 0, false),
+        new Session.SearchOutcome("rock", 0, false), new Session.SearchOutcome("tennis", 0, true)),
+        s.searchOutcomes());
   }
 
   @Test
