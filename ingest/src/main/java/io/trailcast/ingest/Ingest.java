@@ -13,17 +13,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 
-/** The pure steps between reading lines and writing tables; each takes and returns a Dataset. */
+/** The pure step between reading lines and writing tables. */
 public final class Ingest {
   private Ingest() {
-  }
-
-  public static Dataset<Row> events(Dataset<Row> rows) {
-    return rows.filter(col("reject_reason").isNull());
-  }
-
-  public static Dataset<Row> rejected(Dataset<Row> rows) {
-    return rows.filter(col("reject_reason").isNotNull());
   }
 
   /**

@@ -87,15 +87,6 @@ public final class Sessionizer implements Serializable {
     return start < 0 ? null : snapshot("open");
   }
 
-  public boolean hasOpenSession() {
-    return start >= 0;
-  }
-
-  /** When the open session times out if nothing else comes (epoch ms), or -1. */
-  public long timeoutAt() {
-    return start < 0 ? -1 : last + gapMs + 1;
-  }
-
   private String breakReason(SessionEvent event) {
     if (endedByLogout) {
       return "logout";

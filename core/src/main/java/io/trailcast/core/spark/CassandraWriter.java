@@ -120,7 +120,6 @@ public final class CassandraWriter implements Serializable {
     private List<BoundStatement> batch = new ArrayList<>();
     private Object[] batchKey;
     private int batchBytes;
-    private long rows;
 
     public TableSink(CqlSession session, String keyspace, String table, String[] columns) {
       this.session = session;
@@ -148,11 +147,6 @@ public final class CassandraWriter implements Serializable {
       batch.add(bound);
       batchKey = partitionKey.clone();
       batchBytes += bytes;
-      rows++;
-    }
-
-    public long rows() {
-      return rows;
     }
 
     /** Sends what is left and waits for every request; fails if any failed. */
