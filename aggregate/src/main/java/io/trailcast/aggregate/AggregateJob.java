@@ -1,20 +1,33 @@
 package io.trailcast.aggregate;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.date_format;
+import static org.apache.spark.sql.functions.date_sub;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.to_date;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.trailcast.aggregate.sessions.SessionRules;
 import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.cassandra.CqlSessions;
 import io.trailcast.core.cassandra.JobRuns;
 import io.trailcast.core.cassandra.SchemaMigrator;
+import io.trailcast.core.spark.CassandraTables;
 import io.trailcast.core.spark.CassandraWriter;
+import io.trailcast.ingest.EventDays;
 import java.sql.Date;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -23,11 +36,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sessions and their metrics for a window of days: events of the window plus the day after (so
- * the last sessions get their true end reason) into {@code sessions_by_user},
- * {@code page_metrics_by_day}, {@code search_metrics_by_day}, {@code user_daily} and
- * {@code user_lifetime} (recomputed from all of the window's users' days). A rerun of a window rewrites its
- * rows; the metric partitions of the window are cleared first, so they never keep stale rows.
+ * Sessions and their metrics for a window of days. Reads the window's events plus the day after
+ * (so the last sessions get their true end reason) through the {@code event_days} index, never by
+ * a table scan; no look-back before the window is needed because midnight ends every session.
+ * Writes {@code sessions_by_user} (only the sessions that changed; sessions a rerun no longer
+ * finds are deleted), {@code page_metrics_by_day}, {@code search_metrics_by_day},
+ * {@code session_metrics_by_day}, {@code user_daily} and {@code user_lifetime} (recomputed from
+ * all of the window's users' days), then records what it saw per day in {@code aggregated_days}:
+ * the next run of a day counts the events that arrived since (late events).
  */
 public final class AggregateJob {
   private static final Logger LOG = LoggerFactory.getLogger(AggregateJob.class);
@@ -35,11 +51,18 @@ public final class AggregateJob {
   private AggregateJob() {
   }
 
-  /** What a run wrote. */
-  public record Result(long sessions, long botSessions, long landingPages, long searchRows) {
+  /**
+   * What a run wrote and what changed since the previous run of the same days.
+   *
+   * @param lateEvents events of already aggregated days that arrived after their last run
+   * @param sessionsChanged sessions of already aggregated days that are new, altered or gone
+   */
+  public record Result(long sessions, long botSessions, long landingPages, long searchRows, long lateEvents,
+      long sessionsChanged) {
     public String line() {
-      return String.format("%,d sessions (%,d bot), %,d landing-page rows, %,d search rows (day totals and queries)",
-          sessions, botSessions, landingPages, searchRows);
+      return String.format("%,d sessions (%,d bot), %,d landing-page rows, %,d search rows (day totals and queries);"
+          + " %,d late events, %,d sessions changed since the last run of these days", sessions, botSessions,
+          landingPages, searchRows, lateEvents, sessionsChanged);
     }
   }
 
@@ -49,12 +72,14 @@ public final class AggregateJob {
       SchemaMigrator.requireCurrent(session, target.keyspace());
       JobRuns run = JobRuns.start(session, "aggregate", List.of(), from, to);
       try {
-        Result result = aggregate(spark, session, target, from, to, rules);
+        Result result = aggregate(spark, session, target, from, to, rules, run.runId());
         Map<String, Long> counts = new LinkedHashMap<>();
         counts.put("sessions", result.sessions());
         counts.put("bot_sessions", result.botSessions());
         counts.put("landing_pages", result.landingPages());
         counts.put("search_rows", result.searchRows());
+        counts.put("late_events", result.lateEvents());
+        counts.put("sessions_changed", result.sessionsChanged());
         run.succeeded(session, counts);
         LOG.info("aggregate {}..{} done: {}", from, to, result.line());
         return result;
@@ -66,47 +91,132 @@ public final class AggregateJob {
   }
 
   private static Result aggregate(SparkSession spark, CqlSession cql, CassandraTarget target, LocalDate from,
-      LocalDate to, SessionRules rules) {
-    // Midnight ends every session, so a day's sessions need only that day's events, and the next
-    // day's first ones to tell "midnight" from "timeout".
-    Dataset<Row> events = spark.read().format("org.apache.spark.sql.cassandra")
-        .option("keyspace", target.keyspace()).option("table", "events_by_user").load()
-        .filter(col("day").between(lit(Date.valueOf(from)), lit(Date.valueOf(to.plusDays(1)))));
+      LocalDate to, SessionRules rules, String runId) {
+    Column inWindow = col("day").between(lit(Date.valueOf(from)), lit(Date.valueOf(to)));
+    Dataset<Row> events = EventDays.events(spark, target, from, to.plusDays(1), Sessions.EVENT_COLUMNS);
     long endOfData = Math.min(System.currentTimeMillis(),
         to.plusDays(2).atStartOfDay(rules.zone()).toInstant().toEpochMilli());
-    Dataset<Row> sessions = Sessions.apply(events, rules, endOfData)
-        .filter(col("day").between(lit(Date.valueOf(from)), lit(Date.valueOf(to))))
+    Dataset<Row> sessions = Sessions.apply(events, rules, endOfData).filter(inWindow)
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      CassandraWriter.write(spark, Sessions.forTable(sessions), target, "sessions_by_user");
+      Map<LocalDate, Long> seenBefore = aggregatedDays(cql, from, to);
+      Map<LocalDate, Long> eventsNow = eventsPerDay(sessions);
+      long late = 0;
+      for (Map.Entry<LocalDate, Long> day : seenBefore.entrySet()) {
+        late += Math.max(0, eventsNow.getOrDefault(day.getKey(), 0L) - day.getValue());
+      }
+      long changed = replaceSessions(spark, target, sessions, inWindow, seenBefore);
+
       Dataset<Row> pages = Metrics.pages(sessions).persist(StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> search = Metrics.search(sessions);
       clearDays(cql, "page_metrics_by_day", pages);
       clearDays(cql, "search_metrics_by_day", search);
       CassandraWriter.write(spark, pages, target, "page_metrics_by_day");
       CassandraWriter.write(spark, search, target, "search_metrics_by_day");
+      Dataset<Row> sessionMetrics = Metrics.sessions(sessions);
+      // Rates may turn null on a rerun; the sink leaves nulls unset, so the old rows go first.
+      CassandraWriter.delete(spark, sessionMetrics.select("site", "month", "day"), target, "session_metrics_by_day");
+      CassandraWriter.write(spark, sessionMetrics, target, "session_metrics_by_day");
       Dataset<Row> daily = UserAggregates.daily(sessions);
       CassandraWriter.write(spark, daily, target, "user_daily");
-      // Lifetimes of the window's users, recomputed from all of their days.
-      Dataset<Row> allDays = spark.read().format("org.apache.spark.sql.cassandra")
-          .option("keyspace", target.keyspace()).option("table", "user_daily").load()
-          .join(daily.select("user_id").distinct(), "user_id")
-          .select("user_id", "day", "events", "pageviews", "sessions", "bounces", "searches", "clicks",
-              "conversions", "time_on_site_ms", "first_event", "last_event");
-      CassandraWriter.write(spark, UserAggregates.lifetime(allDays), target, "user_lifetime");
+      CassandraWriter.write(spark, UserAggregates.lifetime(allDaysOf(spark, target, daily, from, to)), target,
+          "user_lifetime");
+
       Row counts = sessions.selectExpr("count(*)", "count_if(bot)").first();
-      Result result = new Result(counts.getLong(0), counts.getLong(1), pages.count(), search.count());
+      Result result = new Result(counts.getLong(0), counts.getLong(1), pages.count(), search.count(), late, changed);
       pages.unpersist();
+      recordDays(cql, eventsNow, sessions, runId);
       return result;
     } finally {
       sessions.unpersist();
     }
   }
 
+  /**
+   * Writes the sessions that are new or altered and deletes the stored ones of the window that the
+   * events no longer give (a late event can merge two sessions, or move a start). Returns how many
+   * sessions of already aggregated days changed: written anew, or gone.
+   */
+  private static long replaceSessions(SparkSession spark, CassandraTarget target, Dataset<Row> sessions,
+      Column inWindow, Map<LocalDate, Long> seenBefore) {
+    Dataset<Row> fresh = Sessions.forTable(sessions);
+    Dataset<Row> stored = CassandraTables.lookup(spark, sessions.select("user_id", "month").distinct(), target,
+            "sessions_by_user", fresh.columns())
+        .filter(inWindow)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> written = fresh.exceptAll(stored).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> dropped = stored.exceptAll(fresh).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Column revisited = seenBefore.isEmpty() ? lit(false)
+          : col("day").isin(seenBefore.keySet().stream().map(Date::valueOf).toArray());
+      Column[] keyAndDay = {col("user_id"), col("month"), col("session_start"), col("session_id"), col("day")};
+      long gone = dropped.select(keyAndDay).except(written.select(keyAndDay)).filter(revisited).count();
+      long changed = written.filter(revisited).count() + gone;
+      // An altered session's old row goes too, so that no column it lost stays behind.
+      CassandraWriter.delete(spark, dropped.select("user_id", "month", "session_start", "session_id"), target,
+          "sessions_by_user");
+      CassandraWriter.write(spark, written, target, "sessions_by_user");
+      return changed;
+    } finally {
+      written.unpersist();
+      dropped.unpersist();
+      stored.unpersist();
+    }
+  }
+
+  /** Every user_daily row of the users of {@code daily}: their months from first to last seen. */
+  private static Dataset<Row> allDaysOf(SparkSession spark, CassandraTarget target, Dataset<Row> daily,
+      LocalDate from, LocalDate to) {
+    Dataset<Row> users = daily.select("user_id").distinct();
+    Dataset<Row> known = CassandraTables.lookup(spark, users, target, "user_lifetime", "user_id", "first_seen",
+        "last_seen");
+    // A day either side of the stored instants covers any site time zone.
+    Dataset<Row> months = users.join(known, users.col("user_id").equalTo(known.col("user_id")), "left")
+        .select(users.col("user_id"),
+            least(date_sub(to_date(col("first_seen")), 1), lit(Date.valueOf(from))).as("first"),
+            greatest(expr("date_add(to_date(last_seen), 1)"), lit(Date.valueOf(to))).as("last"))
+        .select(col("user_id"), explode(expr("sequence(trunc(first, 'MM'), trunc(last, 'MM'), interval 1 month)"))
+            .as("m"))
+        .select(col("user_id"), date_format(col("m"), "yyyy-MM").as("month"));
+    return CassandraTables.lookup(spark, months, target, "user_daily", "user_id", "day", "events", "pageviews",
+        "sessions", "bounces", "searches", "clicks", "conversions", "time_on_site_ms", "first_event", "last_event");
+  }
+
+  private static Map<LocalDate, Long> eventsPerDay(Dataset<Row> sessions) {
+    Map<LocalDate, Long> perDay = new HashMap<>();
+    for (Row row : sessions.groupBy("day").agg(expr("sum(events)")).collectAsList()) {
+      perDay.put(row.getDate(0).toLocalDate(), row.getLong(1));
+    }
+    return perDay;
+  }
+
+  /** Days of the window an earlier run aggregated, with the events it saw. */
+  private static Map<LocalDate, Long> aggregatedDays(CqlSession cql, LocalDate from, LocalDate to) {
+    Map<LocalDate, Long> days = new HashMap<>();
+    for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
+      com.datastax.oss.driver.api.core.cql.Row row = cql.execute(SimpleStatement.newInstance(
+          "SELECT events FROM aggregated_days WHERE day = ?", day)).one();
+      if (row != null) {
+        days.put(day, row.getLong(0));
+      }
+    }
+    return days;
+  }
+
+  private static void recordDays(CqlSession cql, Map<LocalDate, Long> eventsNow, Dataset<Row> sessions,
+      String runId) {
+    Instant now = Instant.now();
+    for (Row row : sessions.groupBy("day").count().collectAsList()) {
+      LocalDate day = row.getDate(0).toLocalDate();
+      cql.execute(SimpleStatement.newInstance("INSERT INTO aggregated_days (day, events, sessions, aggregated_at, "
+          + "run_id) VALUES (?, ?, ?, ?, ?)", day, eventsNow.get(day), row.getLong(1), now, runId));
+    }
+  }
+
   /** Deletes the (site, day) partitions about to be rewritten: a rerun leaves no stale landing page. */
   private static void clearDays(CqlSession cql, String table, Dataset<Row> rows) {
     for (Row key : rows.select("site", "day").distinct().collectAsList()) {
-      cql.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(
+      cql.execute(SimpleStatement.newInstance(
           "DELETE FROM " + table + " WHERE site = ? AND day = ?", key.getString(0), key.getDate(1).toLocalDate()));
     }
   }

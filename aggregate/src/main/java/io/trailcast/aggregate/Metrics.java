@@ -2,11 +2,17 @@ package io.trailcast.aggregate;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map_from_entries;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -51,9 +57,9 @@ public final class Metrics {
     return sessions.filter(col("depth").geq(1))
         .groupBy("site", "day", "landing_page")
         .agg(count(when(human, lit(1))).as("sessions"), aggregates)
-        .withColumn("bounce_rate", when(col("sessions").gt(0), col("bounces").divide(col("sessions"))))
+        .withColumn("bounce_rate", ratio(col("bounces"), col("sessions")))
         .withColumn("engaged_bounce_rate",
-            when(col("sessions").gt(0), lit(1).minus(col("engaged_sessions").divide(col("sessions")))))
+            when(col("sessions").gt(0), lit(1).minus(ratio(col("engaged_sessions"), col("sessions")))))
         .withColumn("depth_counts", array(depthColumns))
         .drop(depthNames);
   }
@@ -78,8 +84,49 @@ public final class Metrics {
             sum("s.clicks").cast("long").as("clicks"),
             count(when(col("s.exit"), lit(1))).as("search_exits"));
     return total.unionByName(perQuery)
-        .withColumn("search_ctr", when(col("searches").gt(0), col("searches_with_click").divide(col("searches"))))
-        .withColumn("clicks_per_search", when(col("searches").gt(0), col("clicks").divide(col("searches"))))
+        .withColumn("search_ctr", ratio(col("searches_with_click"), col("searches")))
+        .withColumn("clicks_per_search", ratio(col("clicks"), col("searches")))
         .withColumn("zero_click_searches", col("searches").minus(col("searches_with_click")));
+  }
+
+  /**
+   * Per site and day (with its month, the partition): sessions, users, sessions_with_pageview,
+   * pageviews, bounces, bounce_rate, engaged_sessions, engaged_bounce_rate (both over sessions with
+   * a pageview), avg_depth (same sessions), avg_duration_ms, conversions, conversion_rate (per
+   * session), searches, end_reasons (sessions per end reason), bot_sessions. Bots only in the last.
+   */
+  public static Dataset<Row> sessions(Dataset<Row> sessions) {
+    Column human = not(col("bot"));
+    Column withPageview = human.and(col("depth").geq(1));
+    Dataset<Row> totals = sessions.groupBy("site", "day")
+        .agg(count(when(human, lit(1))).as("sessions"),
+            countDistinct(when(human, col("user_id"))).as("users"),
+            count(when(withPageview, lit(1))).as("sessions_with_pageview"),
+            coalesce(sum(when(human, col("depth"))), lit(0)).cast("long").as("pageviews"),
+            count(when(withPageview.and(col("bounced")), lit(1))).as("bounces"),
+            count(when(withPageview.and(col("engaged")), lit(1))).as("engaged_sessions"),
+            avg(when(withPageview, col("depth"))).as("avg_depth"),
+            avg(when(human, col("duration_ms"))).as("avg_duration_ms"),
+            count(when(human.and(col("converted")), lit(1))).as("conversions"),
+            coalesce(sum(when(human, col("searches"))), lit(0)).cast("long").as("searches"),
+            count(when(col("bot"), lit(1))).as("bot_sessions"));
+    Dataset<Row> reasons = sessions.filter(human)
+        .groupBy("site", "day", "end_reason").count()
+        .groupBy("site", "day")
+        .agg(map_from_entries(collect_list(struct(col("end_reason"), col("count")))).as("end_reasons"));
+    return totals.join(reasons, totals.col("site").equalTo(reasons.col("site"))
+            .and(totals.col("day").equalTo(reasons.col("day"))), "left")
+        .drop(reasons.col("site")).drop(reasons.col("day"))
+        .withColumn("month", date_format(col("day"), "yyyy-MM"))
+        .withColumn("bounce_rate", ratio(col("bounces"), col("sessions_with_pageview")))
+        .withColumn("engaged_bounce_rate",
+            when(col("sessions_with_pageview").gt(0), lit(1).minus(ratio(col("engaged_sessions"),
+                col("sessions_with_pageview")))))
+        .withColumn("conversion_rate", ratio(col("conversions"), col("sessions")));
+  }
+
+  /** {@code part / whole}, null (not 0, not NaN) when there is nothing to divide by. */
+  private static Column ratio(Column part, Column whole) {
+    return when(whole.gt(0), part.divide(whole));
   }
 }

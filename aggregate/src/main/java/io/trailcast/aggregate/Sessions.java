@@ -57,6 +57,10 @@ public final class Sessions {
           .add("clicks", DataTypes.IntegerType)
           .add("exit", DataTypes.BooleanType)));
 
+  /** The events_by_user columns sessions are made of. */
+  public static final String[] EVENT_COLUMNS = {"user_id", "site", "ts", "source", "line", "event_id", "url", "action",
+      "interactive", "status", "campaign", "search_query", "bot"};
+
   private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy-MM");
 
   private Sessions() {
@@ -68,8 +72,7 @@ public final class Sessions {
    */
   public static Dataset<Row> apply(Dataset<Row> events, SessionRules rules, long endOfData) {
     return events
-        .select("user_id", "site", "ts", "source", "line", "event_id", "url", "action", "interactive", "status",
-            "campaign", "search_query", "bot")
+        .select(EVENT_COLUMNS[0], java.util.Arrays.copyOfRange(EVENT_COLUMNS, 1, EVENT_COLUMNS.length))
         .repartition(col("user_id"), col("site"))
         .sortWithinPartitions("user_id", "site", "ts", "source", "line", "event_id")
         .mapPartitions((MapPartitionsFunction<Row, Row>) rows -> new SessionIterator(rows, rules, endOfData),

@@ -102,8 +102,23 @@ class AggregateJobIT {
           "SELECT count(*), sum(active_days), sum(events), sum(pageviews), sum(conversions) FROM user_lifetime"));
     }
 
-    AggregateJob.run(spark, target, START.plusDays(1), START.plusDays(1), rules);
+    Map<String, List<Long>> expectedDays = new TreeMap<>();
+    for (String[] t : truth) {
+      boolean bot = Boolean.parseBoolean(t[19]);
+      boolean pageview = Integer.parseInt(t[9]) >= 1;
+      List<Long> day = expectedDays.computeIfAbsent(t[3], d -> new java.util.ArrayList<>(List.of(0L, 0L, 0L, 0L)));
+      day.set(0, day.get(0) + (bot ? 0 : 1));
+      day.set(1, day.get(1) + (!bot && pageview && Boolean.parseBoolean(t[12]) ? 1 : 0));
+      day.set(2, day.get(2) + (!bot && Boolean.parseBoolean(t[17]) ? 1 : 0));
+      day.set(3, day.get(3) + (bot ? 1 : 0));
+    }
+    assertEquals(expectedDays, sessionMetrics(), "sessions, bounces, conversions and bot sessions per day");
+
+    AggregateJob.Result rerun = AggregateJob.run(spark, target, START.plusDays(1), START.plusDays(1), rules);
+    assertEquals(0, rerun.lateEvents(), "nothing arrived since");
+    assertEquals(0, rerun.sessionsChanged(), "same events, same sessions");
     assertEquals(expectedPages, pageMetrics(), "a rerun of the second day rewrites the same metrics");
+    assertEquals(expectedDays, sessionMetrics());
     try (CqlSession session = CqlSessions.open(target)) {
       long events = truth.stream().mapToLong(t -> Long.parseLong(t[10])).sum();
       assertEquals(events, ((Number) session.execute("SELECT sum(events) FROM user_lifetime").one().getObject(0))
@@ -134,6 +149,20 @@ class AggregateJobIT {
           stored.put(row.getLocalDate(0) + " " + row.getString(1), row.getLong(2) + " " + row.getLong(3) + " "
               + row.getLong(4));
         }
+      }
+    }
+    return stored;
+  }
+
+  /** "day" → [sessions, bounces, conversions, bot_sessions] as stored. */
+  private static Map<String, List<Long>> sessionMetrics() {
+    Map<String, List<Long>> stored = new TreeMap<>();
+    try (CqlSession session = CqlSessions.open(target)) {
+      for (Row row : session.execute("SELECT day, sessions, bounces, conversions, bot_sessions, bounce_rate, "
+          + "sessions_with_pageview FROM session_metrics_by_day WHERE site = 'default' AND month = '2026-01'")) {
+        stored.put(row.getLocalDate(0).toString(), List.of(row.getLong(1), row.getLong(2), row.getLong(3),
+            row.getLong(4)));
+        assertEquals((double) row.getLong(2) / row.getLong(6), row.getDouble(5), 1e-12);
       }
     }
     return stored;

@@ -2,15 +2,13 @@ package io.trailcast.deploy;
 
 import io.trailcast.aggregate.AggregateJob;
 import io.trailcast.aggregate.sessions.SessionRules;
+import io.trailcast.core.Durations;
 import io.trailcast.core.UserException;
 import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.spark.SparkSessions;
 import io.trailcast.ingest.SiteConfig;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -51,8 +49,16 @@ public final class AggregateCommand implements Callable<Integer> {
     LocalDate to;
 
     @Option(names = "--session-gap", paramLabel = "DURATION",
-        description = "Inactivity that ends a session, e.g. 30m, 10m, 1h (default: 30m).")
+        description = "Inactivity that ends a session, e.g. 30m, 10m, 1h (default: the site config's, 30m).")
     String sessionGap;
+
+    @Option(names = "--max-session-duration", paramLabel = "DURATION",
+        description = "A session this long ends before its next event (default: the site config's, 12h).")
+    String maxSessionDuration;
+
+    @Option(names = "--max-session-events", paramLabel = "N",
+        description = "A session with this many events ends before its next one (default: the site config's, 2500).")
+    Integer maxSessionEvents;
 
     @Option(names = "--site-config", paramLabel = "FILE", description = "The site's YAML config (its time zone "
         + "sets midnight); default: the shipped default-site.yaml.")
@@ -70,18 +76,23 @@ public final class AggregateCommand implements Callable<Integer> {
       return last;
     }
 
+    /** The site config's session rules, then this run's flags over them. */
     SessionRules rules() {
       SiteConfig site = siteConfig == null ? SiteConfig.defaults() : SiteConfig.load(siteConfig);
-      SessionRules rules = SessionRules.defaults(site.zone());
-      return sessionGap == null ? rules : rules.withGap(parseDuration(sessionGap));
-    }
-
-    static Duration parseDuration(String text) {
-      try {
-        return Duration.parse("PT" + text.trim().toUpperCase(Locale.ROOT));
-      } catch (DateTimeParseException e) {
-        throw new UserException("bad duration '" + text + "': use forms like 30m, 10m, 1h, 90s", e);
+      SessionRules rules = SessionRules.of(site);
+      if (sessionGap != null) {
+        rules = rules.withGap(Durations.parse(sessionGap, "--session-gap"));
       }
+      if (maxSessionDuration != null) {
+        rules = rules.withMaxDuration(Durations.parse(maxSessionDuration, "--max-session-duration"));
+      }
+      if (maxSessionEvents != null) {
+        if (maxSessionEvents < 1) {
+          throw new UserException("--max-session-events must be at least 1, not " + maxSessionEvents);
+        }
+        rules = rules.withMaxEvents(maxSessionEvents);
+      }
+      return rules;
     }
   }
 }

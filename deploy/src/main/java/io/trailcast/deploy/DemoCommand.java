@@ -77,7 +77,7 @@ public final class DemoCommand implements Callable<Integer> {
         simulated.events(), simulated.corruptLines());
     out.flush();
     AggregateJob.Result aggregated = AggregateJob.run(spark, target, START, START.plusDays(days - 1),
-        SessionRules.defaults(ZoneId.of("UTC")));
+        SessionRules.of(SiteConfig.defaults()));
     out.printf(Locale.ROOT, "[aggregate] %s; truth: %,d sessions%n", aggregated.line(), simulated.sessions());
     out.println("            bounce per landing page: bin/trailcast metrics pages --keyspace " + keyspace + " --from "
         + START + " --to " + START.plusDays(days - 1));

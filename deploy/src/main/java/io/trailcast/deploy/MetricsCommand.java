@@ -8,6 +8,7 @@ import io.trailcast.core.cassandra.CqlSessions;
 import io.trailcast.core.cli.OutputFormat;
 import io.trailcast.core.cli.RowPrinter;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -17,18 +18,23 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code trailcast metrics pages|search}: the aggregate tables for a window, for people or scripts. */
+/** {@code trailcast metrics pages|search|sessions}: the aggregate tables for a window, for people or scripts. */
 @Command(name = "metrics", mixinStandardHelpOptions = true,
     description = "Print bounce per landing page (pages: day,site,landing_page,sessions,bounces,bounce_rate,"
-        + "engaged_bounce_rate,avg_depth,engaged_sessions,bot_sessions,depth_counts) or search CTR (search: day,site,"
+        + "engaged_bounce_rate,avg_depth,engaged_sessions,bot_sessions,depth_counts), search CTR (search: day,site,"
         + "query,searches,searches_with_click,search_ctr,clicks_per_search,clicks,zero_click_searches,search_exits; "
-        + "query * is the day's total) per day. Rates are null when there is nothing to divide by. Bots are "
-        + "excluded and counted apart.")
+        + "query * is the day's total) or the day's sessions (sessions: day,site,sessions,users,"
+        + "sessions_with_pageview,pageviews,bounces,bounce_rate,engaged_sessions,engaged_bounce_rate,avg_depth,"
+        + "avg_duration_ms,conversions,conversion_rate,searches,bot_sessions,end_reasons) per day. Rates are null "
+        + "when there is nothing to divide by. Bots are excluded and counted apart (bot_sessions).")
 public final class MetricsCommand implements Callable<Integer> {
   private static final List<String> PAGES = List.of("day", "site", "landing_page", "sessions", "bounces",
       "bounce_rate", "engaged_bounce_rate", "avg_depth", "engaged_sessions", "bot_sessions", "depth_counts");
   private static final List<String> SEARCH = List.of("day", "site", "query", "searches", "searches_with_click",
       "search_ctr", "clicks_per_search", "clicks", "zero_click_searches", "search_exits");
+  private static final List<String> SESSIONS = List.of("day", "site", "sessions", "users", "sessions_with_pageview",
+      "pageviews", "bounces", "bounce_rate", "engaged_sessions", "engaged_bounce_rate", "avg_depth",
+      "avg_duration_ms", "conversions", "conversion_rate", "searches", "bot_sessions", "end_reasons");
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -36,7 +42,7 @@ public final class MetricsCommand implements Callable<Integer> {
   @Mixin
   ClusterOptions cluster;
 
-  @Parameters(paramLabel = "WHAT", description = "pages or search.")
+  @Parameters(paramLabel = "WHAT", description = "pages, search or sessions.")
   String what;
 
   @Option(names = "--from", required = true, paramLabel = "D", description = "First day.")
@@ -57,43 +63,82 @@ public final class MetricsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    boolean pages = switch (what) {
-      case "pages" -> true;
-      case "search" -> false;
-      default -> throw new UserException("unknown metrics '" + what + "': use pages or search");
-    };
     LocalDate last = to == null ? from : to;
-    List<String> columns = pages ? PAGES : SEARCH;
-    String table = pages ? "page_metrics_by_day" : "search_metrics_by_day";
-    List<List<Object>> rows = new ArrayList<>();
+    List<List<Object>> rows;
+    List<String> columns;
     try (CqlSession session = CqlSessions.open(cluster.target())) {
-      List<String> sites = new ArrayList<>();
-      if (site != null) {
-        sites.add(site);
-      } else {
-        for (Row row : session.execute("SELECT DISTINCT site, day FROM " + table)) {
-          if (!sites.contains(row.getString(0))) {
-            sites.add(row.getString(0));
-          }
+      switch (what) {
+        case "pages" -> {
+          columns = PAGES;
+          rows = perDay(session, "page_metrics_by_day", "", last, columns);
         }
-        sites.sort(null);
-      }
-      for (LocalDate day = from; !day.isAfter(last); day = day.plusDays(1)) {
-        for (String s : sites) {
-          String where = " FROM " + table + " WHERE site = ? AND day = ?" + (pages || perQuery ? ""
-              : " AND query = '*'");
-          for (Row row : session.execute(SimpleStatement.newInstance("SELECT " + String.join(", ", columns) + where,
-              s, day))) {
-            List<Object> values = new ArrayList<>();
-            for (int i = 0; i < columns.size(); i++) {
-              values.add(row.getObject(i));
-            }
-            rows.add(values);
-          }
+        case "search" -> {
+          columns = SEARCH;
+          rows = perDay(session, "search_metrics_by_day", perQuery ? "" : " AND query = '*'", last, columns);
         }
+        case "sessions" -> {
+          columns = SESSIONS;
+          rows = sessions(session, last, columns);
+        }
+        default -> throw new UserException("unknown metrics '" + what + "': use pages, search or sessions");
       }
     }
     RowPrinter.print(spec.commandLine().getOut(), format, columns, rows);
     return 0;
+  }
+
+  /** Tables partitioned by (site, day). */
+  private List<List<Object>> perDay(CqlSession session, String table, String filter, LocalDate last,
+      List<String> columns) {
+    List<List<Object>> rows = new ArrayList<>();
+    List<String> sites = sites(session, "SELECT DISTINCT site, day FROM " + table);
+    for (LocalDate day = from; !day.isAfter(last); day = day.plusDays(1)) {
+      for (String s : sites) {
+        rows.addAll(values(session.execute(SimpleStatement.newInstance("SELECT " + String.join(", ", columns)
+            + " FROM " + table + " WHERE site = ? AND day = ?" + filter, s, day)), columns.size()));
+      }
+    }
+    return rows;
+  }
+
+  /** session_metrics_by_day, partitioned by (site, month). */
+  private List<List<Object>> sessions(CqlSession session, LocalDate last, List<String> columns) {
+    List<List<Object>> rows = new ArrayList<>();
+    List<String> sites = sites(session, "SELECT DISTINCT site, month FROM session_metrics_by_day");
+    for (YearMonth month = YearMonth.from(from); !month.isAfter(YearMonth.from(last)); month = month.plusMonths(1)) {
+      for (String s : sites) {
+        rows.addAll(values(session.execute(SimpleStatement.newInstance("SELECT " + String.join(", ", columns)
+            + " FROM session_metrics_by_day WHERE site = ? AND month = ? AND day >= ? AND day <= ?", s,
+            month.toString(), from, last)), columns.size()));
+      }
+    }
+    rows.sort(java.util.Comparator.comparing(r -> (LocalDate) r.get(0)));
+    return rows;
+  }
+
+  private List<String> sites(CqlSession session, String distinct) {
+    if (site != null) {
+      return List.of(site);
+    }
+    List<String> sites = new ArrayList<>();
+    for (Row row : session.execute(distinct)) {
+      if (!sites.contains(row.getString(0))) {
+        sites.add(row.getString(0));
+      }
+    }
+    sites.sort(null);
+    return sites;
+  }
+
+  private static List<List<Object>> values(Iterable<Row> result, int width) {
+    List<List<Object>> rows = new ArrayList<>();
+    for (Row row : result) {
+      List<Object> values = new ArrayList<>();
+      for (int i = 0; i < width; i++) {
+        values.add(row.getObject(i));
+      }
+      rows.add(values);
+    }
+    return rows;
   }
 }

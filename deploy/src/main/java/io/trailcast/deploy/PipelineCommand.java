@@ -53,7 +53,7 @@ public final class PipelineCommand implements Callable<Integer> {
     out.flush();
     SiteConfig site = ingest.siteConfig();
     AggregateJob.Result aggregated = AggregateJob.run(spark, target, date, date,
-        SessionRules.defaults(site.zone()));
+        SessionRules.of(site));
     out.println("[aggregate] " + aggregated.line());
     out.flush();
     return 0;

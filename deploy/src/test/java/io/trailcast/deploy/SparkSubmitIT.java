@@ -37,6 +37,20 @@ class SparkSubmitIT {
     assertTrue(ingest.contains(String.format("read %,d lines: %,d written", simulated.lines(), simulated.events())),
         ingest);
 
+    String aggregate = sparkSubmit("aggregate", "--from", "2026-01-05", "--cassandra", target.hosts().get(0),
+        "--keyspace", target.keyspace());
+    assertTrue(aggregate.contains(String.format("%,d sessions (%,d bot)", simulated.sessions(),
+        simulated.sessions() - simulated.humanSessions())), aggregate + " vs " + simulated);
+    List<String> sessions = sparkSubmit("metrics", "sessions", "--from", "2026-01-05", "--cassandra",
+        target.hosts().get(0), "--keyspace", target.keyspace(), "--format", "csv").lines().toList();
+    assertEquals("day,site,sessions,users,sessions_with_pageview,pageviews,bounces,bounce_rate,engaged_sessions,"
+        + "engaged_bounce_rate,avg_depth,avg_duration_ms,conversions,conversion_rate,searches,bot_sessions,"
+        + "end_reasons", sessions.get(0));
+    assertEquals(2, sessions.size(), "one site, one day: " + sessions);
+    String[] day = sessions.get(1).split(",");
+    assertEquals(List.of("2026-01-05", "trailmag"), List.of(day[0], day[1]), "the site the JSON events name");
+    assertEquals(simulated.humanSessions(), Long.parseLong(day[2]), sessions.get(1));
+
     String tables = sparkSubmit("tables", "--cassandra", target.hosts().get(0), "--keyspace", target.keyspace(),
         "--format", "csv");
     List<String> lines = tables.lines().toList();

@@ -6,13 +6,17 @@ import io.trailcast.core.spark.CassandraWriter;
 import java.io.Serializable;
 import java.time.LocalDate;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.LongAccumulator;
 
 /**
  * The write side of an ingest, run per partition as a Spark action: events go to
- * {@code events_by_user}, rejected lines to {@code quarantine}, and every row is counted. As an
+ * {@code events_by_user} (and their user-days to the {@code event_days} index), rejected lines to
+ * {@code quarantine}, and every row is counted. As an
  * action it counts each row exactly once (accumulators in actions survive task retries), so one
  * pass over the data writes both tables and yields the run's counts.
  */
@@ -54,7 +58,7 @@ final class IngestSink implements Serializable {
   /** Writes and counts one partition of deduplicated rows ({@link Ingest#dedup}). */
   void write(Iterator<Row> rows) throws InterruptedException {
     if (dryRun) {
-      count(rows, null, null);
+      count(rows, null, null, null);
       return;
     }
     try (CqlSession session = connector.openSession()) {
@@ -62,14 +66,19 @@ final class IngestSink implements Serializable {
           EVENT_COLUMNS);
       CassandraWriter.TableSink quarantine = new CassandraWriter.TableSink(session, keyspace, "quarantine",
           QUARANTINE_COLUMNS);
-      count(rows, events, quarantine);
+      CassandraWriter.TableSink index = new CassandraWriter.TableSink(session, keyspace, "event_days",
+          EventDays.COLUMNS);
+      count(rows, events, quarantine, index);
       events.finish();
       quarantine.finish();
+      index.finish();
     }
   }
 
-  private void count(Iterator<Row> rows, CassandraWriter.TableSink events, CassandraWriter.TableSink quarantine)
-      throws InterruptedException {
+  private void count(Iterator<Row> rows, CassandraWriter.TableSink events, CassandraWriter.TableSink quarantine,
+      CassandraWriter.TableSink index) throws InterruptedException {
+    // Rows come grouped by (user, day) from the dedup shuffle; a set still keeps each index row once.
+    Set<List<Object>> indexed = new HashSet<>();
     long read = 0;
     long written = 0;
     long duplicates = 0;
@@ -104,6 +113,10 @@ final class IngestSink implements Serializable {
           event[i] = row.get(i);
         }
         events.add(event, new Object[] {row.get(USER), row.get(DAY)});
+        if (indexed.add(List.of(row.get(USER), row.get(DAY)))) {
+          Object[] entry = EventDays.row(row.getString(USER), row.get(DAY));
+          index.add(entry, new Object[] {entry[0], entry[1]});
+        }
       }
     }
     counters.read().add(read);

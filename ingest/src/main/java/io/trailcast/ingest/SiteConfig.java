@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.trailcast.core.Durations;
 import io.trailcast.core.UserException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +13,7 @@ import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
@@ -39,6 +41,22 @@ public final class SiteConfig implements Serializable {
     public Assets assets;
     @JsonProperty("bot_user_agents")
     public List<String> botUserAgents;
+    public Sessions sessions;
+  }
+
+  /** The session rules (DESIGN.md "Session"); every key is optional, the defaults are DESIGN.md's. */
+  public static final class Sessions {
+    public String gap;
+    @JsonProperty("max_duration")
+    public String maxDuration;
+    @JsonProperty("max_events")
+    public Integer maxEvents;
+    @JsonProperty("burst_events")
+    public Integer burstEvents;
+    @JsonProperty("burst_window")
+    public String burstWindow;
+    @JsonProperty("engaged_duration")
+    public String engagedDuration;
   }
 
   /** Where site search lives. */
@@ -64,6 +82,12 @@ public final class SiteConfig implements Serializable {
   private final List<String> assetExtensions;
   private final List<String> assetPaths;
   private final List<String> botUserAgents;
+  private final Duration sessionGap;
+  private final Duration maxSessionDuration;
+  private final int maxSessionEvents;
+  private final int burstEvents;
+  private final Duration burstWindow;
+  private final Duration engagedDuration;
 
   private SiteConfig(Document d, String origin) {
     site = required(d.site, "site", origin);
@@ -84,6 +108,13 @@ public final class SiteConfig implements Serializable {
     assetExtensions = d.assets == null ? List.of() : lower(d.assets.extensions);
     assetPaths = d.assets == null || d.assets.paths == null ? List.of() : List.copyOf(d.assets.paths);
     botUserAgents = lower(d.botUserAgents);
+    Sessions sessions = d.sessions == null ? new Sessions() : d.sessions;
+    sessionGap = duration(sessions.gap, "30m", "sessions.gap", origin);
+    maxSessionDuration = duration(sessions.maxDuration, "12h", "sessions.max_duration", origin);
+    maxSessionEvents = count(sessions.maxEvents, 2_500, "sessions.max_events", origin);
+    burstEvents = count(sessions.burstEvents, 100, "sessions.burst_events", origin);
+    burstWindow = duration(sessions.burstWindow, "100s", "sessions.burst_window", origin);
+    engagedDuration = duration(sessions.engagedDuration, "10s", "sessions.engaged_duration", origin);
   }
 
   /** The shipped default (generic conventions; it also fits the simulated site). */
@@ -130,6 +161,13 @@ public final class SiteConfig implements Serializable {
     d.assets.extensions = assetExtensions;
     d.assets.paths = assetPaths;
     d.botUserAgents = botUserAgents;
+    d.sessions = new Sessions();
+    d.sessions.gap = Durations.format(sessionGap);
+    d.sessions.maxDuration = Durations.format(maxSessionDuration);
+    d.sessions.maxEvents = maxSessionEvents;
+    d.sessions.burstEvents = burstEvents;
+    d.sessions.burstWindow = Durations.format(burstWindow);
+    d.sessions.engagedDuration = Durations.format(engagedDuration);
     return new SiteConfig(d, "--site");
   }
 
@@ -142,6 +180,17 @@ public final class SiteConfig implements Serializable {
       throw new UserException(origin + ": missing key '" + key + "'");
     }
     return value.trim();
+  }
+
+  private static Duration duration(String text, String fallback, String key, String origin) {
+    return Durations.parse(text == null ? fallback : text, origin + ": " + key);
+  }
+
+  private static int count(Integer value, int fallback, String key, String origin) {
+    if (value != null && value < 1) {
+      throw new UserException(origin + ": " + key + " must be at least 1, not " + value);
+    }
+    return value == null ? fallback : value;
   }
 
   private static List<Pattern> patterns(List<String> regexes, String key, String origin) {
@@ -204,6 +253,33 @@ public final class SiteConfig implements Serializable {
 
   public List<String> botUserAgents() {
     return botUserAgents;
+  }
+
+  /** Inactivity after which the next event starts a new session. */
+  public Duration sessionGap() {
+    return sessionGap;
+  }
+
+  public Duration maxSessionDuration() {
+    return maxSessionDuration;
+  }
+
+  public int maxSessionEvents() {
+    return maxSessionEvents;
+  }
+
+  /** More events than {@link #burstEvents} within {@link #burstWindow} mark a session as a bot burst. */
+  public int burstEvents() {
+    return burstEvents;
+  }
+
+  public Duration burstWindow() {
+    return burstWindow;
+  }
+
+  /** A session lasting this long is engaged. */
+  public Duration engagedDuration() {
+    return engagedDuration;
   }
 
   private static boolean matches(List<Pattern> patterns, String path) {

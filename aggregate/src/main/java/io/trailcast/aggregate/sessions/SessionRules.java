@@ -1,5 +1,6 @@
 package io.trailcast.aggregate.sessions;
 
+import io.trailcast.ingest.SiteConfig;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -18,6 +19,12 @@ import java.time.ZoneId;
 public record SessionRules(Duration gap, Duration maxDuration, int maxEvents, int burstEvents, Duration burstWindow,
     Duration engagedDuration, ZoneId zone) implements Serializable {
 
+  /** The rules a site's config sets (its {@code sessions} block and time zone). */
+  public static SessionRules of(SiteConfig site) {
+    return new SessionRules(site.sessionGap(), site.maxSessionDuration(), site.maxSessionEvents(), site.burstEvents(),
+        site.burstWindow(), site.engagedDuration(), site.zone());
+  }
+
   public static SessionRules defaults(ZoneId zone) {
     return new SessionRules(Duration.ofMinutes(30), Duration.ofHours(12), 2_500, 100, Duration.ofSeconds(100),
         Duration.ofSeconds(10), zone);
@@ -32,5 +39,13 @@ public record SessionRules(Duration gap, Duration maxDuration, int maxEvents, in
 
   public SessionRules withGap(Duration newGap) {
     return new SessionRules(newGap, maxDuration, maxEvents, burstEvents, burstWindow, engagedDuration, zone);
+  }
+
+  public SessionRules withMaxDuration(Duration newMaxDuration) {
+    return new SessionRules(gap, newMaxDuration, maxEvents, burstEvents, burstWindow, engagedDuration, zone);
+  }
+
+  public SessionRules withMaxEvents(int newMaxEvents) {
+    return new SessionRules(gap, maxDuration, newMaxEvents, burstEvents, burstWindow, engagedDuration, zone);
   }
 }

@@ -48,18 +48,30 @@ public final class CassandraWriter implements Serializable {
   private final String table;
   private final String[] columns;
   private final int[] partitionKey;
+  private final boolean delete;
 
   private CassandraWriter(CassandraConnector connector, String keyspace, String table, String[] columns,
-      int[] partitionKey) {
+      int[] partitionKey, boolean delete) {
     this.connector = connector;
     this.keyspace = keyspace;
     this.table = table;
     this.columns = columns;
     this.partitionKey = partitionKey;
+    this.delete = delete;
   }
 
   /** Writes every row of {@code rows}; its column names are the table's. */
   public static void write(SparkSession spark, Dataset<Row> rows, CassandraTarget target, String table) {
+    run(spark, rows, target, table, false);
+  }
+
+  /** Deletes the rows whose primary keys {@code keys} holds (its columns: the table's whole primary key). */
+  public static void delete(SparkSession spark, Dataset<Row> keys, CassandraTarget target, String table) {
+    run(spark, keys, target, table, true);
+  }
+
+  private static void run(SparkSession spark, Dataset<Row> rows, CassandraTarget target, String table,
+      boolean delete) {
     CassandraConnector connector = connector(spark);
     String[] columns = rows.columns();
     List<String> names = List.of(columns);
@@ -78,13 +90,14 @@ public final class CassandraWriter implements Serializable {
         }
       }
     }
-    CassandraWriter writer = new CassandraWriter(connector, target.keyspace(), table, columns, partitionKey);
+    CassandraWriter writer = new CassandraWriter(connector, target.keyspace(), table, columns, partitionKey, delete);
     rows.foreachPartition((ForeachPartitionFunction<Row>) writer::writePartition);
   }
 
   private void writePartition(Iterator<Row> rows) throws Exception {
     try (CqlSession session = connector.openSession()) {
-      TableSink sink = new TableSink(session, keyspace, table, columns);
+      TableSink sink = delete ? TableSink.deleting(session, keyspace, table, columns)
+          : new TableSink(session, keyspace, table, columns);
       Object[] values = new Object[columns.length];
       Object[] key = new Object[partitionKey.length];
       while (rows.hasNext()) {
@@ -107,13 +120,13 @@ public final class CassandraWriter implements Serializable {
   }
 
   /**
-   * Writes rows to one table from inside a task: values by column position, consecutive rows of
-   * one partition batched, at most {@value #IN_FLIGHT} requests in flight.
+   * Writes (or deletes) rows of one table from inside a task: values by column position,
+   * consecutive rows of one partition batched, at most {@value #IN_FLIGHT} requests in flight.
    */
   public static final class TableSink {
     private final CqlSession session;
     private final String name;
-    private final PreparedStatement insert;
+    private final PreparedStatement statement;
     private final List<TypeCodec<Object>> codecs = new ArrayList<>();
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -121,19 +134,39 @@ public final class CassandraWriter implements Serializable {
     private Object[] batchKey;
     private int batchBytes;
 
+    /** A sink inserting rows of {@code columns}. */
     public TableSink(CqlSession session, String keyspace, String table, String[] columns) {
+      this(session, keyspace, table, insertCql(keyspace, table, columns));
+    }
+
+    /** A sink deleting the rows whose primary key ({@code keyColumns}, all of it) it is given. */
+    public static TableSink deleting(CqlSession session, String keyspace, String table, String[] keyColumns) {
+      StringBuilder cql = new StringBuilder("DELETE FROM ").append(qualified(keyspace, table)).append(" WHERE ");
+      for (int i = 0; i < keyColumns.length; i++) {
+        cql.append(i == 0 ? "" : " AND ").append(CqlIdentifier.fromInternal(keyColumns[i]).asCql(true)).append(" = ?");
+      }
+      return new TableSink(session, keyspace, table, cql.toString());
+    }
+
+    private TableSink(CqlSession session, String keyspace, String table, String cql) {
       this.session = session;
       this.name = keyspace + "." + table;
-      StringBuilder cql = new StringBuilder("INSERT INTO ").append(CqlIdentifier.fromInternal(keyspace).asCql(true))
-          .append('.').append(CqlIdentifier.fromInternal(table).asCql(true)).append(" (");
+      this.statement = session.prepare(cql);
+      for (ColumnDefinition variable : statement.getVariableDefinitions()) {
+        codecs.add(session.getContext().getCodecRegistry().codecFor(variable.getType()));
+      }
+    }
+
+    private static String qualified(String keyspace, String table) {
+      return CqlIdentifier.fromInternal(keyspace).asCql(true) + "." + CqlIdentifier.fromInternal(table).asCql(true);
+    }
+
+    private static String insertCql(String keyspace, String table, String[] columns) {
+      StringBuilder cql = new StringBuilder("INSERT INTO ").append(qualified(keyspace, table)).append(" (");
       for (int i = 0; i < columns.length; i++) {
         cql.append(i == 0 ? "" : ", ").append(CqlIdentifier.fromInternal(columns[i]).asCql(true));
       }
-      cql.append(") VALUES (").append("?, ".repeat(columns.length - 1)).append("?)");
-      this.insert = session.prepare(cql.toString());
-      for (ColumnDefinition variable : insert.getVariableDefinitions()) {
-        codecs.add(session.getContext().getCodecRegistry().codecFor(variable.getType()));
-      }
+      return cql.append(") VALUES (").append("?, ".repeat(columns.length - 1)).append("?)").toString();
     }
 
     /** Adds a row (values in column order, Spark external types; null = unset). */
@@ -162,7 +195,7 @@ public final class CassandraWriter implements Serializable {
     }
 
     private BoundStatement bind(Object[] values) {
-      BoundStatementBuilder builder = insert.boundStatementBuilder();
+      BoundStatementBuilder builder = statement.boundStatementBuilder();
       for (int i = 0; i < values.length; i++) {
         if (values[i] != null) {
           TypeCodec<Object> codec = codecs.get(i);
@@ -200,7 +233,7 @@ public final class CassandraWriter implements Serializable {
 
   /** Spark's external values as the driver's codecs expect them. */
   @SuppressWarnings("unchecked")
-  private static Object driverValue(Object value) {
+  static Object driverValue(Object value) {
     if (value instanceof Timestamp ts) {
       return ts.toInstant();
     }

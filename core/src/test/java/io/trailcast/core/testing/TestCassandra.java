@@ -49,8 +49,13 @@ public final class TestCassandra {
 
   /** A fresh keyspace for one test class, holding the real schema of deploy/cql. */
   public static CassandraTarget keyspaceFor(Class<?> testClass) {
-    String name = ("it_" + testClass.getSimpleName().replaceAll("([a-z0-9])([A-Z])", "$1_$2"))
-        .toLowerCase(Locale.ROOT);
+    return keyspaceFor(testClass, "");
+  }
+
+  /** A second (third...) fresh keyspace for one test class, told apart by {@code suffix}. */
+  public static CassandraTarget keyspaceFor(Class<?> testClass, String suffix) {
+    String name = ("it_" + testClass.getSimpleName().replaceAll("([a-z0-9])([A-Z])", "$1_$2")
+        + (suffix.isEmpty() ? "" : "_" + suffix)).toLowerCase(Locale.ROOT);
     CassandraTarget target = node().withKeyspace(name.length() > 48 ? name.substring(0, 48) : name);
     try (CqlSession session = CqlSessions.openWithoutKeyspace(target)) {
       session.execute("DROP KEYSPACE IF EXISTS " + target.keyspace());

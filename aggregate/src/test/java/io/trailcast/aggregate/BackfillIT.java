@@ -1,0 +1,118 @@
+package io.trailcast.aggregate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
+import io.trailcast.aggregate.sessions.SessionRules;
+import io.trailcast.core.cassandra.CassandraTarget;
+import io.trailcast.core.cassandra.CqlSessions;
+import io.trailcast.core.simulate.LogFormat;
+import io.trailcast.core.simulate.SimulationConfig;
+import io.trailcast.core.simulate.Simulator;
+import io.trailcast.core.testing.TestCassandra;
+import io.trailcast.core.testing.TestSpark;
+import io.trailcast.ingest.IngestConfig;
+import io.trailcast.ingest.IngestJob;
+import io.trailcast.ingest.InputFormat;
+import io.trailcast.ingest.SiteConfig;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A window aggregated day by day in any order, then its middle day backfilled, leaves every table
+ * equal, row for row, to one run over the whole window.
+ */
+class BackfillIT {
+  private static final LocalDate START = LocalDate.of(2026, 1, 5);
+  /** Bookkeeping of runs, not results: when and by which run. */
+  private static final Set<String> RUN_COLUMNS = Set.of("aggregated_at", "run_id");
+  @TempDir
+  static Path tmp;
+  private static SparkSession spark;
+  private static CassandraTarget full;
+  private static CassandraTarget pieces;
+
+  @BeforeAll
+  static void setUp() {
+    full = TestCassandra.keyspaceFor(BackfillIT.class, "full");
+    pieces = TestCassandra.keyspaceFor(BackfillIT.class, "pieces");
+    spark = TestSpark.connectedTo(full);
+    new Simulator(new SimulationConfig(120, 3, START, 17, LogFormat.COMBINED, 0.01, true, ZoneId.of("UTC"),
+        tmp)).run();
+    for (CassandraTarget target : List.of(full, pieces)) {
+      IngestJob.run(spark, target, new IngestConfig(List.of(tmp.resolve("logs").toString()), InputFormat.AUTO,
+          SiteConfig.defaults(), "salt", null, null, false));
+    }
+  }
+
+  @AfterAll
+  static void tearDown() {
+    spark.stop();
+  }
+
+  @Test
+  void dayByDayThenABackfillOfTheMiddleDayEqualsOneFullRun() {
+    SessionRules rules = SessionRules.of(SiteConfig.defaults());
+    AggregateJob.run(spark, full, START, START.plusDays(2), rules);
+    for (int day : new int[] {2, 0, 1}) {
+      AggregateJob.run(spark, pieces, START.plusDays(day), START.plusDays(day), rules);
+    }
+    AggregateJob.Result backfill = AggregateJob.run(spark, pieces, START.plusDays(1), START.plusDays(1), rules);
+    assertEquals(0, backfill.lateEvents());
+    assertEquals(0, backfill.sessionsChanged());
+
+    Map<String, List<String>> expected = tables(full);
+    Map<String, List<String>> actual = tables(pieces);
+    assertEquals(expected.keySet(), actual.keySet());
+    for (String table : expected.keySet()) {
+      assertEquals(expected.get(table), actual.get(table), table);
+    }
+    for (String table : List.of("sessions_by_user", "page_metrics_by_day", "search_metrics_by_day",
+        "session_metrics_by_day", "user_daily", "user_lifetime", "aggregated_days")) {
+      assertTrue(expected.get(table).size() > 2, table + " has rows: " + expected.get(table).size());
+    }
+  }
+
+  /** Every table of the keyspace but the runs' own log, as sorted rows of all result columns. */
+  private static Map<String, List<String>> tables(CassandraTarget target) {
+    Map<String, List<String>> tables = new TreeMap<>();
+    try (CqlSession session = CqlSessions.open(target)) {
+      for (TableMetadata table : session.getMetadata().getKeyspace(target.keyspace()).orElseThrow().getTables()
+          .values()) {
+        String name = table.getName().asInternal();
+        if (name.equals("job_runs") || name.equals("schema_migrations")) {
+          continue;
+        }
+        List<String> rows = new ArrayList<>();
+        for (Row row : session.execute("SELECT * FROM " + name)) {
+          StringBuilder text = new StringBuilder();
+          for (ColumnDefinition column : row.getColumnDefinitions()) {
+            if (!RUN_COLUMNS.contains(column.getName().asInternal())) {
+              text.append(column.getName().asInternal()).append('=').append(row.getObject(column.getName()))
+                  .append(' ');
+            }
+          }
+          rows.add(text.toString());
+        }
+        rows.sort(null);
+        tables.put(name, rows);
+      }
+    }
+    return tables;
+  }
+}

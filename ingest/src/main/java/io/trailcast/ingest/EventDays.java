@@ -1,0 +1,63 @@
+package io.trailcast.ingest;
+
+import io.trailcast.core.cassandra.CassandraTarget;
+import io.trailcast.core.spark.CassandraTables;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The {@code event_days} index: which users have events on a day. Ingest writes it beside
+ * {@code events_by_user}; later stages read a day's events through it with the connector's direct
+ * join (one read per (user, day) partition) instead of scanning the whole table.
+ */
+public final class EventDays {
+  /** Buckets per day, so that a busy day is not one huge partition. */
+  public static final int BUCKETS = 16;
+  /** The table's columns, in the order {@link #row} gives them. */
+  static final String[] COLUMNS = {"day", "bucket", "user_id"};
+
+  private static final StructType DAY_BUCKETS = new StructType()
+      .add("day", DataTypes.DateType, false)
+      .add("bucket", DataTypes.IntegerType, false);
+
+  private EventDays() {
+  }
+
+  /** The bucket of a user's index row (String.hashCode is specified, so stable across JVMs). */
+  public static int bucket(String userId) {
+    return Math.floorMod(userId.hashCode(), BUCKETS);
+  }
+
+  /** The index row of a user's day. */
+  static Object[] row(String userId, Object day) {
+    return new Object[] {day, bucket(userId), userId};
+  }
+
+  /** (user_id, day) of every events_by_user partition of the days {@code from..to}. */
+  public static Dataset<Row> partitions(SparkSession spark, CassandraTarget target, LocalDate from, LocalDate to) {
+    List<Row> keys = new ArrayList<>();
+    for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
+      for (int bucket = 0; bucket < BUCKETS; bucket++) {
+        keys.add(RowFactory.create(Date.valueOf(day), bucket));
+      }
+    }
+    return CassandraTables.lookup(spark, spark.createDataFrame(keys, DAY_BUCKETS), target, "event_days",
+        "user_id", "day");
+  }
+
+  /** {@code columns} of the events of the days {@code from..to}, read partition by partition through the index. */
+  public static Dataset<Row> events(SparkSession spark, CassandraTarget target, LocalDate from, LocalDate to,
+      String... columns) {
+    // Spread the keys over the shuffle partitions: the index reads give few, busy tasks.
+    Dataset<Row> keys = partitions(spark, target, from, to).repartition();
+    return CassandraTables.lookup(spark, keys, target, "events_by_user", columns);
+  }
+}
