@@ -19,10 +19,12 @@ import io.trailcast.core.cassandra.JobRuns;
 import io.trailcast.core.cassandra.SchemaMigrator;
 import io.trailcast.core.spark.CassandraTables;
 import io.trailcast.core.spark.CassandraWriter;
+import io.trailcast.ingest.Event;
 import io.trailcast.ingest.EventDays;
 import java.sql.Date;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * a table scan; no look-back before the window is needed because midnight ends every session.
  * Writes {@code sessions_by_user} (only the sessions that changed; sessions a rerun no longer
  * finds are deleted), {@code page_metrics_by_day}, {@code search_metrics_by_day},
- * {@code session_metrics_by_day}, {@code user_daily} and {@code user_lifetime} (recomputed from
+ * {@code session_metrics_by_day}, {@code user_daily} (with pageviews per theme from
+ * {@code url_themes}) and {@code user_lifetime} (recomputed from
  * all of the window's users' days), then records what it saw per day in {@code aggregated_days}:
  * the next run of a day counts the events that arrived since (late events).
  */
@@ -93,7 +96,10 @@ public final class AggregateJob {
   private static Result aggregate(SparkSession spark, CqlSession cql, CassandraTarget target, LocalDate from,
       LocalDate to, SessionRules rules, String runId) {
     Column inWindow = col("day").between(lit(Date.valueOf(from)), lit(Date.valueOf(to)));
-    Dataset<Row> events = EventDays.events(spark, target, from, to.plusDays(1), Sessions.EVENT_COLUMNS);
+    String[] columns = Arrays.copyOf(Sessions.EVENT_COLUMNS, Sessions.EVENT_COLUMNS.length + 1);
+    columns[columns.length - 1] = "day";
+    Dataset<Row> events = EventDays.events(spark, target, from, to.plusDays(1), columns)
+        .persist(StorageLevel.MEMORY_AND_DISK());
     long endOfData = Math.min(System.currentTimeMillis(),
         to.plusDays(2).atStartOfDay(rules.zone()).toInstant().toEpochMilli());
     Dataset<Row> sessions = Sessions.apply(events, rules, endOfData).filter(inWindow)
@@ -117,7 +123,10 @@ public final class AggregateJob {
       // Rates may turn null on a rerun; the sink leaves nulls unset, so the old rows go first.
       CassandraWriter.delete(spark, sessionMetrics.select("site", "month", "day"), target, "session_metrics_by_day");
       CassandraWriter.write(spark, sessionMetrics, target, "session_metrics_by_day");
-      Dataset<Row> daily = UserAggregates.daily(sessions);
+      Dataset<Row> pageviews = events.filter(Event.pageviewColumn().and(inWindow)).select("user_id", "day", "url");
+      Dataset<Row> urlThemes = CassandraTables.lookup(spark, pageviews.select("url").distinct(), target, "url_themes",
+          "url", "theme");
+      Dataset<Row> daily = UserAggregates.daily(sessions, UserAggregates.themePageviews(pageviews, urlThemes));
       CassandraWriter.write(spark, daily, target, "user_daily");
       CassandraWriter.write(spark, UserAggregates.lifetime(allDaysOf(spark, target, daily, from, to)), target,
           "user_lifetime");
@@ -129,6 +138,7 @@ public final class AggregateJob {
       return result;
     } finally {
       sessions.unpersist();
+      events.unpersist();
     }
   }
 
@@ -179,7 +189,8 @@ public final class AggregateJob {
             .as("m"))
         .select(col("user_id"), date_format(col("m"), "yyyy-MM").as("month"));
     return CassandraTables.lookup(spark, months, target, "user_daily", "user_id", "day", "events", "pageviews",
-        "sessions", "bounces", "searches", "clicks", "conversions", "time_on_site_ms", "first_event", "last_event");
+        "sessions", "bounces", "searches", "clicks", "conversions", "time_on_site_ms", "first_event", "last_event",
+        "theme_pageviews");
   }
 
   private static Map<LocalDate, Long> eventsPerDay(Dataset<Row> sessions) {

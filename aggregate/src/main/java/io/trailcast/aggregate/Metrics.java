@@ -114,15 +114,19 @@ public final class Metrics {
         .groupBy("site", "day", "end_reason").count()
         .groupBy("site", "day")
         .agg(map_from_entries(collect_list(struct(col("end_reason"), col("count")))).as("end_reasons"));
-    return totals.join(reasons, totals.col("site").equalTo(reasons.col("site"))
-            .and(totals.col("day").equalTo(reasons.col("day"))), "left")
-        .drop(reasons.col("site")).drop(reasons.col("day"))
+    // A join on column names: both sides come from `sessions`, so their columns would be ambiguous.
+    return totals.join(reasons, columns("site", "day"), "left")
         .withColumn("month", date_format(col("day"), "yyyy-MM"))
         .withColumn("bounce_rate", ratio(col("bounces"), col("sessions_with_pageview")))
         .withColumn("engaged_bounce_rate",
             when(col("sessions_with_pageview").gt(0), lit(1).minus(ratio(col("engaged_sessions"),
                 col("sessions_with_pageview")))))
         .withColumn("conversion_rate", ratio(col("conversions"), col("sessions")));
+  }
+
+  /** Column names as the Scala sequence of a join on equal names. */
+  static scala.collection.immutable.Seq<String> columns(String... names) {
+    return scala.collection.JavaConverters.asScalaBuffer(java.util.List.of(names)).toList();
   }
 
   /** {@code part / whole}, null (not 0, not NaN) when there is nothing to divide by. */

@@ -7,7 +7,6 @@ import io.trailcast.aggregate.sessions.SessionEvent;
 import io.trailcast.aggregate.sessions.SessionRules;
 import io.trailcast.aggregate.sessions.Sessionizer;
 import io.trailcast.ingest.Event;
-import io.trailcast.ingest.EventBuilder;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.format.DateTimeFormatter;
@@ -83,7 +82,7 @@ public final class Sessions {
     boolean interactive = r.getBoolean(8);
     int status = r.getInt(9);
     String action = r.getString(7);
-    boolean pageview = interactive && EventBuilder.isPageStatus(status) && Event.PAGE_ACTIONS.contains(action);
+    boolean pageview = Event.isPageview(interactive, status, action);
     return new SessionEvent(r.getTimestamp(2).getTime(), SessionEvent.position(r.getString(3), r.getLong(4)),
         r.getString(5), r.getString(6), action, interactive, pageview, r.getString(10), r.getString(11),
         !r.isNullAt(12) && r.getBoolean(12));

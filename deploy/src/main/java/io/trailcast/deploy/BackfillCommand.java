@@ -4,6 +4,7 @@ import io.trailcast.aggregate.AggregateJob;
 import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.spark.SparkSessions;
 import java.io.PrintWriter;
+import org.apache.spark.sql.SparkSession;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,9 +12,10 @@ import picocli.CommandLine.Mixin;
 
 /** {@code trailcast backfill --from D --to D}: every stage derived from ingested events, rerun for a window. */
 @Command(name = "backfill", mixinStandardHelpOptions = true,
-    description = "Rerun, for a window of days, every stage computed from the ingested events (today: sessions, "
-        + "page and search metrics, user daily and lifetime aggregates). Idempotent: the same window twice writes "
-        + "the same rows. Ingest itself is rerun with `ingest --input ... --from D --to D`.")
+    description = "Rerun, for a window of days, every stage computed from the ingested events: themes of page "
+        + "URLs not yet scored with the newest model, then sessions, page, search and session metrics, user daily "
+        + "and lifetime aggregates. Idempotent: the same window twice writes the same rows. Ingest itself is rerun "
+        + "with `ingest --input ... --from D --to D`.")
 public final class BackfillCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -28,8 +30,9 @@ public final class BackfillCommand implements Callable<Integer> {
   public Integer call() {
     CassandraTarget target = cluster.target();
     PrintWriter out = spec.commandLine().getOut();
-    AggregateJob.Result result = AggregateJob.run(SparkSessions.create("backfill", target), target, window.from(),
-        window.to(), window.rules());
+    SparkSession spark = SparkSessions.create("backfill", target);
+    ThemeStage.run(spark, target, window.from(), window.to(), out);
+    AggregateJob.Result result = AggregateJob.run(spark, target, window.from(), window.to(), window.rules());
     out.println("[aggregate] " + window.from() + ".." + window.to() + ": " + result.line());
     out.flush();
     return 0;

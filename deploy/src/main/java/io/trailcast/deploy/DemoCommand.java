@@ -11,6 +11,16 @@ import io.trailcast.core.TrailcastHome;
 import io.trailcast.core.simulate.LogFormat;
 import io.trailcast.core.simulate.SimulationConfig;
 import io.trailcast.core.simulate.Simulator;
+import io.trailcast.enrich.ThemeTraining;
+import io.trailcast.enrich.ThemesJob;
+import io.trailcast.enrich.themes.Evaluation;
+import io.trailcast.enrich.themes.ThemeAssigner;
+import io.trailcast.enrich.themes.ThemeDefinitions;
+import io.trailcast.enrich.tokens.Language;
+import io.trailcast.enrich.tokens.UrlTokenizer;
+import io.trailcast.enrich.vectors.Word2VecTrainer;
+import io.trailcast.enrich.vectors.WordVectors;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -21,6 +31,7 @@ import io.trailcast.ingest.IngestJob;
 import io.trailcast.ingest.IngestResult;
 import io.trailcast.ingest.InputFormat;
 import io.trailcast.ingest.SiteConfig;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,7 +64,7 @@ public final class DemoCommand implements Callable<Integer> {
   private static final LocalDate START = LocalDate.of(2026, 1, 5);
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     EmbeddedCassandra.Status node = EmbeddedCassandra.start(LocalNode.spec());
     out.println("[cassandra] " + node.describe());
@@ -82,10 +93,45 @@ public final class DemoCommand implements Callable<Integer> {
     out.println("            bounce per landing page: bin/trailcast metrics pages --keyspace " + keyspace + " --from "
         + START + " --to " + START.plusDays(days - 1));
     out.flush();
+    themes(spark, target, traffic, START.plusDays(days - 1), out);
+    AggregateJob.Result withThemes = AggregateJob.run(spark, target, START, START.plusDays(days - 1),
+        SessionRules.of(SiteConfig.defaults()));
+    out.printf(Locale.ROOT, "[aggregate] rerun with themes (user_daily.theme_pageviews): %,d sessions changed%n",
+        withThemes.sessionsChanged());
+    out.flush();
     Map<String, Long> counts = TablesCommand.count(spark, target);
     out.println("[tables]    rows per table, counted by Spark: " + counts);
     out.println("Query it: bin/trailcast query --keyspace " + keyspace + " \"SELECT * FROM job_runs LIMIT 10\"");
     out.flush();
     return 0;
+  }
+
+  /** Word2Vec on the demo's navigation, themes for its pages, and how they compare with the truth. */
+  private static void themes(SparkSession spark, CassandraTarget target, Path traffic, LocalDate end, PrintWriter out)
+      throws IOException {
+    ThemeTraining.Result trained = ThemeTraining.train(spark, target, START, end, List.of(),
+        new UrlTokenizer(Language.AUTO, false, null), Word2VecTrainer.Parameters.defaults(),
+        TrailcastHome.varDir().resolve("models/word2vec"));
+    out.printf(Locale.ROOT, "[themes]    word2vec %s trained on %,d sessions' URL tokens: vocabulary %,d, %,.0f "
+            + "words/s; nearest to music: %s%n", trained.trained().version(), trained.trained().sentences(),
+        trained.trained().vectors().size(), trained.trained().wordsPerSecond(),
+        trained.trained().vectors().nearest("music", 4).stream().map(Map.Entry::getKey).toList());
+    ThemeStage.run(spark, target, START, end, out);
+    ThemesJob.Model model = ThemesJob.model(target, trained.trained().version());
+    ThemeAssigner assigner = new ThemeAssigner(ThemeDefinitions.defaults(), WordVectors.read(Path.of(model.path())),
+        model.version(), model.tokenizer());
+    List<String> labels = new ArrayList<>();
+    List<String> byModel = new ArrayList<>();
+    List<String> byKeywords = new ArrayList<>();
+    for (String[] row : LabelFile.read(traffic.resolve("truth/urls.csv"))) {
+      labels.add(row[1]);
+      byModel.add(assigner.assign(row[0]).theme());
+      byKeywords.add(assigner.keywordTheme(row[0], null));
+    }
+    out.printf(Locale.ROOT, "            against the simulator's themes of %,d URLs (3 languages): accuracy %.3f, "
+            + "keyword baseline %.3f (bin/trailcast themes evaluate --labels %s)%n", labels.size(),
+        Evaluation.of(labels, byModel).accuracy(), Evaluation.of(labels, byKeywords).accuracy(),
+        traffic.resolve("truth/urls.csv"));
+    out.flush();
   }
 }

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
         SchemaCommand.class,
         QueryCommand.class,
         TablesCommand.class,
+        ThemesCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec

@@ -22,8 +22,9 @@ import picocli.CommandLine.Option;
 /** {@code trailcast pipeline --date D --input PATH...}: the scheduled daily run, every stage in order. */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
     description = "The scheduled daily run: every stage that exists, in order, for one day: ingest of the "
-        + "events of that day (site time zone) found in the inputs, then sessions, bounce and search metrics of "
-        + "that day.")
+        + "events of that day (site time zone) found in the inputs, themes of the day's new page URLs (with the "
+        + "newest word2vec model, if one was trained), then sessions, bounce and search metrics and the per-user "
+        + "aggregates of that day.")
 public final class PipelineCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -51,6 +52,7 @@ public final class PipelineCommand implements Callable<Integer> {
     IngestResult ingested = IngestJob.run(spark, target, ingest.config(target, date));
     out.println("[ingest] " + ingested.line());
     out.flush();
+    ThemeStage.run(spark, target, date, date, out);
     SiteConfig site = ingest.siteConfig();
     AggregateJob.Result aggregated = AggregateJob.run(spark, target, date, date,
         SessionRules.of(site));

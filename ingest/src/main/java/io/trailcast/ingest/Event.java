@@ -24,6 +24,21 @@ public record Event(String eventId, String userId, LocalDate day, long ts, Strin
 
   /** A page a person saw: interactive, answered 2xx/304, and a page action. */
   public boolean isPageview() {
+    return isPageview(interactive, status, action);
+  }
+
+  /** The same rule over stored columns (events_by_user's interactive, status, action). */
+  public static boolean isPageview(boolean interactive, int status, String action) {
     return interactive && EventBuilder.isPageStatus(status) && PAGE_ACTIONS.contains(action);
+  }
+
+  /** The rule as a Spark column over events_by_user rows: one implementation for every stage. */
+  public static org.apache.spark.sql.Column pageviewColumn() {
+    return org.apache.spark.sql.functions.udf(
+        (org.apache.spark.sql.api.java.UDF3<Boolean, Integer, String, Boolean>) (interactive, status, action) ->
+            interactive != null && status != null && isPageview(interactive, status, action),
+        org.apache.spark.sql.types.DataTypes.BooleanType)
+        .apply(org.apache.spark.sql.functions.col("interactive"), org.apache.spark.sql.functions.col("status"),
+            org.apache.spark.sql.functions.col("action"));
   }
 }

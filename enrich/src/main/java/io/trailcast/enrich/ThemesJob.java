@@ -1,0 +1,250 @@
+package io.trailcast.enrich;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.date_format;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.sort_array;
+import static org.apache.spark.sql.functions.struct;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.trailcast.core.UserException;
+import io.trailcast.core.cassandra.CassandraTarget;
+import io.trailcast.core.cassandra.CqlSessions;
+import io.trailcast.core.cassandra.JobRuns;
+import io.trailcast.core.cassandra.SchemaMigrator;
+import io.trailcast.core.spark.CassandraTables;
+import io.trailcast.core.spark.CassandraWriter;
+import io.trailcast.enrich.themes.ThemeAssigner;
+import io.trailcast.enrich.tokens.Language;
+import io.trailcast.enrich.tokens.UrlTokenizer;
+import io.trailcast.ingest.Event;
+import io.trailcast.ingest.EventDays;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Spark side of themes: the pages of a window, their assignment to {@code url_themes} (the
+ * assigner broadcast once to every executor), and the navigation sentences Word2Vec trains on.
+ */
+public final class ThemesJob {
+  private static final Logger LOG = LoggerFactory.getLogger(ThemesJob.class);
+  private static final StructType URL_THEMES = new StructType()
+      .add("url", DataTypes.StringType, false)
+      .add("theme", DataTypes.StringType)
+      .add("score", DataTypes.DoubleType)
+      .add("runner_up", DataTypes.StringType)
+      .add("runner_up_score", DataTypes.DoubleType)
+      .add("source", DataTypes.StringType)
+      .add("model_version", DataTypes.StringType)
+      .add("assigned_at", DataTypes.TimestampType);
+  private static final StructType TOKENS = new StructType()
+      .add("url", DataTypes.StringType, false)
+      .add("tokens", DataTypes.StringType);
+
+  private ThemesJob() {
+  }
+
+  /** What an assign run did. */
+  public record Result(long urls, long scored, long kept, Map<String, Long> themes) {
+    public String line() {
+      return String.format("%,d distinct page URLs: %,d scored, %,d kept (already scored with this model and these "
+          + "definitions); themes of those scored: %s", urls, scored, kept, themes);
+    }
+  }
+
+  /** Distinct URLs of the pageviews of the days {@code from..to}. */
+  public static Dataset<Row> pageUrls(SparkSession spark, CassandraTarget target, LocalDate from, LocalDate to) {
+    return EventDays.events(spark, target, from, to, "url", "interactive", "status", "action")
+        .filter(Event.pageviewColumn())
+        .select("url").distinct();
+  }
+
+  /**
+   * Scores the window's page URLs into url_themes. URLs already scored with the same model and
+   * definitions are kept unless {@code force}.
+   */
+  public static Result assign(SparkSession spark, CassandraTarget target, LocalDate from, LocalDate to,
+      ThemeAssigner assigner, boolean force) {
+    try (CqlSession cql = CqlSessions.open(target)) {
+      SchemaMigrator.requireCurrent(cql, target.keyspace());
+      JobRuns run = JobRuns.start(cql, "themes-assign", List.of(assigner.modelVersion()), from, to);
+      try {
+        Result result = assign(spark, target, from, to, assigner, force, run);
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put("urls", result.urls());
+        counts.put("scored", result.scored());
+        counts.put("kept", result.kept());
+        run.succeeded(cql, counts);
+        LOG.info("themes assign {}..{}: {}", from, to, result.line());
+        return result;
+      } catch (RuntimeException e) {
+        run.failed(cql, Map.of(), String.valueOf(e.getMessage()));
+        throw e;
+      }
+    }
+  }
+
+  private static Result assign(SparkSession spark, CassandraTarget target, LocalDate from, LocalDate to,
+      ThemeAssigner assigner, boolean force, JobRuns run) {
+    Dataset<Row> urls = pageUrls(spark, target, from, to).cache();
+    try {
+      long total = urls.count();
+      Dataset<Row> todo = urls;
+      if (!force) {
+        Dataset<Row> current = CassandraTables.lookup(spark, urls, target, "url_themes", "url", "model_version")
+            .filter(col("model_version").equalTo(lit(assigner.modelVersion())));
+        todo = urls.join(current, urls.col("url").equalTo(current.col("url")), "left_anti");
+      }
+      Broadcast<ThemeAssigner> shared = spark.sparkContext().broadcast(assigner,
+          scala.reflect.ClassTag$.MODULE$.apply(ThemeAssigner.class));
+      Timestamp now = Timestamp.from(run.startedAt());
+      Dataset<Row> assigned = todo.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
+        ThemeAssigner local = shared.value();
+        List<Row> out = new ArrayList<>();
+        while (rows.hasNext()) {
+          ThemeAssigner.Assignment a = local.assign(rows.next().getString(0));
+          out.add(RowFactory.create(a.url(), a.theme(), a.score(), a.runnerUp(), a.runnerUpScore(), a.source(),
+              a.modelVersion(), now));
+        }
+        return out.iterator();
+      }, Encoders.row(URL_THEMES)).cache();
+      try {
+        CassandraWriter.write(spark, assigned, target, "url_themes");
+        Map<String, Long> themes = new TreeMap<>();
+        for (Row row : assigned.groupBy("theme").count().collectAsList()) {
+          themes.put(row.getString(0), row.getLong(1));
+        }
+        long scored = themes.values().stream().mapToLong(Long::longValue).sum();
+        return new Result(total, scored, total - scored, themes);
+      } finally {
+        assigned.unpersist();
+      }
+    } finally {
+      urls.unpersist();
+    }
+  }
+
+  /**
+   * The navigation sentences of the window: each stored session's page URLs in time order, their
+   * tokens one after the other. Needs the aggregate's sessions of the window.
+   */
+  public static List<String> navigationSentences(SparkSession spark, CassandraTarget target, LocalDate from,
+      LocalDate to, UrlTokenizer tokenizer) {
+    Dataset<Row> pages = EventDays.events(spark, target, from, to, "user_id", "day", "ts", "url", "interactive",
+        "status", "action", "bot")
+        .filter(Event.pageviewColumn().and(not(col("bot"))))
+        .select(col("user_id"), date_format(col("day"), "yyyy-MM").as("month"), col("ts"), col("url"))
+        .cache();
+    try {
+      Dataset<Row> sessions = CassandraTables.lookup(spark, pages.select("user_id", "month").distinct(), target,
+          "sessions_by_user", "user_id", "session_id", "session_start", "session_end", "bot");
+      Dataset<Row> urls = pages.select("url").distinct();
+      Dataset<Row> tokens = urls.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
+        List<Row> out = new ArrayList<>();
+        while (rows.hasNext()) {
+          String url = rows.next().getString(0);
+          out.add(RowFactory.create(url, String.join(" ", tokenizer.tokens(url))));
+        }
+        return out.iterator();
+      }, Encoders.row(TOKENS));
+      Dataset<Row> inSessions = pages.join(sessions, pages.col("user_id").equalTo(sessions.col("user_id"))
+              .and(pages.col("ts").between(sessions.col("session_start"), sessions.col("session_end"))))
+          .filter(not(sessions.col("bot")))
+          .select(sessions.col("session_id"), pages.col("ts"), pages.col("url"));
+      List<String> sentences = new ArrayList<>();
+      for (Row row : inSessions.join(tokens, "url")
+          .groupBy("session_id")
+          .agg(sort_array(collect_list(struct(col("ts"), col("tokens")))).as("pages"))
+          .select("pages")
+          .collectAsList()) {
+        StringBuilder sentence = new StringBuilder();
+        for (Row page : row.<Row>getList(0)) {
+          String words = page.getString(1);
+          if (!words.isEmpty()) {
+            sentence.append(sentence.length() == 0 ? "" : " ").append(words);
+          }
+        }
+        if (sentence.length() > 0) {
+          sentences.add(sentence.toString());
+        }
+      }
+      if (sentences.isEmpty()) {
+        throw new UserException("no sessions with pages in " + from + ".." + to
+            + ": ingest and aggregate those days first (training reads their sessions)");
+      }
+      return sentences;
+    } finally {
+      pages.unpersist();
+    }
+  }
+
+  /** Records a vectors model in the models table. */
+  public static void recordModel(CassandraTarget target, String version, String path, Map<String, String> params,
+      Map<String, Double> metrics, LocalDate from, LocalDate to) {
+    try (CqlSession cql = CqlSessions.open(target)) {
+      cql.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(
+          "INSERT INTO models (kind, version, created_at, path, algorithm, params, metrics, data_from, data_to) "
+              + "VALUES ('word2vec', ?, ?, ?, ?, ?, ?, ?, ?)", version, Instant.now(), path,
+          params.getOrDefault("algorithm", "loaded"), params, metrics, from, to));
+    }
+  }
+
+  /** A recorded vectors model: where its file is and the parameters it was made with. */
+  public record Model(String version, String path, Map<String, String> params) {
+    /** The tokenizer the model was trained with (language, stemming): assignments must use the same. */
+    public UrlTokenizer tokenizer() {
+      return new UrlTokenizer(Language.of(params.getOrDefault("language", "auto")),
+          Boolean.parseBoolean(params.getOrDefault("stem", "false")), null);
+    }
+  }
+
+  /** The newest word2vec model, if any was trained or loaded. */
+  public static java.util.Optional<Model> newestModel(CassandraTarget target) {
+    try (CqlSession cql = CqlSessions.open(target)) {
+      if (cql.execute("SELECT version FROM models WHERE kind = 'word2vec' LIMIT 1").one() == null) {
+        return java.util.Optional.empty();
+      }
+    }
+    return java.util.Optional.of(model(target, null));
+  }
+
+  /** The newest word2vec model, or {@code version} when given. */
+  public static Model model(CassandraTarget target, String version) {
+    try (CqlSession cql = CqlSessions.open(target)) {
+      Model found = null;
+      Instant foundAt = null;
+      for (com.datastax.oss.driver.api.core.cql.Row row : cql.execute(
+          "SELECT version, created_at, path, params FROM models WHERE kind = 'word2vec'")) {
+        if (version != null ? row.getString(0).equals(version)
+            : foundAt == null || row.getInstant(1).isAfter(foundAt)) {
+          found = new Model(row.getString(0), row.getString(2), row.getMap(3, String.class, String.class));
+          foundAt = row.getInstant(1);
+        }
+      }
+      if (found == null) {
+        throw new UserException(version == null ? "no word2vec model yet: run `bin/trailcast themes train` first"
+            : "no word2vec model " + version + " (bin/trailcast query \"SELECT version FROM models\")");
+      }
+      return found;
+    }
+  }
+}
