@@ -1,5 +1,6 @@
 // Scoring cost of `themes assign`: N distinct synthetic URLs (default 1,000,000; words drawn from
 // the vectors' vocabulary, a host, a section and a slug with digits, as real article URLs look)
+// (jshell reads a line starting with "." as a new statement: chains break after the dot here)
 // themed by the ThemeAssigner in Spark local[2], the assigner broadcast once to the executors.
 // Cassandra is left out (its write rate is in the ingest benchmark). Run from the checkout root
 // after `mvn -B -DskipTests package`, with a vectors file (for instance WordNet's, docs/BENCHMARKS.md):
@@ -25,8 +26,8 @@ for (int i = 0; i < n; i++) {
       + words.get(random.nextInt(words.size())) + "-" + words.get(random.nextInt(words.size())) + "-"
       + words.get(random.nextInt(words.size())) + "-" + i);
 }
-var spark = SparkSession.builder().master("local[2]").config("spark.ui.enabled", "false")
-    .config("spark.driver.host", "127.0.0.1").getOrCreate();
+var spark = SparkSession.builder().master("local[2]").config("spark.ui.enabled", "false").
+    config("spark.driver.host", "127.0.0.1").getOrCreate();
 var shared = spark.sparkContext().broadcast(assigner, scala.reflect.ClassTag$.MODULE$.apply(ThemeAssigner.class));
 var data = spark.createDataset(urls, Encoders.STRING()).repartition(8).cache();
 System.out.printf("%,d URLs, vocabulary %,d, dimension %d%n", data.count(), vectors.size(), vectors.dimension());

@@ -49,7 +49,7 @@ public final class Main implements Runnable {
       if (verbose) {
         error.printStackTrace(err);
       }
-      err.println("trailcast " + commandLine.getCommandName() + ": " + oneLine(error));
+      err.println(commandLine.getCommandSpec().qualifiedName() + ": " + oneLine(error));
       err.flush();
       return error instanceof UserException ? 2 : 1;
     });

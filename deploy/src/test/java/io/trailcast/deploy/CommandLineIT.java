@@ -82,4 +82,18 @@ class CommandLineIT {
     assertEquals("trailcast query: keyspace 'nope' does not exist at " + target.hosts().get(0)
         + ", keyspace nope; run: bin/trailcast schema apply", missingKeyspace.err().strip());
   }
+
+  @Test
+  void themesCommandsSayWhatIsMissing() {
+    Run noModel = run(cluster("themes", "assign", "--from", "2026-01-05"));
+    assertEquals(2, noModel.code());
+    assertEquals("trailcast themes assign: no word2vec model yet: run `bin/trailcast themes train` first",
+        noModel.err().strip());
+    Run nothing = run(cluster("themes", "train"));
+    assertEquals(2, nothing.code());
+    assertEquals("trailcast themes train: nothing to train on: give --from/--to (navigation) and/or --corpus FILE, "
+        + "or --vectors FILE", nothing.err().strip());
+    Run badLanguage = run(cluster("themes", "train", "--corpus", "x.txt", "--language", "de"));
+    assertEquals("trailcast themes train: unknown language 'de': use en, fr, es or auto", badLanguage.err().strip());
+  }
 }
