@@ -31,6 +31,7 @@ import io.trailcast.ingest.IngestJob;
 import io.trailcast.ingest.IngestResult;
 import io.trailcast.ingest.InputFormat;
 import io.trailcast.ingest.SiteConfig;
+import io.trailcast.models.ModelJob;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -98,6 +99,17 @@ public final class DemoCommand implements Callable<Integer> {
         SessionRules.of(SiteConfig.defaults()));
     out.printf(Locale.ROOT, "[aggregate] rerun with themes (user_daily.theme_pageviews): %,d sessions changed%n",
         withThemes.sessionsChanged());
+    out.flush();
+    ModelJob.Trained model = ModelJob.train(spark, target, START, START.plusDays(days - 1), "logistic",
+        SiteConfig.defaults().funnel(), 2, TrailcastHome.varDir().resolve("models/conversion"));
+    out.printf(Locale.ROOT, "[model]     %s trained on %,d trails, evaluated on %s..: roc_auc %.3f, pr_auc %.3f "
+            + "(simulator's Bayes AUC %.3f); top features %s%n", model.version(), model.trainRows(), model.splitDay(),
+        model.metrics().rocAuc(), model.metrics().prAuc(), simulated.bayesAuc(),
+        model.topFeatures().subList(0, 3).stream().map(Map.Entry::getKey).toList());
+    long scored = ModelJob.score(spark, target, START, START.plusDays(days - 1), ModelJob.model(target,
+        model.version()));
+    out.printf(Locale.ROOT, "            %,d sessions scored into conversion_scores; a user's score: bin/trailcast "
+        + "score USER --keyspace %s%n", scored, keyspace);
     out.flush();
     Map<String, Long> counts = TablesCommand.count(spark, target);
     out.println("[tables]    rows per table, counted by Spark: " + counts);

@@ -26,6 +26,8 @@ import picocli.CommandLine.Command;
         QueryCommand.class,
         TablesCommand.class,
         ThemesCommand.class,
+        ModelCommand.class,
+        ScoreCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec

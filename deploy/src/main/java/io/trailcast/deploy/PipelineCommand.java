@@ -12,6 +12,9 @@ import io.trailcast.aggregate.sessions.SessionRules;
 import io.trailcast.ingest.IngestJob;
 import io.trailcast.ingest.SiteConfig;
 import io.trailcast.ingest.IngestResult;
+import io.trailcast.models.ModelJob;
+import java.util.List;
+import java.util.Locale;
 import org.apache.spark.sql.SparkSession;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -24,7 +27,8 @@ import picocli.CommandLine.Option;
     description = "The scheduled daily run: every stage that exists, in order, for one day: ingest of the "
         + "events of that day (site time zone) found in the inputs, themes of the day's new page URLs (with the "
         + "newest word2vec model, if one was trained), then sessions, bounce and search metrics and the per-user "
-        + "aggregates of that day.")
+        + "aggregates of that day, and conversion scores of the day's sessions (with the newest conversion model, if "
+        + "one was trained).")
 public final class PipelineCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -57,6 +61,14 @@ public final class PipelineCommand implements Callable<Integer> {
     AggregateJob.Result aggregated = AggregateJob.run(spark, target, date, date,
         SessionRules.of(site));
     out.println("[aggregate] " + aggregated.line());
+    out.flush();
+    List<ModelJob.Recorded> models = ModelJob.models(target);
+    if (models.isEmpty()) {
+      out.println("[model]     no conversion model yet: scoring skipped (bin/trailcast model train)");
+    } else {
+      long scored = ModelJob.score(spark, target, date, date, models.get(0));
+      out.printf(Locale.ROOT, "[model]     %,d sessions scored with %s%n", scored, models.get(0).version());
+    }
     out.flush();
     return 0;
   }

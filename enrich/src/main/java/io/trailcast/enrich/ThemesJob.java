@@ -2,7 +2,6 @@ package io.trailcast.enrich;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
-import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sort_array;
@@ -149,15 +148,13 @@ public final class ThemesJob {
    */
   public static List<String> navigationSentences(SparkSession spark, CassandraTarget target, LocalDate from,
       LocalDate to, UrlTokenizer tokenizer) {
-    Dataset<Row> pages = EventDays.events(spark, target, from, to, "user_id", "day", "ts", "url", "interactive",
-        "status", "action", "bot")
+    Dataset<Row> inSessions = SessionEvents.of(spark, target, from, to,
+            List.of("url", "interactive", "status", "action"), List.of("bot"))
         .filter(Event.pageviewColumn().and(not(col("bot"))))
-        .select(col("user_id"), date_format(col("day"), "yyyy-MM").as("month"), col("ts"), col("url"))
+        .select("session_id", "ts", "url")
         .cache();
     try {
-      Dataset<Row> sessions = CassandraTables.lookup(spark, pages.select("user_id", "month").distinct(), target,
-          "sessions_by_user", "user_id", "session_id", "session_start", "session_end", "bot");
-      Dataset<Row> urls = pages.select("url").distinct();
+      Dataset<Row> urls = inSessions.select("url").distinct();
       Dataset<Row> tokens = urls.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
         List<Row> out = new ArrayList<>();
         while (rows.hasNext()) {
@@ -166,10 +163,6 @@ public final class ThemesJob {
         }
         return out.iterator();
       }, Encoders.row(TOKENS));
-      Dataset<Row> inSessions = pages.join(sessions, pages.col("user_id").equalTo(sessions.col("user_id"))
-              .and(pages.col("ts").between(sessions.col("session_start"), sessions.col("session_end"))))
-          .filter(not(sessions.col("bot")))
-          .select(sessions.col("session_id"), pages.col("ts"), pages.col("url"));
       List<String> sentences = new ArrayList<>();
       for (Row row : inSessions.join(tokens, "url")
           .groupBy("session_id")
@@ -193,7 +186,7 @@ public final class ThemesJob {
       }
       return sentences;
     } finally {
-      pages.unpersist();
+      inSessions.unpersist();
     }
   }
 

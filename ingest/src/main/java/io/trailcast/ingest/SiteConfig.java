@@ -36,6 +36,7 @@ public final class SiteConfig implements Serializable {
     public Search search;
     public List<String> conversions;
     public List<String> logout;
+    public List<String> funnel;
     @JsonProperty("session_id_parameters")
     public List<String> sessionIdParameters;
     public Assets assets;
@@ -78,6 +79,7 @@ public final class SiteConfig implements Serializable {
   private final String searchParameter;
   private final List<Pattern> conversions;
   private final List<Pattern> logout;
+  private final List<Pattern> funnel;
   private final List<String> sessionIdParameters;
   private final List<String> assetExtensions;
   private final List<String> assetPaths;
@@ -104,6 +106,8 @@ public final class SiteConfig implements Serializable {
     searchParameter = d.search.parameter;
     conversions = patterns(d.conversions, "conversions", origin);
     logout = patterns(d.logout, "logout", origin);
+    funnel = d.funnel == null ? patterns(List.of("^/checkout$", "^/registration$", "^/signup$"), "funnel", origin)
+        : patterns(d.funnel, "funnel", origin);
     sessionIdParameters = lower(d.sessionIdParameters);
     assetExtensions = d.assets == null ? List.of() : lower(d.assets.extensions);
     assetPaths = d.assets == null || d.assets.paths == null ? List.of() : List.copyOf(d.assets.paths);
@@ -156,6 +160,7 @@ public final class SiteConfig implements Serializable {
     d.search.parameter = searchParameter;
     d.conversions = conversions.stream().map(Pattern::pattern).toList();
     d.logout = logout.stream().map(Pattern::pattern).toList();
+    d.funnel = funnel.stream().map(Pattern::pattern).toList();
     d.sessionIdParameters = sessionIdParameters;
     d.assets = new Assets();
     d.assets.extensions = assetExtensions;
@@ -235,6 +240,11 @@ public final class SiteConfig implements Serializable {
 
   public boolean isLogout(String path) {
     return matches(logout, path);
+  }
+
+  /** Regexes of the paths that lead straight into a conversion (a trail scored for conversion stops there). */
+  public List<String> funnel() {
+    return funnel.stream().map(Pattern::pattern).toList();
   }
 
   public List<String> sessionIdParameters() {

@@ -1,0 +1,152 @@
+package io.trailcast.models;
+
+import java.io.Serializable;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The features of a trail (DESIGN.md "Conversion"): what a visitor did in a session before the
+ * moment scored, and never the conversion. One pure function for training, batch scoring and the
+ * streaming job. A trail stops before the first conversion event or funnel page (the pages that
+ * lead straight into one, such as /checkout), so a converting session is cut before it converts.
+ */
+public final class TrailFeatures {
+  /** Numeric features, in this order in {@link Features#numeric()}. */
+  public static final List<String> NUMERIC = List.of("log_pageviews", "events", "duration_minutes", "searches",
+      "search_clicks", "distinct_sections", "top_theme_share", "campaign", "mobile", "hour_sin", "hour_cos",
+      "weekend", "days_since_previous", "log_previous_sessions", "previous_conversions");
+  private static final Pattern MOBILE = Pattern.compile("(?i)mobile|android|iphone|ipad");
+  private static final double MAX_DAYS = 30;
+
+  /** One event of a session, in time order. */
+  public record Event(long ts, String url, String action, boolean pageview, String campaign, String theme,
+      String userAgent) implements Serializable {
+  }
+
+  /**
+   * A trail's features: numeric ones, the sections of its pages in order, their bigrams, the
+   * themes seen, the landing section; {@code cutTs} is the time of its last event (the moment
+   * scored) and {@code pageviews} its pageviews.
+   */
+  public record Features(double[] numeric, List<String> sections, List<String> bigrams, List<String> themes,
+      String landing, long cutTs, int pageviews) implements Serializable {
+  }
+
+  private TrailFeatures() {
+  }
+
+  /** Where the trail of {@code events} stops: the index of its first conversion or funnel event, or the size. */
+  public static int cut(List<Event> events, List<Pattern> funnel) {
+    for (int i = 0; i < events.size(); i++) {
+      Event e = events.get(i);
+      if ("conversion".equals(e.action()) || (e.pageview() && matches(funnel, path(e.url())))) {
+        return i;
+      }
+    }
+    return events.size();
+  }
+
+  /**
+   * Features of the first {@code length} events (a trail cut by {@link #cut}, or any prefix:
+   * the moment scored), with what is known of the user before the session.
+   */
+  public static Features of(List<Event> events, int length, double daysSincePrevious, long previousSessions,
+      long previousConversions) {
+    List<Event> trail = events.subList(0, length);
+    List<String> sections = new ArrayList<>();
+    Map<String, Integer> themes = new HashMap<>();
+    int searches = 0;
+    int searchClicks = 0;
+    boolean afterSearch = false;
+    String campaign = null;
+    for (Event e : trail) {
+      if (campaign == null && e.campaign() != null) {
+        campaign = e.campaign();
+      }
+      if (!e.pageview()) {
+        continue;
+      }
+      sections.add(section(e.url()));
+      if (e.theme() != null && !e.theme().equals("unknown")) {
+        themes.merge(e.theme(), 1, Integer::sum);
+      }
+      if ("search".equals(e.action())) {
+        searches++;
+        afterSearch = true;
+      } else if ("click".equals(e.action()) && afterSearch) {
+        searchClicks++;
+      }
+    }
+    List<String> bigrams = new ArrayList<>();
+    for (int i = 1; i < sections.size(); i++) {
+      bigrams.add(sections.get(i - 1) + ">" + sections.get(i));
+    }
+    int themed = themes.values().stream().mapToInt(Integer::intValue).sum();
+    int top = themes.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+    long start = trail.isEmpty() ? 0 : trail.get(0).ts();
+    long end = trail.isEmpty() ? 0 : trail.get(trail.size() - 1).ts();
+    ZonedDateTime at = Instant.ofEpochMilli(start).atZone(ZoneOffset.UTC);
+    double hour = at.getHour() + at.getMinute() / 60.0;
+    String agent = trail.isEmpty() ? null : trail.get(0).userAgent();
+    double[] numeric = {
+        Math.log1p(sections.size()),
+        trail.size(),
+        (end - start) / 60_000.0,
+        searches,
+        searchClicks,
+        new LinkedHashSet<>(sections).size(),
+        themed == 0 ? 0 : (double) top / themed,
+        campaign == null ? 0 : 1,
+        agent != null && MOBILE.matcher(agent).find() ? 1 : 0,
+        Math.sin(2 * Math.PI * hour / 24),
+        Math.cos(2 * Math.PI * hour / 24),
+        at.getDayOfWeek().getValue() >= 6 ? 1 : 0,
+        Math.min(MAX_DAYS, Math.max(0, daysSincePrevious)),
+        Math.log1p(previousSessions),
+        previousConversions};
+    return new Features(numeric, sections, bigrams, new ArrayList<>(new LinkedHashSet<>(themesInOrder(trail))),
+        sections.isEmpty() ? "none" : sections.get(0), end, sections.size());
+  }
+
+  private static List<String> themesInOrder(List<Event> trail) {
+    List<String> themes = new ArrayList<>();
+    for (Event e : trail) {
+      if (e.pageview() && e.theme() != null && !e.theme().equals("unknown")) {
+        themes.add(e.theme());
+      }
+    }
+    return themes;
+  }
+
+  /** The first path segment of a URL ({@code host/path?query}): {@code home} for the root. */
+  static String section(String url) {
+    String path = path(url);
+    int next = path.indexOf('/', 1);
+    String first = next < 0 ? path.substring(1) : path.substring(1, next);
+    return first.isEmpty() ? "home" : first.toLowerCase(Locale.ROOT);
+  }
+
+  static String path(String url) {
+    int slash = url.indexOf('/');
+    String path = slash < 0 ? "/" : url.substring(slash);
+    int q = path.indexOf('?');
+    return q < 0 ? path : path.substring(0, q);
+  }
+
+  private static boolean matches(List<Pattern> patterns, String path) {
+    for (Pattern p : patterns) {
+      if (p.matcher(path).find()) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
