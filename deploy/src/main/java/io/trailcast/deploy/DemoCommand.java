@@ -32,7 +32,6 @@ import io.trailcast.ingest.IngestResult;
 import io.trailcast.ingest.InputFormat;
 import io.trailcast.ingest.SiteConfig;
 import io.trailcast.models.ModelJob;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -132,18 +131,11 @@ public final class DemoCommand implements Callable<Integer> {
     ThemesJob.Model model = ThemesJob.model(target, trained.trained().version());
     ThemeAssigner assigner = new ThemeAssigner(ThemeDefinitions.defaults(), WordVectors.read(Path.of(model.path())),
         model.version(), model.tokenizer());
-    List<String> labels = new ArrayList<>();
-    List<String> byModel = new ArrayList<>();
-    List<String> byKeywords = new ArrayList<>();
-    for (String[] row : LabelFile.read(traffic.resolve("truth/urls.csv"))) {
-      labels.add(row[1]);
-      byModel.add(assigner.assign(row[0]).theme());
-      byKeywords.add(assigner.keywordTheme(row[0], null));
-    }
+    List<String[]> labelled = LabelFile.read(traffic.resolve("truth/urls.csv"));
+    Evaluation.Comparison comparison = Evaluation.compare(assigner, labelled);
     out.printf(Locale.ROOT, "            against the simulator's themes of %,d URLs (3 languages): accuracy %.3f, "
-            + "keyword baseline %.3f (bin/trailcast themes evaluate --labels %s)%n", labels.size(),
-        Evaluation.of(labels, byModel).accuracy(), Evaluation.of(labels, byKeywords).accuracy(),
-        traffic.resolve("truth/urls.csv"));
+            + "keyword baseline %.3f (bin/trailcast themes evaluate --labels %s)%n", labelled.size(),
+        comparison.model().accuracy(), comparison.baseline().accuracy(), traffic.resolve("truth/urls.csv"));
     out.flush();
   }
 }

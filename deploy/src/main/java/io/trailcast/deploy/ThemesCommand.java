@@ -239,17 +239,9 @@ public final class ThemesCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       ThemeAssigner assigner = model.assigner(cluster.target());
-      List<String> truth = new ArrayList<>();
-      List<String> predicted = new ArrayList<>();
-      List<String> baseline = new ArrayList<>();
-      for (String[] row : LabelFile.read(labels)) {
-        String title = row.length > 2 && !row[2].isEmpty() ? row[2] : null;
-        truth.add(row[1]);
-        predicted.add(assigner.assign(row[0], title).theme());
-        baseline.add(assigner.keywordTheme(row[0], title));
-      }
-      Evaluation byModel = Evaluation.of(truth, predicted);
-      Evaluation byKeywords = Evaluation.of(truth, baseline);
+      Evaluation.Comparison comparison = Evaluation.compare(assigner, LabelFile.read(labels));
+      Evaluation byModel = comparison.model();
+      Evaluation byKeywords = comparison.baseline();
       PrintWriter out = spec.commandLine().getOut();
       if (format == OutputFormat.JSON) {
         Map<String, Object> json = new LinkedHashMap<>();

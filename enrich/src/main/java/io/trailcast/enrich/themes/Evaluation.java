@@ -38,6 +38,24 @@ public record Evaluation(long n, double accuracy, double macroF1, Map<String, Ma
     return new Evaluation(labels.size(), (double) correct / labels.size(), f1Sum / classes.size(), confusion);
   }
 
+  /** The model's and the keyword baseline's evaluations of labelled URLs. */
+  public record Comparison(Evaluation model, Evaluation baseline) {
+  }
+
+  /** Themes {@code labelled} rows ({url, theme, title or empty}) with the model and with the keyword baseline. */
+  public static Comparison compare(ThemeAssigner assigner, List<String[]> labelled) {
+    List<String> truth = new ArrayList<>();
+    List<String> byModel = new ArrayList<>();
+    List<String> byKeywords = new ArrayList<>();
+    for (String[] row : labelled) {
+      String title = row.length > 2 && !row[2].isEmpty() ? row[2] : null;
+      truth.add(row[1]);
+      byModel.add(assigner.assign(row[0], title).theme());
+      byKeywords.add(assigner.keywordTheme(row[0], title));
+    }
+    return new Comparison(of(truth, byModel), of(truth, byKeywords));
+  }
+
   /** Columns of the confusion table: every predicted theme, sorted. */
   public List<String> predictedThemes() {
     TreeSet<String> themes = new TreeSet<>();

@@ -110,6 +110,19 @@ class ThemeAssignerTest {
   }
 
   @Test
+  void badVectorsFilesAreOneLineErrors(@TempDir Path tmp) throws IOException {
+    Path prose = Files.writeString(tmp.resolve("prose.txt"), "not vectors at all\n");
+    assertEquals(prose + ": not a word2vec/fastText vectors file (the first line must be 'N D')",
+        assertThrows(UserException.class, () -> WordVectors.read(prose)).getMessage());
+    Path short1 = Files.writeString(tmp.resolve("short.txt"), "2 3\nmusic 1 0 0\nsport 0 1\n");
+    assertEquals(short1 + " line 3: 2 values, not 3",
+        assertThrows(UserException.class, () -> WordVectors.read(short1)).getMessage());
+    Path missing = tmp.resolve("missing.txt");
+    assertEquals("vectors file " + missing + " does not exist",
+        assertThrows(UserException.class, () -> WordVectors.read(missing)).getMessage());
+  }
+
+  @Test
   void theShippedDefinitionsLoad() {
     ThemeDefinitions defaults = ThemeDefinitions.defaults();
     assertEquals(0.35, defaults.threshold());
