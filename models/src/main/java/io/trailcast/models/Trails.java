@@ -17,7 +17,6 @@ import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.spark.CassandraTables;
 import io.trailcast.enrich.SessionEvents;
 import io.trailcast.ingest.Event;
-import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -138,10 +137,5 @@ public final class Trails {
 
   private static scala.collection.Seq<String> seq(List<String> values) {
     return scala.collection.JavaConverters.asScalaBuffer(values).toSeq();
-  }
-
-  /** The days of a window as SQL dates, for filters. */
-  static Date date(LocalDate day) {
-    return Date.valueOf(day);
   }
 }
