@@ -31,6 +31,7 @@ import io.trailcast.ingest.IngestJob;
 import io.trailcast.ingest.IngestResult;
 import io.trailcast.ingest.InputFormat;
 import io.trailcast.ingest.SiteConfig;
+import io.trailcast.models.ConversionModel;
 import io.trailcast.models.ModelJob;
 import java.util.List;
 import java.util.Locale;
@@ -99,14 +100,19 @@ public final class DemoCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "[aggregate] rerun with themes (user_daily.theme_pageviews): %,d sessions changed%n",
         withThemes.sessionsChanged());
     out.flush();
-    ModelJob.Trained model = ModelJob.train(spark, target, START, START.plusDays(days - 1), "logistic",
+    ModelJob.Trained model = ModelJob.train(spark, target, START, START.plusDays(days - 1),
+        ConversionModel.Settings.of("logistic"),
         SiteConfig.defaults().funnel(), 2, TrailcastHome.varDir().resolve("models/conversion"));
-    out.printf(Locale.ROOT, "[model]     %s trained on %,d trails, evaluated on %s..: roc_auc %.3f, pr_auc %.3f "
-            + "(simulator's Bayes AUC %.3f); top features %s%n", model.version(), model.trainRows(), model.splitDay(),
-        model.metrics().rocAuc(), model.metrics().prAuc(), simulated.bayesAuc(),
-        model.topFeatures().subList(0, 3).stream().map(Map.Entry::getKey).toList());
-    long scored = ModelJob.score(spark, target, START, START.plusDays(days - 1), ModelJob.model(target,
-        model.version()));
+    out.printf(Locale.ROOT, "[model]     %s trained on %,d trails, evaluated on %s..: roc_auc %.3f, pr_auc %.3f; "
+            + "top features %s%n", model.version(), model.trainRows(), model.splitDay(), model.metrics().rocAuc(),
+        model.metrics().prAuc(), model.topFeatures().subList(0, 3).stream().map(Map.Entry::getKey).toList());
+    ModelJob.Recorded recorded = ModelJob.model(target, model.version());
+    ModelJob.TruthComparison truth = ModelJob.compareWithTruth(spark, target, recorded, traffic,
+        IngestConfig.DEFAULT_SALT);
+    out.printf(Locale.ROOT, "            on the %,d held-out sessions the simulator knows: roc_auc %.3f against its "
+            + "Bayes AUC %.3f = %.3f of Bayes (bin/trailcast model evaluate --keyspace %s --truth %s)%n",
+        truth.matched(), truth.rocAuc(), truth.bayesAuc(), truth.ratio(), keyspace, traffic);
+    long scored = ModelJob.score(spark, target, START, START.plusDays(days - 1), recorded);
     out.printf(Locale.ROOT, "            %,d sessions scored into conversion_scores; a user's score: bin/trailcast "
         + "score USER --keyspace %s%n", scored, keyspace);
     out.flush();

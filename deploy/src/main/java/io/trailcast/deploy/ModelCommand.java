@@ -8,8 +8,10 @@ import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.cli.OutputFormat;
 import io.trailcast.core.cli.RowPrinter;
 import io.trailcast.core.spark.SparkSessions;
+import io.trailcast.ingest.Salts;
 import io.trailcast.ingest.SiteConfig;
 import io.trailcast.models.ConversionModel;
+import io.trailcast.models.FeatureTable;
 import io.trailcast.models.ModelJob;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -20,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,12 +30,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code trailcast model train|list|show|score}: the conversion model (docs/models.md). */
+/** {@code trailcast model train|evaluate|list|show|score}: the conversion model (docs/models.md). */
 @Command(name = "model", mixinStandardHelpOptions = true,
-    description = "The conversion model (docs/models.md): train an MLlib classifier on session trails, list and "
-        + "show versions, score sessions into conversion_scores.",
-    subcommands = {ModelCommand.Train.class, ModelCommand.ListModels.class, ModelCommand.Show.class,
-        ModelCommand.Score.class})
+    description = "The conversion model (docs/models.md): train an MLlib classifier on session trails (or on a "
+        + "feature table you bring), compare it with the simulator's truth, list and show versions, score sessions "
+        + "into conversion_scores.",
+    subcommands = {ModelCommand.Train.class, ModelCommand.Evaluate.class, ModelCommand.ListModels.class,
+        ModelCommand.Show.class, ModelCommand.Score.class})
 public final class ModelCommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -47,7 +51,8 @@ public final class ModelCommand implements Runnable {
           + "earlier two thirds of the days fit the model with a 3-fold cross-validated search, the later days "
           + "evaluate it (roc_auc, pr_auc, log_loss, accuracy at the threshold with the best training F1, "
           + "calibration, top features). Saves the Spark ML pipeline, records it in `models` and prints its version "
-          + "as the last line.")
+          + "as the last line. With --features FILE.csv --label COLUMN it trains the same way on a table you bring "
+          + "(one row per visitor or account; a random two thirds train).")
   static final class Train implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -55,15 +60,39 @@ public final class ModelCommand implements Runnable {
     @Mixin
     ClusterOptions cluster;
 
-    @Option(names = "--from", required = true, paramLabel = "D", description = "First day of sessions.")
+    @Option(names = "--from", paramLabel = "D", description = "First day of sessions (required without --features).")
     LocalDate from;
 
-    @Option(names = "--to", required = true, paramLabel = "D", description = "Last day of sessions.")
+    @Option(names = "--to", paramLabel = "D", description = "Last day of sessions (required without --features).")
     LocalDate to;
+
+    @Option(names = "--features", paramLabel = "FILE.csv",
+        description = "Train on this CSV (header row) instead of session trails: numeric columns are quantities "
+            + "(missing ones get the median), text columns and --categorical ones are categories.")
+    Path features;
+
+    @Option(names = "--label", paramLabel = "COLUMN",
+        description = "With --features: the label column (1/0, true/false, yes/no, or a number: above 0 converted). "
+            + "Rows with another value are counted and left out.")
+    String label;
+
+    @Option(names = "--categorical", paramLabel = "C,...", split = ",",
+        description = "With --features: numeric columns that are codes (occupation 1..6), one-hot encoded.")
+    List<String> categorical = new ArrayList<>();
+
+    @Option(names = "--ignore", paramLabel = "C,...", split = ",",
+        description = "With --features: columns left out (ids, free text).")
+    List<String> ignore = new ArrayList<>();
 
     @Option(names = "--algorithm", paramLabel = "A", defaultValue = "logistic",
         description = "logistic, gbt or auto (the better cross-validated ROC AUC). Default: ${DEFAULT-VALUE}.")
     String algorithm;
+
+    @Option(names = "--class-weight", paramLabel = "W", defaultValue = "none",
+        description = "none (scores stay probabilities; the rare class is served by the decision threshold with the "
+            + "best training F1) or balanced (the rare class weighted up to weigh as much as the other). Default: "
+            + "${DEFAULT-VALUE}.")
+    String classWeight;
 
     @Option(names = "--min-pageviews", paramLabel = "N", defaultValue = "2",
         description = "Trails with fewer pageviews get no score and are not trained on (default: ${DEFAULT-VALUE}).")
@@ -81,15 +110,32 @@ public final class ModelCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      if (!List.of("logistic", "gbt", "auto").contains(algorithm)) {
-        throw new UserException("unknown algorithm '" + algorithm + "': use logistic, gbt or auto");
-      }
+      ConversionModel.Settings settings = new ConversionModel.Settings(algorithm, classWeight);
       CassandraTarget target = cluster.target();
-      SiteConfig site = siteConfig == null ? SiteConfig.defaults() : SiteConfig.load(siteConfig);
-      ModelJob.Trained trained = ModelJob.train(SparkSessions.create("model train", target), target, from, to,
-          algorithm, site.funnel(), minPageviews,
-          out == null ? TrailcastHome.varDir().resolve("models/conversion") : out);
+      Path models = out == null ? TrailcastHome.varDir().resolve("models/conversion") : out;
       PrintWriter print = spec.commandLine().getOut();
+      ModelJob.Trained trained;
+      if (features != null) {
+        if (label == null) {
+          throw new UserException("--features needs --label COLUMN: the column that says converted or not");
+        }
+        if (from != null || to != null) {
+          throw new UserException("--from/--to choose session days; a --features table has no days");
+        }
+        FeatureTable.Table table = FeatureTable.read(SparkSessions.create("model train", target), features, label,
+            Set.copyOf(categorical), Set.copyOf(ignore));
+        if (format != OutputFormat.JSON) {
+          print.println(features.getFileName() + ": " + FeatureTable.describe(table));
+        }
+        trained = ModelJob.train(target, table, features.toAbsolutePath().toString(), settings, models);
+      } else {
+        if (from == null || to == null) {
+          throw new UserException("give --from D --to D (the session days to train on), or --features FILE.csv");
+        }
+        SiteConfig site = siteConfig == null ? SiteConfig.defaults() : SiteConfig.load(siteConfig);
+        trained = ModelJob.train(SparkSessions.create("model train", target), target, from, to, settings,
+            site.funnel(), minPageviews, models);
+      }
       ConversionModel.Metrics m = trained.metrics();
       if (format == OutputFormat.JSON) {
         Map<String, Object> json = new LinkedHashMap<>();
@@ -99,13 +145,19 @@ public final class ModelCommand implements Runnable {
         json.put("params", trained.fitted().params());
         print.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
       } else {
-        print.printf(Locale.ROOT, "%s: trained on %,d trails before %s, evaluated on %,d (%,d converted) from %s on; "
-                + "%.0f s%n", trained.fitted().algorithm(), trained.trainRows(), trained.splitDay(), m.n(),
-            m.positives(), trained.splitDay(), trained.seconds());
+        if (trained.splitDay() == null) {
+          print.printf(Locale.ROOT, "%s: trained on %,d rows, evaluated on the other %,d (%,d converted); %.0f s%n",
+              trained.fitted().algorithm(), trained.trainRows(), m.n(), m.positives(), trained.seconds());
+        } else {
+          print.printf(Locale.ROOT, "%s: trained on %,d trails before %s, evaluated on %,d (%,d converted) from %s "
+                  + "on; %.0f s%n", trained.fitted().algorithm(), trained.trainRows(), trained.splitDay(), m.n(),
+              m.positives(), trained.splitDay(), trained.seconds());
+        }
         print.printf(Locale.ROOT, "roc_auc %.4f  pr_auc %.4f  log_loss %.4f  accuracy %.4f at threshold %.2f  "
             + "(cross-validated roc_auc %.4f, params %s)%n", m.rocAuc(), m.prAuc(), m.logLoss(), m.accuracy(),
             m.threshold(), trained.fitted().cvAuc(), trained.fitted().params());
-        print.println("calibration (predicted bin: trails, mean predicted, observed rate):");
+        print.println("calibration (predicted bin: " + (trained.splitDay() == null ? "rows" : "trails")
+            + ", mean predicted, observed rate):");
         for (double[] bin : m.calibration()) {
           print.printf(Locale.ROOT, "  %.1f-%.1f: %,6.0f  %.3f  %.3f%n", bin[0], bin[0] + 0.1, bin[1], bin[2], bin[3]);
         }
@@ -117,7 +169,8 @@ public final class ModelCommand implements Runnable {
     }
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "Conversion models, newest first.")
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = "Models, newest first: kind conversion (trained on trails, scores sessions) or feature-table.")
   static final class ListModels implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -131,12 +184,13 @@ public final class ModelCommand implements Runnable {
     @Override
     public Integer call() {
       List<List<Object>> rows = new ArrayList<>();
-      for (ModelJob.Recorded r : ModelJob.models(cluster.target())) {
-        rows.add(List.of(r.version(), r.params().getOrDefault("algorithm", ""), r.metrics().getOrDefault("roc_auc",
-            Double.NaN), r.metrics().getOrDefault("pr_auc", Double.NaN), r.path()));
+      for (ModelJob.Recorded r : ModelJob.models(cluster.target(), List.of(ModelJob.TRAILS, ModelJob.TABLE))) {
+        rows.add(List.of(r.version(), r.kind(), r.params().getOrDefault("algorithm", ""),
+            r.metrics().getOrDefault("roc_auc", Double.NaN), r.metrics().getOrDefault("pr_auc", Double.NaN),
+            r.path()));
       }
-      RowPrinter.print(spec.commandLine().getOut(), format, List.of("version", "algorithm", "roc_auc", "pr_auc",
-          "path"), rows);
+      RowPrinter.print(spec.commandLine().getOut(), format, List.of("version", "kind", "algorithm", "roc_auc",
+          "pr_auc", "path"), rows);
       return 0;
     }
   }
@@ -158,20 +212,74 @@ public final class ModelCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      ModelJob.Recorded r = ModelJob.model(cluster.target(), version);
+      ModelJob.Recorded r = ModelJob.anyModel(cluster.target(), version);
       PrintWriter out = spec.commandLine().getOut();
       if (format == OutputFormat.JSON) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("version", r.version());
+        json.put("kind", r.kind());
         json.put("path", r.path());
         json.putAll(r.metrics());
         json.put("params", r.params());
         out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
         return 0;
       }
-      out.println("version " + r.version() + "\npath " + r.path());
+      out.println("version " + r.version() + "\nkind " + r.kind() + "\npath " + r.path());
       r.metrics().forEach((k, v) -> out.printf(Locale.ROOT, "%s %.4f%n", k, v));
       r.params().forEach((k, v) -> out.println(k + " " + v.replace("\n", " ")));
+      return 0;
+    }
+  }
+
+  @Command(name = "evaluate", mixinStandardHelpOptions = true,
+      description = "On simulated traffic: score the model's held-out days and compare its ROC AUC with the "
+          + "simulator's Bayes AUC (its own conversion probabilities) on the very same sessions, matched by user id "
+          + "and start.")
+  static final class Evaluate implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    ClusterOptions cluster;
+
+    @Option(names = "--truth", required = true, paramLabel = "DIR",
+        description = "The simulator's --out folder (its truth/ files).")
+    Path truth;
+
+    @Option(names = "--version", paramLabel = "V", description = "Model version (default: the newest).")
+    String version;
+
+    @Option(names = "--salt-file", paramLabel = "FILE",
+        description = "The salt ingest hashed addresses with (else $TRAILCAST_SALT, else the embedded default).")
+    Path saltFile;
+
+    @Option(names = "--format", paramLabel = "F", defaultValue = "table",
+        description = "table or json (roc_auc, bayes_auc, ratio, matched, scored). Default: ${DEFAULT-VALUE}.")
+    OutputFormat format;
+
+    @Override
+    public Integer call() throws IOException {
+      CassandraTarget target = cluster.target();
+      ModelJob.Recorded model = ModelJob.model(target, version);
+      ModelJob.TruthComparison c = ModelJob.compareWithTruth(SparkSessions.create("model evaluate", target), target,
+          model, truth, Salts.resolve(saltFile, target));
+      PrintWriter print = spec.commandLine().getOut();
+      if (format == OutputFormat.JSON) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("version", model.version());
+        json.put("roc_auc", c.rocAuc());
+        json.put("bayes_auc", c.bayesAuc());
+        json.put("ratio", c.ratio());
+        json.put("matched", c.matched());
+        json.put("scored", c.scored());
+        json.put("from", c.from().toString());
+        json.put("to", c.to().toString());
+        print.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
+      } else {
+        print.printf(Locale.ROOT, "%s on %s..%s: %,d scored sessions, %,d of them in the simulator's truth; on those "
+                + "roc_auc %.4f against the Bayes AUC %.4f = %.3f of Bayes%n", model.version(), c.from(), c.to(),
+            c.scored(), c.matched(), c.rocAuc(), c.bayesAuc(), c.ratio());
+      }
       return 0;
     }
   }

@@ -17,8 +17,7 @@ import org.apache.spark.ml.classification.LogisticRegressionModel;
 import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
 import org.apache.spark.ml.feature.CountVectorizer;
 import org.apache.spark.ml.feature.CountVectorizerModel;
-import org.apache.spark.ml.feature.OneHotEncoder;
-import org.apache.spark.ml.feature.StringIndexer;
+import org.apache.spark.ml.feature.OneHotEncoderModel;
 import org.apache.spark.ml.feature.StringIndexerModel;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.functions;
@@ -32,7 +31,7 @@ import org.apache.spark.sql.Row;
 /**
  * The conversion classifier: one MLlib Pipeline from trail rows ({@link Trails}) to a probability,
  * so training and scoring apply the identical transformation. Pages and page bigrams enter as
- * vocabularies (their names stay readable for the top features), the landing section one-hot,
+ * vocabularies (their names stay readable for the top features), the landing section too,
  * then the numeric features; class imbalance is handled by weighting the rare class.
  */
 public final class ConversionModel {
@@ -59,25 +58,59 @@ public final class ConversionModel {
     }
   }
 
-  /** Fits on {@code train} with a small cross-validated search; {@code algorithm}: logistic, gbt or auto. */
-  public static Fitted fit(Dataset<Row> train, String algorithm, long seed) {
-    double positives = train.filter(col("label").equalTo(1.0)).count();
-    double total = train.count();
-    double weight = positives == 0 ? 1 : (total - positives) / positives;
+  /**
+   * How to train: {@code algorithm} logistic, gbt or auto (the better cross-validated ROC AUC);
+   * {@code classWeight} none (scores stay probabilities; the rare class is served by the decision
+   * threshold, chosen for the best F1) or balanced (each class weighs as much as the other).
+   */
+  public record Settings(String algorithm, String classWeight) {
+    public Settings {
+      if (!List.of("logistic", "gbt", "auto").contains(algorithm)) {
+        throw new io.trailcast.core.UserException("unknown algorithm '" + algorithm + "': use logistic, gbt or auto");
+      }
+      if (!List.of("none", "balanced").contains(classWeight)) {
+        throw new io.trailcast.core.UserException("unknown class weight '" + classWeight + "': use none or balanced");
+      }
+    }
+
+    public static Settings of(String algorithm) {
+      return new Settings(algorithm, "none");
+    }
+  }
+
+  /** Fits trail rows ({@link Trails}) with a small cross-validated search. */
+  public static Fitted fit(Dataset<Row> train, Settings settings, long seed) {
+    return fit(train, trailFeatures(), settings, seed);
+  }
+
+  /**
+   * Fits {@code featureStages} (which end in a {@code features} vector) then the classifier on
+   * {@code train} (a {@code label} column of 1 and 0) with a cross-validated search.
+   */
+  public static Fitted fit(Dataset<Row> train, List<PipelineStage> featureStages, Settings settings, long seed) {
+    double weight = 1;
+    if (settings.classWeight().equals("balanced")) {
+      double positives = train.filter(col("label").equalTo(1.0)).count();
+      double total = train.count();
+      weight = positives == 0 ? 1 : (total - positives) / positives;
+    }
     Dataset<Row> weighted = train.withColumn("weight", when(col("label").equalTo(1.0), lit(weight)).otherwise(1.0));
+    String algorithm = settings.algorithm();
     List<String> algorithms = algorithm.equals("auto") ? List.of("logistic", "gbt") : List.of(algorithm);
     Fitted best = null;
     for (String name : algorithms) {
-      Fitted fitted = search(weighted, name, seed);
+      Fitted fitted = search(weighted, featureStages, name, seed);
       if (best == null || fitted.cvAuc() > best.cvAuc()) {
         best = fitted;
       }
     }
+    best.params().put("class_weight", settings.classWeight());
     return best;
   }
 
-  private static Fitted search(Dataset<Row> weighted, String algorithm, long seed) {
-    List<PipelineStage> stages = new ArrayList<>(features());
+  private static Fitted search(Dataset<Row> weighted, List<PipelineStage> featureStages, String algorithm,
+      long seed) {
+    List<PipelineStage> stages = new ArrayList<>(featureStages);
     ParamMap[] grid;
     if (algorithm.equals("gbt")) {
       GBTClassifier gbt = new GBTClassifier().setFeaturesCol("features").setLabelCol("label").setWeightCol("weight")
@@ -96,7 +129,16 @@ public final class ConversionModel {
     CrossValidator cv = new CrossValidator().setEstimator(pipeline).setEstimatorParamMaps(grid)
         .setEvaluator(new BinaryClassificationEvaluator().setLabelCol("label").setRawPredictionCol("rawPrediction"))
         .setNumFolds(3).setSeed(seed);
-    CrossValidatorModel model = cv.fit(weighted);
+    CrossValidatorModel model;
+    try {
+      model = cv.fit(weighted);
+    } catch (IllegalArgumentException e) {
+      if (String.valueOf(e.getMessage()).contains("vocabulary size should be > 0")) {
+        throw new io.trailcast.core.UserException("too few rows to train on: no page, bigram or theme is seen in "
+            + "enough of them (" + e.getMessage() + ")", e);
+      }
+      throw e;
+    }
     double[] aucs = model.avgMetrics();
     int bestIndex = 0;
     for (int i = 1; i < aucs.length; i++) {
@@ -111,17 +153,22 @@ public final class ConversionModel {
     return new Fitted((PipelineModel) model.bestModel(), algorithm, params, aucs[bestIndex]);
   }
 
-  /** The feature stages: vocabularies of sections and bigrams and themes, landing one-hot, the assembly. */
-  static List<PipelineStage> features() {
+  /** The feature stages: vocabularies of sections, bigrams, themes and the landing section, the assembly. */
+  static List<PipelineStage> trailFeatures() {
     List<PipelineStage> stages = new ArrayList<>();
-    // Sections and bigrams seen in fewer than 20 trails are left out: on small windows they only add noise.
+    // Seen or not, as the definition of a trail reads "pages seen": how often a page type recurs
+    // adds little beyond the pageview count and overfits. Sections seen in fewer than 20 trails and
+    // bigrams in fewer than 3 % of them are left out: rare transitions only add noise (measured in
+    // docs/models.md).
     stages.add(new CountVectorizer().setInputCol("sections").setOutputCol("sections_vec").setMinDF(20)
-        .setVocabSize(300));
-    stages.add(new CountVectorizer().setInputCol("bigrams").setOutputCol("bigrams_vec").setMinDF(20)
-        .setVocabSize(500));
-    stages.add(new CountVectorizer().setInputCol("themes").setOutputCol("themes_vec").setMinDF(1).setVocabSize(100));
-    stages.add(new StringIndexer().setInputCol("landing").setOutputCol("landing_index").setHandleInvalid("keep"));
-    stages.add(new OneHotEncoder().setInputCol("landing_index").setOutputCol("landing_vec").setHandleInvalid("keep"));
+        .setVocabSize(300).setBinary(true));
+    stages.add(new CountVectorizer().setInputCol("bigrams").setOutputCol("bigrams_vec").setMinDF(0.03)
+        .setVocabSize(500).setBinary(true));
+    stages.add(new CountVectorizer().setInputCol("themes").setOutputCol("themes_vec").setMinDF(1).setVocabSize(100)
+        .setBinary(true));
+    // A vocabulary rather than one-hot, so that landing sections seen on few trails drop out too.
+    stages.add(new CountVectorizer().setInputCol("landing").setOutputCol("landing_vec").setMinDF(20).setVocabSize(300)
+        .setBinary(true));
     List<String> inputs = new ArrayList<>(TrailFeatures.NUMERIC);
     inputs.addAll(List.of("sections_vec", "bigrams_vec", "themes_vec", "landing_vec"));
     stages.add(new VectorAssembler().setInputCols(inputs.toArray(new String[0])).setOutputCol("features"));
@@ -174,20 +221,39 @@ public final class ConversionModel {
     return best;
   }
 
-  /** The names of the assembled feature vector's positions. */
+  /**
+   * The names of the assembled feature vector's positions: a numeric column's name, a vocabulary
+   * word as {@code column=word}, a one-hot category as {@code column=value}.
+   */
   public static List<String> featureNames(PipelineModel model) {
-    List<String> names = new ArrayList<>(TrailFeatures.NUMERIC);
+    Map<String, List<String>> vectors = new java.util.HashMap<>();
+    Map<String, String[]> categories = new java.util.HashMap<>();
+    VectorAssembler assembler = null;
     for (org.apache.spark.ml.Transformer stage : model.stages()) {
       if (stage instanceof CountVectorizerModel cv) {
-        for (String word : cv.vocabulary()) {
-          names.add(cv.getInputCol() + "=" + word);
-        }
+        vectors.put(cv.getOutputCol(), java.util.Arrays.stream(cv.vocabulary()).map(w -> cv.getInputCol() + "=" + w)
+            .toList());
       } else if (stage instanceof StringIndexerModel indexer) {
-        for (String label : indexer.labelsArray()[0]) {
-          names.add("landing=" + label);
+        categories.put(indexer.getOutputCol(), java.util.Arrays.stream(indexer.labelsArray()[0])
+            .map(label -> indexer.getInputCol() + "=" + label).toArray(String[]::new));
+      } else if (stage instanceof OneHotEncoderModel oneHot) {
+        // The indexer's labels, then its bucket for unseen values; the encoder may add or drop one.
+        int size = oneHot.categorySizes()[0] + (oneHot.getHandleInvalid().equals("keep") ? 1 : 0)
+            - (oneHot.getDropLast() ? 1 : 0);
+        String[] labels = categories.get(oneHot.getInputCol());
+        String column = labels.length == 0 ? oneHot.getInputCol() : labels[0].substring(0, labels[0].indexOf('='));
+        List<String> names = new ArrayList<>(List.of(labels));
+        while (names.size() < size) {
+          names.add(column + "=(other)");
         }
-        names.add("landing=(other)");
+        vectors.put(oneHot.getOutputCol(), names.subList(0, size));
+      } else if (stage instanceof VectorAssembler found) {
+        assembler = found;
       }
+    }
+    List<String> names = new ArrayList<>();
+    for (String input : assembler.getInputCols()) {
+      names.addAll(vectors.getOrDefault(input, List.of(input)));
     }
     return names;
   }

@@ -51,13 +51,22 @@ public final class ModelJob {
   private ModelJob() {
   }
 
-  /** What a training gave. */
+  /** The kind in {@code models} of a model trained on session trails, which scores sessions. */
+  public static final String TRAILS = "conversion";
+  /** The kind of a model trained on a user's feature table ({@code model train --features}). */
+  public static final String TABLE = "feature-table";
+
+  /**
+   * What a training gave; {@code splitDay} is the first evaluated day (null for a feature table,
+   * split at random).
+   */
   public record Trained(String version, Path path, ConversionModel.Fitted fitted, ConversionModel.Metrics metrics,
       LocalDate splitDay, long trainRows, List<Map.Entry<String, Double>> topFeatures, double seconds) {
   }
 
-  /** A recorded conversion model. */
-  public record Recorded(String version, String path, Map<String, String> params, Map<String, Double> metrics) {
+  /** A recorded conversion model; {@code dataTo} is the last day of its window (null for a feature table). */
+  public record Recorded(String kind, String version, String path, Map<String, String> params,
+      Map<String, Double> metrics, LocalDate dataTo) {
     public int minPageviews() {
       return Integer.parseInt(params.getOrDefault("min_pageviews", "2"));
     }
@@ -73,7 +82,7 @@ public final class ModelJob {
    * cross-validated search), the later days to evaluate. Saves the pipeline and records it.
    */
   public static Trained train(SparkSession spark, CassandraTarget target, LocalDate from, LocalDate to,
-      String algorithm, List<String> funnel, int minPageviews, Path outDir) {
+      ConversionModel.Settings settings, List<String> funnel, int minPageviews, Path outDir) {
     long started = System.nanoTime();
     Dataset<Row> trails = Trails.of(spark, target, from, to, funnel, minPageviews)
         .persist(StorageLevel.MEMORY_AND_DISK());
@@ -90,61 +99,110 @@ public final class ModelJob {
       LocalDate split = days.get(Math.max(1, (int) Math.round(days.size() * 2 / 3.0)));
       Dataset<Row> train = trails.filter(col("day").lt(lit(java.sql.Date.valueOf(split))));
       Dataset<Row> test = trails.filter(col("day").geq(lit(java.sql.Date.valueOf(split))));
-      ConversionModel.Fitted fitted = ConversionModel.fit(train, algorithm, 42);
-      double threshold = ConversionModel.bestThreshold(ConversionModel.score(fitted.model(), train));
-      ConversionModel.Metrics metrics = ConversionModel.evaluate(ConversionModel.score(fitted.model(), test),
-          threshold);
-      String version = "conv-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC)
-          .format(Instant.now());
-      Path path = outDir.resolve(version).toAbsolutePath();
-      try {
-        fitted.model().write().overwrite().save(path.toString());
-      } catch (java.io.IOException e) {
-        throw new UserException("cannot save the model in " + path + ": " + e.getMessage(), e);
-      }
-      Map<String, String> params = new LinkedHashMap<>(fitted.params());
+      Map<String, String> params = new LinkedHashMap<>();
       params.put("min_pageviews", Integer.toString(minPageviews));
       params.put("funnel", String.join("\n", funnel));
       params.put("split_day", split.toString());
-      params.put("cv_roc_auc", Double.toString(fitted.cvAuc()));
-      record(target, version, path.toString(), fitted.algorithm(), params, metrics.asMap(), from, to,
-          ConversionModel.featureNames(fitted.model()));
-      return new Trained(version, path, fitted, metrics, split, train.count(),
-          ConversionModel.topFeatures(fitted.model(), 10), (System.nanoTime() - started) / 1e9);
+      return fitAndRecord(target, TRAILS, train, test, ConversionModel.trailFeatures(), settings, params, from, to,
+          split, outDir, started);
     } finally {
       trails.unpersist();
     }
   }
 
-  private static void record(CassandraTarget target, String version, String path, String algorithm,
-      Map<String, String> params, Map<String, Double> metrics, LocalDate from, LocalDate to, List<String> features) {
-    try (CqlSession cql = CqlSessions.open(target)) {
-      cql.execute(SimpleStatement.newInstance("INSERT INTO models (kind, version, created_at, path, algorithm, params, "
-          + "metrics, data_from, data_to, features) VALUES ('conversion', ?, ?, ?, ?, ?, ?, ?, ?, ?)", version,
-          Instant.now(), path, algorithm, params, metrics, from, to, features));
+  /**
+   * Trains on a feature table a user brings: a random two thirds of its rows fit the model (the
+   * same search, weighting and metrics as on trails), the other third evaluates it.
+   */
+  public static Trained train(CassandraTarget target, FeatureTable.Table table, String source,
+      ConversionModel.Settings settings, Path outDir) {
+    long started = System.nanoTime();
+    Dataset<Row> rows = table.rows().persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Dataset<Row>[] parts = rows.randomSplit(new double[] {2, 1}, 42);
+      Map<String, String> params = new LinkedHashMap<>();
+      params.put("source", source);
+      params.put("numeric", String.join(",", table.numeric()));
+      params.put("categorical", String.join(",", table.categorical()));
+      params.put("split", "random, two thirds train (seed 42)");
+      return fitAndRecord(target, TABLE, parts[0], parts[1], table.featureStages(), settings, params, null, null,
+          null, outDir, started);
+    } finally {
+      rows.unpersist();
     }
   }
 
-  /** Every recorded conversion model, newest first. */
+  private static Trained fitAndRecord(CassandraTarget target, String kind, Dataset<Row> train, Dataset<Row> test,
+      List<org.apache.spark.ml.PipelineStage> featureStages, ConversionModel.Settings settings,
+      Map<String, String> params,
+      LocalDate from, LocalDate to, LocalDate split, Path outDir, long started) {
+    ConversionModel.Fitted fitted = ConversionModel.fit(train, featureStages, settings, 42);
+    double threshold = ConversionModel.bestThreshold(ConversionModel.score(fitted.model(), train));
+    ConversionModel.Metrics metrics = ConversionModel.evaluate(ConversionModel.score(fitted.model(), test),
+        threshold);
+    String version = (kind.equals(TABLE) ? "table-" : "conv-") + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+        .withZone(ZoneOffset.UTC).format(Instant.now());
+    Path path = outDir.resolve(version).toAbsolutePath();
+    try {
+      fitted.model().write().overwrite().save(path.toString());
+    } catch (java.io.IOException e) {
+      throw new UserException("cannot save the model in " + path + ": " + e.getMessage(), e);
+    }
+    Map<String, String> recorded = new LinkedHashMap<>(fitted.params());
+    recorded.putAll(params);
+    recorded.put("cv_roc_auc", Double.toString(fitted.cvAuc()));
+    try (CqlSession cql = CqlSessions.open(target)) {
+      cql.execute(SimpleStatement.newInstance("INSERT INTO models (kind, version, created_at, path, algorithm, params, "
+          + "metrics, data_from, data_to, features) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", kind, version,
+          Instant.now(), path.toString(), fitted.algorithm(), recorded, metrics.asMap(), from, to,
+          ConversionModel.featureNames(fitted.model())));
+    }
+    return new Trained(version, path, fitted, metrics, split, train.count(),
+        ConversionModel.topFeatures(fitted.model(), 10), (System.nanoTime() - started) / 1e9);
+  }
+
+  /** Every recorded conversion model trained on trails, newest first. */
   public static List<Recorded> models(CassandraTarget target) {
+    return models(target, List.of(TRAILS));
+  }
+
+  /** Every recorded model of {@code kinds}, newest first. */
+  public static List<Recorded> models(CassandraTarget target, List<String> kinds) {
     List<Map.Entry<Instant, Recorded>> found = new ArrayList<>();
     try (CqlSession cql = CqlSessions.open(target)) {
-      for (com.datastax.oss.driver.api.core.cql.Row row : cql.execute(
-          "SELECT version, created_at, path, params, metrics FROM models WHERE kind = 'conversion'")) {
-        found.add(Map.entry(row.getInstant(1), new Recorded(row.getString(0), row.getString(2),
-            row.getMap(3, String.class, String.class), row.getMap(4, String.class, Double.class))));
+      for (String kind : kinds) {
+        for (com.datastax.oss.driver.api.core.cql.Row row : cql.execute(SimpleStatement.newInstance(
+            "SELECT version, created_at, path, params, metrics, data_to FROM models WHERE kind = ?", kind))) {
+          found.add(Map.entry(row.getInstant(1), new Recorded(kind, row.getString(0), row.getString(2),
+              row.getMap(3, String.class, String.class), row.getMap(4, String.class, Double.class),
+              row.getLocalDate(5))));
+        }
       }
     }
     found.sort(Map.Entry.<Instant, Recorded>comparingByKey().reversed());
     return found.stream().map(Map.Entry::getValue).toList();
   }
 
-  /** The model {@code version}, or the newest when null. */
+  /** The model {@code version} of any kind (for show). */
+  public static Recorded anyModel(CassandraTarget target, String version) {
+    for (Recorded recorded : models(target, List.of(TRAILS, TABLE))) {
+      if (recorded.version().equals(version)) {
+        return recorded;
+      }
+    }
+    throw new UserException("no model " + version + " (bin/trailcast model list)");
+  }
+
+  /** The model {@code version} that scores sessions, or the newest when null. */
   public static Recorded model(CassandraTarget target, String version) {
     for (Recorded recorded : models(target)) {
       if (version == null || recorded.version().equals(version)) {
         return recorded;
       }
+    }
+    if (version != null && models(target, List.of(TABLE)).stream().anyMatch(r -> r.version().equals(version))) {
+      throw new UserException("model " + version + " was trained on a feature table, not on session trails: it "
+          + "cannot score sessions");
     }
     throw new UserException(version == null ? "no conversion model yet: run `bin/trailcast model train` first"
         : "no conversion model " + version + " (bin/trailcast model list)");
@@ -189,6 +247,45 @@ public final class ModelJob {
       } finally {
         rows.unpersist();
       }
+    }
+  }
+
+  /** A model against the simulator's own probabilities on the same held-out sessions. */
+  public record TruthComparison(LocalDate from, LocalDate to, long scored, long matched, double rocAuc,
+      double bayesAuc) {
+    public double ratio() {
+      return rocAuc / bayesAuc;
+    }
+  }
+
+  /**
+   * Scores the held-out days of {@code recorded} (its split day to the end of its window) and
+   * compares its ROC AUC with the simulator's Bayes AUC on the sessions both know ({@code dir}:
+   * the simulator's output, {@code salt}: ingest's).
+   */
+  public static TruthComparison compareWithTruth(SparkSession spark, CassandraTarget target, Recorded recorded,
+      Path dir, String salt) {
+    LocalDate from = LocalDate.parse(recorded.params().get("split_day"));
+    LocalDate to = recorded.dataTo();
+    Dataset<Row> scored = ConversionModel.score(PipelineModel.load(recorded.path()),
+        Trails.of(spark, target, from, to, recorded.funnel(), recorded.minPageviews()))
+        .select("user_id", "session_start", "label", "p").persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Dataset<Row> matched = scored.join(SimulatorTruth.sessions(spark, dir, salt), new String[] {"user_id",
+          "session_start"}).persist(StorageLevel.MEMORY_AND_DISK());
+      long n = matched.count();
+      if (n == 0 || matched.filter(col("label").equalTo(1.0)).isEmpty()) {
+        throw new UserException("no held-out session of " + from + ".." + to + " (or no conversion among them) is in "
+            + "the simulator's truth at " + dir + ": is it the traffic this keyspace ingested, with this salt?");
+      }
+      org.apache.spark.ml.evaluation.BinaryClassificationEvaluator auc =
+          new org.apache.spark.ml.evaluation.BinaryClassificationEvaluator().setLabelCol("label");
+      TruthComparison result = new TruthComparison(from, to, scored.count(), n,
+          auc.setRawPredictionCol("p").evaluate(matched), auc.setRawPredictionCol("bayes_p").evaluate(matched));
+      matched.unpersist();
+      return result;
+    } finally {
+      scored.unpersist();
     }
   }
 

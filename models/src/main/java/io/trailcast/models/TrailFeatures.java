@@ -20,9 +20,9 @@ import java.util.regex.Pattern;
  */
 public final class TrailFeatures {
   /** Numeric features, in this order in {@link Features#numeric()}. */
-  public static final List<String> NUMERIC = List.of("log_pageviews", "events", "duration_minutes", "searches",
-      "search_clicks", "distinct_sections", "top_theme_share", "campaign", "mobile", "hour_sin", "hour_cos",
-      "weekend", "days_since_previous", "log_previous_sessions", "previous_conversions");
+  public static final List<String> NUMERIC = List.of("log_pageviews", "log_minutes", "searches",
+      "search_clicks", "distinct_sections", "top_theme_share", "interest_focus", "campaign", "mobile", "hour_sin",
+      "hour_cos", "weekend", "days_since_previous", "log_previous_sessions", "previous_conversions");
   private static final Pattern MOBILE = Pattern.compile("(?i)mobile|android|iphone|ipad");
   private static final double MAX_DAYS = 30;
 
@@ -38,6 +38,16 @@ public final class TrailFeatures {
    */
   public record Features(double[] numeric, List<String> sections, List<String> bigrams, List<String> themes,
       String landing, long cutTs, int pageviews) implements Serializable {
+  }
+
+  /**
+   * What is known of the user before the session: days since the previous one (a first session
+   * counts as {@code MAX_DAYS} away), sessions and conversions so far, pageviews per theme so far.
+   */
+  public record History(double daysSincePrevious, long sessions, long conversions, Map<String, Long> themePageviews)
+      implements Serializable {
+    /** A user seen for the first time. */
+    public static final History NONE = new History(MAX_DAYS, 0, 0, Map.of());
   }
 
   private TrailFeatures() {
@@ -58,8 +68,7 @@ public final class TrailFeatures {
    * Features of the first {@code length} events (a trail cut by {@link #cut}, or any prefix:
    * the moment scored), with what is known of the user before the session.
    */
-  public static Features of(List<Event> events, int length, double daysSincePrevious, long previousSessions,
-      long previousConversions) {
+  public static Features of(List<Event> events, int length, History history) {
     List<Event> trail = events.subList(0, length);
     List<String> sections = new ArrayList<>();
     Map<String, Integer> themes = new HashMap<>();
@@ -75,7 +84,7 @@ public final class TrailFeatures {
         continue;
       }
       sections.add(section(e.url()));
-      if (e.theme() != null && !e.theme().equals("unknown")) {
+      if (hasTheme(e)) {
         themes.merge(e.theme(), 1, Integer::sum);
       }
       if ("search".equals(e.action())) {
@@ -89,7 +98,6 @@ public final class TrailFeatures {
     for (int i = 1; i < sections.size(); i++) {
       bigrams.add(sections.get(i - 1) + ">" + sections.get(i));
     }
-    int themed = themes.values().stream().mapToInt(Integer::intValue).sum();
     int top = themes.values().stream().mapToInt(Integer::intValue).max().orElse(0);
     long start = trail.isEmpty() ? 0 : trail.get(0).ts();
     long end = trail.isEmpty() ? 0 : trail.get(trail.size() - 1).ts();
@@ -98,32 +106,55 @@ public final class TrailFeatures {
     String agent = trail.isEmpty() ? null : trail.get(0).userAgent();
     double[] numeric = {
         Math.log1p(sections.size()),
-        trail.size(),
-        (end - start) / 60_000.0,
+        Math.log1p((end - start) / 60_000.0),
         searches,
         searchClicks,
         new LinkedHashSet<>(sections).size(),
-        themed == 0 ? 0 : (double) top / themed,
+        // Focus: the share of the trail's pages in its own most seen theme, then in the user's main interest.
+        sections.isEmpty() ? 0 : (double) top / sections.size(),
+        sections.isEmpty() ? 0 : (double) themes.getOrDefault(mainInterest(history.themePageviews(), themes), 0)
+            / sections.size(),
         campaign == null ? 0 : 1,
         agent != null && MOBILE.matcher(agent).find() ? 1 : 0,
         Math.sin(2 * Math.PI * hour / 24),
         Math.cos(2 * Math.PI * hour / 24),
         at.getDayOfWeek().getValue() >= 6 ? 1 : 0,
-        Math.min(MAX_DAYS, Math.max(0, daysSincePrevious)),
-        Math.log1p(previousSessions),
-        previousConversions};
+        Math.min(MAX_DAYS, Math.max(0, history.daysSincePrevious())),
+        Math.log1p(history.sessions()),
+        history.conversions()};
     return new Features(numeric, sections, bigrams, new ArrayList<>(new LinkedHashSet<>(themesInOrder(trail))),
         sections.isEmpty() ? "none" : sections.get(0), end, sections.size());
+  }
+
+  /**
+   * The user's main interest: the theme with the most pageviews before and in this trail (ties go
+   * to the first name), or null without themed pages.
+   */
+  static String mainInterest(Map<String, Long> before, Map<String, Integer> trail) {
+    Map<String, Long> all = new java.util.TreeMap<>(before);
+    trail.forEach((theme, n) -> all.merge(theme, (long) n, Long::sum));
+    String main = null;
+    for (Map.Entry<String, Long> e : all.entrySet()) {
+      if (main == null || e.getValue() > all.get(main)) {
+        main = e.getKey();
+      }
+    }
+    return main;
   }
 
   private static List<String> themesInOrder(List<Event> trail) {
     List<String> themes = new ArrayList<>();
     for (Event e : trail) {
-      if (e.pageview() && e.theme() != null && !e.theme().equals("unknown")) {
+      if (e.pageview() && hasTheme(e)) {
         themes.add(e.theme());
       }
     }
     return themes;
+  }
+
+  /** A themed page, counted as user_daily counts theme pageviews: history before a window reads alike. */
+  private static boolean hasTheme(Event e) {
+    return e.theme() != null && !e.theme().equals("unknown");
   }
 
   /** The first path segment of a URL ({@code host/path?query}): {@code home} for the root. */

@@ -3,14 +3,21 @@ package io.trailcast.models;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.date_format;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.flatten;
 import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map_from_entries;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
 import io.trailcast.core.cassandra.CassandraTarget;
@@ -20,7 +27,9 @@ import io.trailcast.ingest.Event;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
@@ -44,6 +53,7 @@ public final class Trails {
     StructType schema = new StructType()
         .add("user_id", DataTypes.StringType, false)
         .add("session_id", DataTypes.StringType, false)
+        .add("session_start", DataTypes.TimestampType)
         .add("day", DataTypes.DateType)
         .add("label", DataTypes.DoubleType)
         .add("scored_at", DataTypes.TimestampType)
@@ -54,7 +64,7 @@ public final class Trails {
     SCHEMA = schema.add("sections", DataTypes.createArrayType(DataTypes.StringType))
         .add("bigrams", DataTypes.createArrayType(DataTypes.StringType))
         .add("themes", DataTypes.createArrayType(DataTypes.StringType))
-        .add("landing", DataTypes.StringType);
+        .add("landing", DataTypes.createArrayType(DataTypes.StringType));
   }
 
   private Trails() {
@@ -81,11 +91,19 @@ public final class Trails {
                 col("campaign"), col("theme"), col("user_agent")))).as("events"));
     WindowSpec byUser = Window.partitionBy("user_id").orderBy("session_start");
     WindowSpec before = byUser.rowsBetween(Window.unboundedPreceding(), -1);
+    // What each session's user did before it: earlier sessions of the window, and before the
+    // window what the user's daily aggregates hold, so a window scores as the whole history would.
     Dataset<Row> withHistory = sessions
-        .withColumn("previous_end", lag("session_end", 1).over(byUser))
-        .withColumn("previous_sessions", row_number().over(byUser).minus(1))
+        .join(priorHistory(spark, target, sessions.select("user_id").distinct(), from), new String[] {"user_id"},
+            "left")
+        .withColumn("previous_end", coalesce(lag("session_end", 1).over(byUser), col("prior_end")))
+        .withColumn("previous_sessions", row_number().over(byUser).minus(1).plus(coalesce(col("prior_sessions"),
+            lit(0L))))
         .withColumn("previous_conversions",
-            coalesce(sum(when(col("converted"), lit(1)).otherwise(lit(0))).over(before), lit(0L)));
+            coalesce(sum(when(col("converted"), lit(1)).otherwise(lit(0))).over(before), lit(0L))
+                .plus(coalesce(col("prior_conversions"), lit(0L))))
+        .withColumn("previous_themes", flatten(collect_list(expr("filter(transform(events, e -> "
+            + "IF(e.pageview, e.theme, NULL)), t -> t IS NOT NULL AND t != 'unknown')")).over(before)));
     List<String> patterns = List.copyOf(funnel);
     return withHistory.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
       List<Pattern> compiled = patterns.stream().map(Pattern::compile).toList();
@@ -101,6 +119,28 @@ public final class Trails {
     }, org.apache.spark.sql.Encoders.row(SCHEMA));
   }
 
+  /**
+   * (user_id, prior_sessions, prior_conversions, prior_end, prior_themes) of {@code users} before
+   * the day {@code from}, from their {@code user_daily} rows (read by key: the months from the
+   * user's first day on); users first seen in the window have no row.
+   */
+  static Dataset<Row> priorHistory(SparkSession spark, CassandraTarget target, Dataset<Row> users, LocalDate from) {
+    java.sql.Date first = java.sql.Date.valueOf(from);
+    Dataset<Row> seenBefore = CassandraTables.lookup(spark, users, target, "user_lifetime", "user_id", "first_seen")
+        .filter(to_date(col("first_seen")).lt(lit(first)));
+    Dataset<Row> months = seenBefore.select(col("user_id"), explode(expr("sequence(trunc(to_date(first_seen), 'MM'), "
+        + "trunc(date_sub(DATE'" + from + "', 1), 'MM'), interval 1 month)")).as("m"))
+        .select(col("user_id"), date_format(col("m"), "yyyy-MM").as("month")).distinct();
+    Dataset<Row> days = CassandraTables.lookup(spark, months, target, "user_daily", "user_id", "day", "sessions",
+        "conversions", "last_event", "theme_pageviews").filter(col("day").lt(lit(first)));
+    Dataset<Row> totals = days.groupBy("user_id").agg(sum("sessions").as("prior_sessions"),
+        sum("conversions").as("prior_conversions"), max("last_event").as("prior_end"));
+    Dataset<Row> themes = days.select(col("user_id"), explode(col("theme_pageviews")).as(new String[] {"theme", "n"}))
+        .groupBy("user_id", "theme").agg(sum("n").as("n"))
+        .groupBy("user_id").agg(map_from_entries(collect_list(struct(col("theme"), col("n")))).as("prior_themes"));
+    return totals.join(themes, new String[] {"user_id"}, "left");
+  }
+
   private static Row trail(Row row, List<Pattern> funnel, int minPageviews) {
     List<TrailFeatures.Event> events = new ArrayList<>();
     for (Row e : row.<Row>getList(row.fieldIndex("events"))) {
@@ -111,8 +151,16 @@ public final class Trails {
     long start = row.getTimestamp(row.fieldIndex("session_start")).getTime();
     Timestamp previousEnd = row.getTimestamp(row.fieldIndex("previous_end"));
     double days = previousEnd == null ? 30 : (start - previousEnd.getTime()) / 86_400_000.0;
-    TrailFeatures.Features f = TrailFeatures.of(events, cut, days, row.getInt(row.fieldIndex("previous_sessions")),
-        ((Number) row.get(row.fieldIndex("previous_conversions"))).longValue());
+    Map<String, Long> themePageviews = new HashMap<>();
+    if (!row.isNullAt(row.fieldIndex("prior_themes"))) {
+      themePageviews.putAll(row.<String, Long>getJavaMap(row.fieldIndex("prior_themes")));
+    }
+    for (String theme : row.<String>getList(row.fieldIndex("previous_themes"))) {
+      themePageviews.merge(theme, 1L, Long::sum);
+    }
+    TrailFeatures.Features f = TrailFeatures.of(events, cut, new TrailFeatures.History(days,
+        ((Number) row.get(row.fieldIndex("previous_sessions"))).longValue(),
+        ((Number) row.get(row.fieldIndex("previous_conversions"))).longValue(), themePageviews));
     if (f.pageviews() < minPageviews) {
       return null;
     }
@@ -120,6 +168,7 @@ public final class Trails {
     int i = 0;
     values[i++] = row.getString(row.fieldIndex("user_id"));
     values[i++] = row.getString(row.fieldIndex("session_id"));
+    values[i++] = row.getTimestamp(row.fieldIndex("session_start"));
     values[i++] = row.get(row.fieldIndex("day"));
     values[i++] = !row.isNullAt(row.fieldIndex("converted")) && row.getBoolean(row.fieldIndex("converted")) ? 1.0
         : 0.0;
@@ -131,7 +180,7 @@ public final class Trails {
     values[i++] = seq(f.sections());
     values[i++] = seq(f.bigrams());
     values[i++] = seq(f.themes());
-    values[i] = f.landing();
+    values[i] = seq(List.of(f.landing()));
     return RowFactory.create(values);
   }
 

@@ -16,7 +16,6 @@ import io.trailcast.core.simulate.SimulationConfig;
 import io.trailcast.core.simulate.Simulator;
 import io.trailcast.core.testing.TestCassandra;
 import io.trailcast.core.testing.TestSpark;
-import io.trailcast.core.testing.TruthCsv;
 import io.trailcast.enrich.ThemeTraining;
 import io.trailcast.enrich.ThemesJob;
 import io.trailcast.enrich.themes.ThemeAssigner;
@@ -29,14 +28,12 @@ import io.trailcast.ingest.IngestConfig;
 import io.trailcast.ingest.IngestJob;
 import io.trailcast.ingest.InputFormat;
 import io.trailcast.ingest.SiteConfig;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.PipelineModel;
-import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -69,6 +66,8 @@ class ConversionModelIT {
     ThemesJob.assign(spark, target, START, END, new ThemeAssigner(ThemeDefinitions.defaults(),
         WordVectors.read(vectors.file()), vectors.trained().version(), new UrlTokenizer(Language.AUTO, false, null)),
         false);
+    // Again with themes: user_daily's theme pageviews are a user's history before a later window.
+    AggregateJob.run(spark, target, START, END, SessionRules.of(SiteConfig.defaults()));
   }
 
   @AfterAll
@@ -77,21 +76,44 @@ class ConversionModelIT {
   }
 
   @Test
-  void theModelComesCloseToTheBayesAucAndShuffledLabelsGiveChance() throws IOException {
+  void theModelComesCloseToTheBayesAucAndShuffledLabelsGiveChance() {
     List<String> funnel = SiteConfig.defaults().funnel();
-    ModelJob.Trained trained = ModelJob.train(spark, target, START, END, "logistic", funnel, 2, tmp.resolve("models"));
-    double bayes = bayesAuc(trained.splitDay());
-    double auc = trained.metrics().rocAuc();
-    // A small window (600 persons, 4 training days): the 0.98 of Bayes is measured on more data.
-    assertTrue(auc >= 0.85 * bayes, "model " + auc + " vs Bayes " + bayes + "; top " + trained.topFeatures());
+    ModelJob.Trained trained = ModelJob.train(spark, target, START, END,
+        ConversionModel.Settings.of("logistic"), funnel, 2, tmp.resolve("models"));
     assertTrue(trained.metrics().positives() > 20, "converted trails evaluated: " + trained.metrics().positives());
+    ModelJob.Recorded recorded = ModelJob.model(target, null);
+    assertEquals(trained.version(), recorded.version());
+
+    // Against the simulator's own probabilities on the same held-out sessions. A small window
+    // (600 persons, 4 training days, ~700 trails): the 0.98 of Bayes is measured on more data
+    // (docs/BENCHMARKS.md); with this few trails the model reaches about 0.85 of it.
+    ModelJob.TruthComparison truth = ModelJob.compareWithTruth(spark, target, recorded, tmp.resolve("traffic"),
+        "salt");
+    assertEquals(trained.metrics().n(), truth.scored(), "the evaluation's sessions");
+    assertTrue(truth.matched() >= 0.97 * truth.scored(), truth.matched() + " of " + truth.scored() + " matched");
+    assertTrue(truth.ratio() >= 0.8, truth + ": model " + truth.rocAuc() + " vs Bayes " + truth.bayesAuc() + "; top "
+        + trained.topFeatures());
+
+    // Every trail is a true session with its true label: matched by user id and start, labels agree.
+    Dataset<Row> trails = Trails.of(spark, target, START, END, funnel, 2).cache();
+    Dataset<Row> known = trails.join(SimulatorTruth.sessions(spark, tmp.resolve("traffic"), "salt"),
+        new String[] {"user_id", "session_start"});
+    assertTrue(known.count() >= 0.97 * trails.count(), known.count() + " of " + trails.count());
+    assertEquals(0, known.filter("(label = 1.0) != truth_converted").count(), "labels differing from the truth");
+
+    // A later window alone gives its trails the features the whole window gives them: what the
+    // user did before it comes from user_daily, as in a daily scoring run.
+    LocalDate later = START.plusDays(3);
+    Dataset<Row> alone = Trails.of(spark, target, later, END, funnel, 2);
+    Dataset<Row> inWhole = trails.filter(col("day").geq(java.sql.Date.valueOf(later)));
+    assertTrue(alone.count() > 100);
+    assertEquals(rows(inWhole), rows(alone));
 
     // No feature sees the conversion: with labels shuffled the model has nothing to learn.
-    Dataset<Row> trails = Trails.of(spark, target, START, END, funnel, 2).cache();
     Dataset<Row> shuffled = trails.withColumn("label", when(rand(5).lt(0.08), 1.0).otherwise(0.0));
     Dataset<Row> train = shuffled.filter(col("day").lt(java.sql.Date.valueOf(trained.splitDay())));
     Dataset<Row> test = shuffled.filter(col("day").geq(java.sql.Date.valueOf(trained.splitDay())));
-    ConversionModel.Fitted noise = ConversionModel.fit(train, "logistic", 42);
+    ConversionModel.Fitted noise = ConversionModel.fit(train, ConversionModel.Settings.of("logistic"), 42);
     double shuffledAuc = ConversionModel.evaluate(ConversionModel.score(noise.model(), test), 0.5).rocAuc();
     assertTrue(Math.abs(shuffledAuc - 0.5) < 0.08, "shuffled labels: AUC " + shuffledAuc);
 
@@ -102,8 +124,6 @@ class ConversionModelIT {
     assertEquals(before, after);
 
     // Scores are written for every scorable session, readable per user with one query.
-    ModelJob.Recorded recorded = ModelJob.model(target, null);
-    assertEquals(trained.version(), recorded.version());
     long written = ModelJob.score(spark, target, END, END, recorded);
     long scorable = trails.filter(col("day").equalTo(java.sql.Date.valueOf(END))).count();
     assertEquals(scorable, written);
@@ -119,26 +139,19 @@ class ConversionModelIT {
     trails.unpersist();
   }
 
+  private static List<String> rows(Dataset<Row> trails) {
+    List<String> out = new ArrayList<>();
+    for (Row row : trails.orderBy("session_id").collectAsList()) {
+      out.add(row.mkString("|"));
+    }
+    return out;
+  }
+
   private static List<Double> scores(Dataset<Row> scored) {
     List<Double> out = new ArrayList<>();
     for (Row row : scored.orderBy("session_id").select("p").collectAsList()) {
       out.add(row.getDouble(0));
     }
     return out;
-  }
-
-  /** The simulator's own conversion probabilities, as scores, on the sessions of the evaluation days. */
-  private static double bayesAuc(LocalDate split) throws IOException {
-    List<Row> rows = new ArrayList<>();
-    for (String[] t : TruthCsv.rows(tmp.resolve("traffic/truth/sessions.csv"))) {
-      if (!t[18].isEmpty() && !LocalDate.parse(t[3]).isBefore(split) && Integer.parseInt(t[9]) >= 2) {
-        rows.add(org.apache.spark.sql.RowFactory.create(Boolean.parseBoolean(t[17]) ? 1.0 : 0.0,
-            Double.parseDouble(t[18])));
-      }
-    }
-    Dataset<Row> truth = spark.createDataFrame(rows, new org.apache.spark.sql.types.StructType()
-        .add("label", org.apache.spark.sql.types.DataTypes.DoubleType)
-        .add("p", org.apache.spark.sql.types.DataTypes.DoubleType));
-    return new BinaryClassificationEvaluator().setLabelCol("label").setRawPredictionCol("p").evaluate(truth);
   }
 }
