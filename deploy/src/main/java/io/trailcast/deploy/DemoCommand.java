@@ -1,16 +1,20 @@
 package io.trailcast.deploy;
 
+import io.trailcast.aggregate.AggregateJob;
+import io.trailcast.aggregate.identity.IdentityEvaluation;
+import io.trailcast.aggregate.identity.IdentityGraph;
+import io.trailcast.aggregate.identity.IdentityJob;
+import io.trailcast.aggregate.sessions.SessionRules;
+import io.trailcast.core.TrailcastHome;
 import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.cassandra.EmbeddedCassandra;
 import io.trailcast.core.cassandra.LocalNode;
 import io.trailcast.core.cassandra.Replication;
 import io.trailcast.core.cassandra.SchemaMigrator;
-import io.trailcast.aggregate.AggregateJob;
-import io.trailcast.aggregate.sessions.SessionRules;
-import io.trailcast.core.TrailcastHome;
 import io.trailcast.core.simulate.LogFormat;
 import io.trailcast.core.simulate.SimulationConfig;
 import io.trailcast.core.simulate.Simulator;
+import io.trailcast.core.spark.SparkSessions;
 import io.trailcast.enrich.ThemeTraining;
 import io.trailcast.enrich.ThemesJob;
 import io.trailcast.enrich.themes.Evaluation;
@@ -20,12 +24,6 @@ import io.trailcast.enrich.tokens.Language;
 import io.trailcast.enrich.tokens.UrlTokenizer;
 import io.trailcast.enrich.vectors.Word2VecTrainer;
 import io.trailcast.enrich.vectors.WordVectors;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.time.LocalDate;
-import java.time.ZoneId;
-import io.trailcast.core.spark.SparkSessions;
 import io.trailcast.ingest.IngestConfig;
 import io.trailcast.ingest.IngestJob;
 import io.trailcast.ingest.IngestResult;
@@ -33,6 +31,14 @@ import io.trailcast.ingest.InputFormat;
 import io.trailcast.ingest.SiteConfig;
 import io.trailcast.models.ConversionModel;
 import io.trailcast.models.ModelJob;
+import io.trailcast.segments.SegmentDefinitions;
+import io.trailcast.segments.SegmentEvaluation;
+import io.trailcast.segments.SegmentJob;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -99,6 +105,25 @@ public final class DemoCommand implements Callable<Integer> {
         SessionRules.of(SiteConfig.defaults()));
     out.printf(Locale.ROOT, "[aggregate] rerun with themes (user_daily.theme_pageviews): %,d sessions changed%n",
         withThemes.sessionsChanged());
+    out.flush();
+    IdentityJob.Result identities = IdentityJob.run(spark, target, START, START.plusDays(days - 1),
+        traffic.resolve("crm.csv"), IngestConfig.DEFAULT_SALT, IdentityGraph.Rules.defaults());
+    IdentityEvaluation.Pairs pairs = IdentityEvaluation.compare(spark, target, traffic, IngestConfig.DEFAULT_SALT);
+    out.println("[identity]  " + identities.line());
+    out.printf(Locale.ROOT, "            against the simulator's persons: pair precision %.3f, recall %.3f; recall "
+        + "%.3f of the pairs whose devices both signed in (the others leave nothing to link)%n", pairs.precision(),
+        pairs.recall(), pairs.signedInRecall());
+    out.flush();
+    SegmentDefinitions segments = SegmentDefinitions.defaults(ThemeDefinitions.defaults().themes().stream()
+        .map(ThemeDefinitions.Theme::name).collect(java.util.stream.Collectors.toSet()));
+    SegmentJob.Result segmented = SegmentJob.run(spark, target, segments, START.plusDays(days - 1));
+    SegmentEvaluation.Score interests = SegmentEvaluation.compare(spark, target, traffic, IngestConfig.DEFAULT_SALT,
+        segments, START.plusDays(days - 1)).all();
+    out.println("[segments]  " + segmented.line());
+    out.printf(Locale.ROOT, "            against the definitions on the simulator's true pageviews: precision %.3f, "
+        + "recall %.3f; "
+        + "members: bin/trailcast segments members theme:music --keyspace %s%n", interests.precision(),
+        interests.recall(), keyspace);
     out.flush();
     ModelJob.Trained model = ModelJob.train(spark, target, START, START.plusDays(days - 1),
         ConversionModel.Settings.of("logistic"),

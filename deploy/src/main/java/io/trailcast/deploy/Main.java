@@ -24,8 +24,11 @@ import picocli.CommandLine.Command;
         CassandraCommand.class,
         SchemaCommand.class,
         QueryCommand.class,
+        NotebookCommand.class,
         TablesCommand.class,
         ThemesCommand.class,
+        IdentitiesCommand.class,
+        SegmentsCommand.class,
         ModelCommand.class,
         ScoreCommand.class,
         CommandLine.HelpCommand.class})

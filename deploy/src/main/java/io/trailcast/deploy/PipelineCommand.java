@@ -1,22 +1,27 @@
 package io.trailcast.deploy;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.trailcast.aggregate.AggregateJob;
+import io.trailcast.aggregate.identity.IdentityGraph;
+import io.trailcast.aggregate.identity.IdentityJob;
+import io.trailcast.aggregate.sessions.SessionRules;
 import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.cassandra.CqlSessions;
 import io.trailcast.core.cassandra.SchemaMigrator;
-import java.io.PrintWriter;
-import java.time.LocalDate;
 import io.trailcast.core.spark.SparkSessions;
-import io.trailcast.aggregate.AggregateJob;
-import io.trailcast.aggregate.sessions.SessionRules;
 import io.trailcast.ingest.IngestJob;
-import io.trailcast.ingest.SiteConfig;
 import io.trailcast.ingest.IngestResult;
+import io.trailcast.ingest.SiteConfig;
 import io.trailcast.models.ModelJob;
+import io.trailcast.segments.SegmentDefinitions;
+import io.trailcast.segments.SegmentJob;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
-import org.apache.spark.sql.SparkSession;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,7 +32,8 @@ import picocli.CommandLine.Option;
     description = "The scheduled daily run: every stage that exists, in order, for one day: ingest of the "
         + "events of that day (site time zone) found in the inputs, themes of the day's new page URLs (with the "
         + "newest word2vec model, if one was trained), then sessions, bounce and search metrics and the per-user "
-        + "aggregates of that day, and conversion scores of the day's sessions (with the newest conversion model, if "
+        + "aggregates of that day, the identity graph and person profiles (with --crm, its accounts), segment "
+        + "members as of the day, and conversion scores of the day's sessions (with the newest conversion model, if "
         + "one was trained).")
 public final class PipelineCommand implements Callable<Integer> {
   @CommandLine.Spec
@@ -42,6 +48,14 @@ public final class PipelineCommand implements Callable<Integer> {
 
   @Mixin
   IngestCommand.IngestOptions ingest;
+
+  @Option(names = "--crm", paramLabel = "FILE",
+      description = "A CRM extract (crm_id, email, plan, country, signup_date) for the identity stage.")
+  Path crm;
+
+  @Option(names = "--segments", paramLabel = "FILE",
+      description = "Segment definitions (default: one segment per theme, docs/segments.md).")
+  Path segments;
 
   @Override
   public Integer call() {
@@ -61,6 +75,16 @@ public final class PipelineCommand implements Callable<Integer> {
     AggregateJob.Result aggregated = AggregateJob.run(spark, target, date, date,
         SessionRules.of(site));
     out.println("[aggregate] " + aggregated.line());
+    out.flush();
+    IdentityJob.Result identities = IdentityJob.run(spark, target, date, date, crm,
+        ingest.config(target, date).salt(), IdentityGraph.Rules.defaults());
+    out.println("[identity]  " + identities.line());
+    out.flush();
+    java.util.Set<String> themes = io.trailcast.enrich.themes.ThemeDefinitions.defaults().themes().stream()
+        .map(io.trailcast.enrich.themes.ThemeDefinitions.Theme::name).collect(java.util.stream.Collectors.toSet());
+    SegmentJob.Result segmented = SegmentJob.run(spark, target, segments == null
+        ? SegmentDefinitions.defaults(themes) : SegmentDefinitions.load(segments, themes), date);
+    out.println("[segments]  " + segmented.line());
     out.flush();
     List<ModelJob.Recorded> models = ModelJob.models(target);
     if (models.isEmpty()) {

@@ -18,6 +18,8 @@ public final class EventBuilder implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final Set<String> PLACEHOLDER_LOGINS = Set.of("-", "null", "none", "unknown", "anonymous",
       "guest", "undefined");
+  private static final java.util.regex.Pattern TEST_ADDRESS = java.util.regex.Pattern.compile(
+      "(test|testing|qa|no-?reply|donotreply)@.*|.*@(example\\.(com|org|net)|test\\.com|localhost)");
   private static final Set<String> PAGE_METHODS = Set.of("GET", "POST");
 
   private final SiteConfig site;
@@ -80,13 +82,17 @@ public final class EventBuilder implements Serializable {
         + (p.userAgent() == null ? "" : p.userAgent()));
   }
 
-  /** Trimmed and lower-cased; placeholders (empty, "-", "guest", "unknown", ...) are no login. */
-  static String login(String raw) {
+  /**
+   * Trimmed and lower-cased; placeholders (empty, "-", "guest", "unknown", ...) and test addresses
+   * (test@..., ...@example.com, ...@test.com, no-reply) are no login: they would merge strangers.
+   */
+  public static String login(String raw) {
     if (raw == null) {
       return null;
     }
     String login = raw.trim().toLowerCase(Locale.ROOT);
-    return login.isEmpty() || PLACEHOLDER_LOGINS.contains(login) ? null : login;
+    return login.isEmpty() || PLACEHOLDER_LOGINS.contains(login) || TEST_ADDRESS.matcher(login).matches() ? null
+        : login;
   }
 
   /** 2xx and 304 show a page; redirects and errors do not. */

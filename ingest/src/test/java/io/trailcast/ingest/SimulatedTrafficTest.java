@@ -46,7 +46,7 @@ class SimulatedTrafficTest {
       truth.readLine();
       for (String row = truth.readLine(); row != null; row = truth.readLine()) {
         String[] cols = row.split(",", -1);
-        expected.put(cols[0] + ":" + cols[1], cols[cols.length - 1].isEmpty() ? KIND_TO_ACTION.get(cols[6])
+        expected.put(cols[0] + ":" + cols[1], cols[8].isEmpty() ? KIND_TO_ACTION.get(cols[6])
             : "rejected");
         crawlerLines += cols[3].startsWith("bot-crawler") ? 1 : 0;
       }

@@ -7,45 +7,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import io.trailcast.aggregate.AggregateJob;
-import io.trailcast.aggregate.sessions.SessionRules;
 import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.cassandra.CqlSessions;
-import io.trailcast.core.simulate.LogFormat;
-import io.trailcast.core.simulate.SimulationConfig;
-import io.trailcast.core.simulate.Simulator;
-import io.trailcast.core.testing.TestCassandra;
 import io.trailcast.core.testing.TestSpark;
-import io.trailcast.enrich.ThemeTraining;
-import io.trailcast.enrich.ThemesJob;
-import io.trailcast.enrich.themes.ThemeAssigner;
-import io.trailcast.enrich.themes.ThemeDefinitions;
-import io.trailcast.enrich.tokens.Language;
-import io.trailcast.enrich.tokens.UrlTokenizer;
-import io.trailcast.enrich.vectors.Word2VecTrainer;
-import io.trailcast.enrich.vectors.WordVectors;
-import io.trailcast.ingest.IngestConfig;
-import io.trailcast.ingest.IngestJob;
-import io.trailcast.ingest.InputFormat;
 import io.trailcast.ingest.SiteConfig;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Simulated traffic → sessions → themes → the conversion model, its evaluation, reload and scores. */
+/** The simulated week (sessions, themes) → the conversion model, its evaluation, reload and scores. */
 class ConversionModelIT {
-  private static final LocalDate START = LocalDate.of(2026, 1, 5);
-  private static final LocalDate END = START.plusDays(5);
+  private static final LocalDate START = SimulatedWeek.START;
+  private static final LocalDate END = SimulatedWeek.END;
+  private static SimulatedWeek week;
   @TempDir
   static Path tmp;
   private static CassandraTarget target;
@@ -53,26 +35,10 @@ class ConversionModelIT {
 
   @BeforeAll
   static void setUp() {
-    target = TestCassandra.keyspaceFor(ConversionModelIT.class);
+    week = SimulatedWeek.get();
+    target = week.target;
+    // The week's session, shared by this module's tests: stopping it would only cost the next a new one.
     spark = TestSpark.connectedTo(target);
-    new Simulator(new SimulationConfig(600, 6, START, 23, LogFormat.COMBINED, 0.0, false, ZoneId.of("UTC"),
-        tmp.resolve("traffic"))).run();
-    IngestJob.run(spark, target, new IngestConfig(List.of(tmp.resolve("traffic/logs").toString()), InputFormat.AUTO,
-        SiteConfig.defaults(), "salt", null, null, false));
-    AggregateJob.run(spark, target, START, END, SessionRules.of(SiteConfig.defaults()));
-    ThemeTraining.Result vectors = ThemeTraining.train(spark, target, START, END, List.of(),
-        new UrlTokenizer(Language.AUTO, false, null), new Word2VecTrainer.Parameters(50, 5, 2, 5, true, 42, 2),
-        tmp.resolve("w2v"));
-    ThemesJob.assign(spark, target, START, END, new ThemeAssigner(ThemeDefinitions.defaults(),
-        WordVectors.read(vectors.file()), vectors.trained().version(), new UrlTokenizer(Language.AUTO, false, null)),
-        false);
-    // Again with themes: user_daily's theme pageviews are a user's history before a later window.
-    AggregateJob.run(spark, target, START, END, SessionRules.of(SiteConfig.defaults()));
-  }
-
-  @AfterAll
-  static void tearDown() {
-    spark.stop();
   }
 
   @Test
@@ -87,8 +53,8 @@ class ConversionModelIT {
     // Against the simulator's own probabilities on the same held-out sessions. A small window
     // (600 persons, 4 training days, ~700 trails): the 0.98 of Bayes is measured on more data
     // (docs/BENCHMARKS.md); with this few trails the model reaches about 0.85 of it.
-    ModelJob.TruthComparison truth = ModelJob.compareWithTruth(spark, target, recorded, tmp.resolve("traffic"),
-        "salt");
+    ModelJob.TruthComparison truth = ModelJob.compareWithTruth(spark, target, recorded, week.traffic(),
+        SimulatedWeek.SALT);
     assertEquals(trained.metrics().n(), truth.scored(), "the evaluation's sessions");
     assertTrue(truth.matched() >= 0.97 * truth.scored(), truth.matched() + " of " + truth.scored() + " matched");
     assertTrue(truth.ratio() >= 0.8, truth + ": model " + truth.rocAuc() + " vs Bayes " + truth.bayesAuc() + "; top "
@@ -96,7 +62,7 @@ class ConversionModelIT {
 
     // Every trail is a true session with its true label: matched by user id and start, labels agree.
     Dataset<Row> trails = Trails.of(spark, target, START, END, funnel, 2).cache();
-    Dataset<Row> known = trails.join(SimulatorTruth.sessions(spark, tmp.resolve("traffic"), "salt"),
+    Dataset<Row> known = trails.join(SimulatorTruth.sessions(spark, week.traffic(), SimulatedWeek.SALT),
         new String[] {"user_id", "session_start"});
     assertTrue(known.count() >= 0.97 * trails.count(), known.count() + " of " + trails.count());
     assertEquals(0, known.filter("(label = 1.0) != truth_converted").count(), "labels differing from the truth");

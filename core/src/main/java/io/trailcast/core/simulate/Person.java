@@ -28,6 +28,8 @@ final class Person {
   int plannedDay = -1;
   int interestDays;
   final long[] themePageviews;
+  /** Article pageviews per theme on each day (index from the first simulated day). */
+  final java.util.TreeMap<Integer, long[]> dayThemePageviews = new java.util.TreeMap<>();
   final java.util.BitSet activeDays = new java.util.BitSet();
 
   Person(int index, String id, Type type, double[] interests, double visitsPerDay) {

@@ -12,9 +12,10 @@ package io.trailcast.core.simulate;
  * @param bytes response size
  * @param kind what the request truly is (see {@link Kind})
  * @param login the login (email) the device is signed in with, or null
+ * @param theme the theme a site search was about (the interest its query came from), or null
  */
 public record SimEvent(long ts, Device device, String method, String path, String referrer, int status, int bytes,
-    Kind kind, String login) {
+    Kind kind, String login, String theme) {
 
   /** What a request truly is; {@link #isPageview()} follows the definitions in docs/definitions.md. */
   public enum Kind {

@@ -96,7 +96,7 @@ public final class Simulator {
       sessionsFile.write("session_id,person_id,device_id,day,start,end,end_reason,landing_page,exit_page,depth,events,"
           + "duration_ms,bounced,engaged,searches,searches_with_click,clicks,converted,conversion_probability,bot,"
           + "campaign");
-      eventsFile.write("file,line,ts,person_id,device_id,session_id,kind,bot,corrupt");
+      eventsFile.write("file,line,ts,person_id,device_id,session_id,kind,bot,corrupt,login");
       TruthSessions truth = new TruthSessions(config.zone(), s -> {
         try {
           sessionsFile.write(OutputFiles.csvLine(s.sessionId(), s.personId(), s.deviceId(), s.day(),
@@ -137,14 +137,14 @@ public final class Simulator {
         }
         eventsFile.write(OutputFiles.csvLine(days.file.name, lineNo, Instant.ofEpochMilli(event.ts()),
             cursor.person.id, event.device().id(), session, event.kind().name().toLowerCase(Locale.ROOT),
-            event.device().bot(), ""));
+            event.device().bot(), "", event.login()));
         if (corruptChance > 0 && corruptRandom.nextDouble() < corruptChance) {
           Corruption.Kind kind = Corruption.pick(corruptRandom);
           long badLine = days.file.write(Corruption.corrupt(kind, line, config.format(), corruptRandom));
           counts[0]++;
           counts[2]++;
           eventsFile.write(OutputFiles.csvLine(days.file.name, badLine, "", "", "", "", "", "",
-              kind.name().toLowerCase(Locale.ROOT)));
+              kind.name().toLowerCase(Locale.ROOT), ""));
         }
         if (!visitDone || nextVisit(cursor)) {
           queue.add(cursor);
@@ -231,16 +231,28 @@ public final class Simulator {
     if (person.type != Person.Type.HUMAN || !event.kind().isPageview()) {
       return;
     }
-    person.activeDays.set((int) java.time.temporal.ChronoUnit.DAYS.between(config.start(),
-        LocalDate.ofInstant(Instant.ofEpochMilli(event.ts()), config.zone())));
+    int dayIndex = (int) java.time.temporal.ChronoUnit.DAYS.between(config.start(),
+        LocalDate.ofInstant(Instant.ofEpochMilli(event.ts()), config.zone()));
+    person.activeDays.set(dayIndex);
     String path = event.path();
-    for (int t = 0; t < SiteCatalog.THEMES.size(); t++) {
+    // A search counts for the interest its query came from, as trailcast themes search pages too.
+    int theme = -1;
+    for (int t = 0; t < SiteCatalog.THEMES.size() && event.theme() != null; t++) {
+      if (SiteCatalog.THEMES.get(t).name().equals(event.theme())) {
+        theme = t;
+      }
+    }
+    for (int t = 0; t < SiteCatalog.THEMES.size() && theme < 0; t++) {
       for (String section : SiteCatalog.THEMES.get(t).sections().values()) {
         if (path.startsWith("/" + section + "/")) {
-          person.themePageviews[t]++;
-          return;
+          theme = t;
+          break;
         }
       }
+    }
+    if (theme >= 0) {
+      person.themePageviews[theme]++;
+      person.dayThemePageviews.computeIfAbsent(dayIndex, d -> new long[SiteCatalog.THEMES.size()])[theme]++;
     }
   }
 
@@ -293,12 +305,14 @@ public final class Simulator {
     try (OutputFiles.LineFile persons = new OutputFiles.LineFile(out.resolve("truth/persons.csv"), false);
         OutputFiles.LineFile devices = new OutputFiles.LineFile(out.resolve("truth/devices.csv"), false);
         OutputFiles.LineFile crm = new OutputFiles.LineFile(out.resolve("crm.csv"), false);
-        OutputFiles.LineFile urls = new OutputFiles.LineFile(out.resolve("truth/urls.csv"), false)) {
+        OutputFiles.LineFile urls = new OutputFiles.LineFile(out.resolve("truth/urls.csv"), false);
+        OutputFiles.LineFile themeDays = new OutputFiles.LineFile(out.resolve("truth/theme_days.csv"), false)) {
       persons.write("person_id,kind,devices,email,crm_id,interests,sustained_interests,active_days,pageviews,"
           + "theme_pageviews");
       devices.write("device_id,person_id,ip,user_agent,cookie,bot,login");
       crm.write("crm_id,email,plan,country,signup_date");
       urls.write("url,theme,language");
+      themeDays.write("person_id,day,theme,pageviews");
       SplittableRandom crmRandom = new SplittableRandom(config.seed() ^ 0xc12eL);
       for (Person person : population.persons) {
         StringJoiner deviceIds = new StringJoiner(";");
@@ -324,6 +338,14 @@ public final class Simulator {
           if (person.themePageviews[t] > 0) {
             themeViews.add(theme + ":" + person.themePageviews[t]);
             pageviews += person.themePageviews[t];
+          }
+        }
+        for (var day : person.dayThemePageviews.entrySet()) {
+          for (int t = 0; t < SiteCatalog.THEMES.size(); t++) {
+            if (day.getValue()[t] > 0) {
+              themeDays.write(OutputFiles.csvLine(person.id, config.start().plusDays(day.getKey()),
+                  SiteCatalog.THEMES.get(t).name(), day.getValue()[t]));
+            }
           }
         }
         persons.write(OutputFiles.csvLine(person.id, person.type.name().toLowerCase(Locale.ROOT), deviceIds,

@@ -131,12 +131,12 @@ final class Visits {
         + SiteCatalog.NAMES.get(r.nextInt(SiteCatalog.NAMES.size())));
     String path = SiteCatalog.SEARCH_PATH + "?q=" + URLEncoder.encode(query, StandardCharsets.UTF_8);
     String before = trail.lastPageUrl;
-    trail.page(path, trail.lastPageUrl, SimEvent.Kind.SEARCH);
+    trail.page(path, trail.lastPageUrl, SimEvent.Kind.SEARCH, theme.name());
     double clickProbability = SiteCatalog.clickProbability(query);
     boolean clicked = r.nextDouble() < clickProbability;
     if (!clicked && r.nextDouble() < 0.25) {
       trail.advance(dwell(r));
-      trail.page(path + "&page=2", trail.lastPageUrl, SimEvent.Kind.SEARCH);
+      trail.page(path + "&page=2", trail.lastPageUrl, SimEvent.Kind.SEARCH, theme.name());
       clicked = r.nextDouble() < clickProbability;
     }
     if (clicked) {
@@ -251,7 +251,11 @@ final class Visits {
 
     /** A page with its assets (stylesheet, scripts, image) loaded within the next second. */
     void page(String path, String referrer, SimEvent.Kind kind) {
-      request("GET", path, referrer, 200, kind);
+      page(path, referrer, kind, null);
+    }
+
+    void page(String path, String referrer, SimEvent.Kind kind, String theme) {
+      request("GET", path, referrer, 200, kind, theme);
       pageviews++;
       String pageUrl = SITE + path;
       int assets = 2 + person.random.nextInt(3);
@@ -259,7 +263,7 @@ final class Visits {
         String asset = i < SiteCatalog.ASSETS.size() - 1 ? SiteCatalog.ASSETS.get(i) : "/img/hero-" + (i + 1) + ".jpg";
         events.add(new SimEvent(now + (i < 2 ? 0 : 1000), device, "GET", asset, pageUrl,
             person.random.nextDouble() < 0.15 ? 304 : 200, 2_000 + person.random.nextInt(80_000),
-            SimEvent.Kind.ASSET, person.loginByDevice[deviceSlot]));
+            SimEvent.Kind.ASSET, person.loginByDevice[deviceSlot], null));
       }
       lastPageUrl = pageUrl;
       now += 1000;
@@ -272,9 +276,13 @@ final class Visits {
     }
 
     void request(String method, String path, String referrer, int status, SimEvent.Kind kind) {
+      request(method, path, referrer, status, kind, null);
+    }
+
+    void request(String method, String path, String referrer, int status, SimEvent.Kind kind, String theme) {
       events.add(new SimEvent(now, device, method, path, referrer, status,
           status == 302 || status == 301 ? 0 : 5_000 + person.random.nextInt(60_000), kind,
-          person.loginByDevice[deviceSlot]));
+          person.loginByDevice[deviceSlot], theme));
     }
   }
 }

@@ -29,6 +29,9 @@ public final class SparkSessions {
       // One machine: a handful of shuffle partitions beats Spark's 200 tiny ones.
       conf.setIfMissing("spark.sql.shuffle.partitions", "8");
       conf.setIfMissing("spark.driver.host", "127.0.0.1");
+      // One executor: locality means nothing, and a local scheduler waiting for a better location
+      // is never offered one again (reads of Cassandra partitions hung forever in the identity job).
+      conf.setIfMissing("spark.locality.wait", "0s");
     }
     conf.set("spark.cassandra.connection.host", target.hostNames());
     conf.set("spark.cassandra.connection.port", Integer.toString(target.connectorPort()));

@@ -25,11 +25,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The simulator's own invariants: determinism, and every truth row matching the log it describes. */
 class SimulatorTest {
+  private static final LocalDate START = LocalDate.of(2026, 3, 27);
+  private static final int DAYS = 3;
   @TempDir
   Path tmp;
 
   private Simulator.Summary simulate(Path out, LogFormat format, double corrupt, boolean gzip, String zone) {
-    return new Simulator(new SimulationConfig(150, 3, LocalDate.of(2026, 3, 27), 7, format, corrupt, gzip,
+    return new Simulator(new SimulationConfig(150, DAYS, START, 7, format, corrupt, gzip,
         ZoneId.of(zone), out)).run();
   }
 
@@ -92,6 +94,24 @@ class SimulatorTest {
       assertTrue(Integer.parseInt(session[15]) <= Integer.parseInt(session[14]), "clicked searches <= searches");
     }
     assertTrue(summary.bayesAuc() > 0.6 && summary.bayesAuc() < 0.95, "AUC " + summary.bayesAuc());
+
+    // Themed pageviews per person and day (articles and searches) add up to the person's totals.
+    Map<String, Long> perPerson = new HashMap<>();
+    for (String[] row : TruthCsv.rows(out.resolve("truth/theme_days.csv"))) {
+      LocalDate day = LocalDate.parse(row[1]);
+      assertTrue(!day.isBefore(START) && day.isBefore(START.plusDays(DAYS)), row[1]);
+      perPerson.merge(row[0] + "/" + row[2], Long.parseLong(row[3]), Long::sum);
+    }
+    long themed = 0;
+    for (String[] person : TruthCsv.rows(out.resolve("truth/persons.csv"))) {
+      for (String entry : person[9].isEmpty() ? new String[0] : person[9].split(";")) {
+        String[] themeCount = entry.split(":");
+        assertEquals(Long.valueOf(themeCount[1]), perPerson.remove(person[0] + "/" + themeCount[0]), entry);
+        themed += Long.parseLong(themeCount[1]);
+      }
+    }
+    assertTrue(perPerson.isEmpty(), perPerson.toString());
+    assertTrue(themed > 0);
   }
 
   @Test

@@ -17,7 +17,7 @@ class TruthSessionsTest {
   private final TruthSessions truth = new TruthSessions(ZoneId.of("UTC"), done::add);
 
   private String add(long offsetSeconds, String path, SimEvent.Kind kind) {
-    SimEvent event = new SimEvent(T0 + offsetSeconds * 1000, BROWSER, "GET", path, null, 200, 10, kind, null);
+    SimEvent event = new SimEvent(T0 + offsetSeconds * 1000, BROWSER, "GET", path, null, 200, 10, kind, null, null);
     return truth.add(event, Urls.campaign(path));
   }
 
@@ -93,7 +93,7 @@ class TruthSessionsTest {
     done.clear();
     TruthSessions calm = new TruthSessions(ZoneId.of("UTC"), done::add);
     for (int i = 0; i < 101; i++) {
-      calm.add(new SimEvent(T0 + i * 2000L, BROWSER, "GET", "/p", null, 200, 1, SimEvent.Kind.PAGE, null), null);
+      calm.add(new SimEvent(T0 + i * 2000L, BROWSER, "GET", "/p", null, 200, 1, SimEvent.Kind.PAGE, null, null), null);
     }
     calm.finishAll(T0 + 3_600_000L);
     assertFalse(done.get(0).bot(), "101 events over 200 s is not a burst");

@@ -28,6 +28,8 @@ public final class TestSpark {
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.ui.enabled", "false")
         .config("spark.driver.host", "127.0.0.1")
+        // See SparkSessions: delay scheduling can hang a local scheduler.
+        .config("spark.locality.wait", "0s")
         .config("spark.sql.session.timeZone", "UTC");
   }
 }

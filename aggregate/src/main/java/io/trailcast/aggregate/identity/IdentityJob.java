@@ -1,0 +1,171 @@
+package io.trailcast.aggregate.identity;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.when;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.trailcast.core.cassandra.CassandraTarget;
+import io.trailcast.core.cassandra.CqlSessions;
+import io.trailcast.core.cassandra.JobRuns;
+import io.trailcast.core.cassandra.SchemaMigrator;
+import io.trailcast.core.spark.CassandraTables;
+import io.trailcast.core.spark.CassandraWriter;
+import io.trailcast.ingest.EventDays;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * {@code identities}: the identity graph and persons (DESIGN.md "Identity"). Adds the logins seen
+ * in the events of a window (user id ↔ hashed email or login) and, given a CRM extract, its
+ * accounts (CRM id ↔ hashed email) to {@code identity_edges}; judges the whole graph again
+ * (quarantine), computes persons, writes {@code person_by_identifier} and, for every identifier
+ * whose person changed, closes its row in {@code person_history} and opens a new one.
+ */
+public final class IdentityJob {
+  private IdentityJob() {
+  }
+
+  /** What a run found: the quality line of the issue. */
+  public record Result(long identifiers, long persons, List<Long> largest, long singletons, long edges,
+      long quarantinedEdges, long crmAccounts, long crmRowsLeftOut, long crmWithoutEmail, long personsChanged,
+      int rounds, boolean converged, long crmConflictsLeft) {
+    public String line() {
+      return String.format(Locale.ROOT, "%,d identifiers in %,d persons (largest %s, %,d alone), %,d edges of which "
+              + "%,d quarantined; %,d CRM accounts (%,d without a usable email, %,d rows without a CRM id left out); "
+              + "%,d identifiers changed person; %d rounds%s", identifiers, persons, largest, singletons, edges / 2,
+          quarantinedEdges / 2, crmAccounts, crmWithoutEmail, crmRowsLeftOut, personsChanged, rounds,
+          converged ? ", converged" : ", NOT converged (raise --max-rounds)");
+    }
+
+    Map<String, Long> counts() {
+      Map<String, Long> counts = new LinkedHashMap<>();
+      counts.put("identifiers", identifiers);
+      counts.put("persons", persons);
+      counts.put("largest", largest.isEmpty() ? 0 : largest.get(0));
+      counts.put("singletons", singletons);
+      counts.put("edges", edges / 2);
+      counts.put("quarantined_edges", quarantinedEdges / 2);
+      counts.put("crm_accounts", crmAccounts);
+      counts.put("persons_changed", personsChanged);
+      counts.put("rounds", (long) rounds);
+      return counts;
+    }
+  }
+
+  /**
+   * @param crm a CRM extract (crm_id, email, plan, country, signup_date) or null
+   * @param salt the salt ingest hashed logins with, so CRM emails hash alike
+   */
+  public static Result run(SparkSession spark, CassandraTarget target, LocalDate from, LocalDate to, Path crm,
+      String salt, IdentityGraph.Rules rules) {
+    try (CqlSession session = CqlSessions.open(target)) {
+      SchemaMigrator.requireCurrent(session, target.keyspace());
+      JobRuns run = JobRuns.start(session, "identities", crm == null ? List.of() : List.of(crm.toString()), from,
+          to);
+      try {
+        Result result = resolve(spark, target, from, to, crm, salt, rules);
+        run.succeeded(session, result.counts());
+        return result;
+      } catch (RuntimeException e) {
+        run.failed(session, Map.of(), String.valueOf(e.getMessage()));
+        throw e;
+      }
+    }
+  }
+
+  private static Result resolve(SparkSession spark, CassandraTarget target, LocalDate from, LocalDate to, Path crm,
+      String salt, IdentityGraph.Rules rules) {
+    Timestamp now = Timestamp.from(Instant.now());
+    List<Dataset<Row>> added = new ArrayList<>();
+    added.add(loginEdges(spark, target, from, to));
+    long crmAccounts = 0;
+    long crmLeftOut = 0;
+    long crmWithoutEmail = 0;
+    if (crm != null) {
+      CrmExtract.Read accounts = CrmExtract.read(spark, crm, salt);
+      crmAccounts = accounts.accounts().count();
+      crmLeftOut = accounts.leftOut();
+      crmWithoutEmail = accounts.withoutEmail();
+      CassandraWriter.write(spark, accounts.accounts().withColumn("updated_at", lit(now)), target, "crm_accounts");
+      added.add(accounts.edges());
+    }
+    Dataset<Row> stored = CassandraTables.read(spark, target, "identity_edges").select("identifier", "other",
+        "identifier_type", "other_type", "source", "first_seen", "last_seen");
+    // Materialised now (a checkpoint, not a cache): a cached Cassandra read under the graph's
+    // checkpoints left Spark's adaptive execution waiting forever.
+    Dataset<Row> edges = IdentityGraph.merge(added.stream().reduce(stored, Dataset::union)).localCheckpoint();
+    IdentityGraph.Result resolved = IdentityGraph.resolve(edges, rules);
+    Dataset<Row> judged = resolved.edges().persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> persons = resolved.persons().persist(StorageLevel.MEMORY_AND_DISK());
+    CassandraWriter.write(spark, judged, target, "identity_edges");
+    long personsChanged = writePersons(spark, target, persons, now);
+    Dataset<Row> sizes = IdentityGraph.sizes(persons).persist(StorageLevel.MEMORY_AND_DISK());
+    List<Long> largest = sizes.orderBy(col("identifiers").desc()).limit(3).collectAsList().stream()
+        .map(r -> r.getLong(1)).toList();
+    Result result = new Result(persons.count(), sizes.count(), largest,
+        sizes.filter(col("identifiers").equalTo(1)).count(), judged.count(),
+        judged.filter(col("quarantined")).count(), crmAccounts, crmLeftOut, crmWithoutEmail, personsChanged,
+        resolved.rounds(),
+        resolved.converged(), resolved.conflictsLeft());
+    PersonProfiles.write(spark, target, persons, from, to, now);
+    sizes.unpersist();
+    persons.unpersist();
+    judged.unpersist();
+    return result;
+  }
+
+  /** user id ↔ hashed email (or login) for every login seen in the window's events. */
+  static Dataset<Row> loginEdges(SparkSession spark, CassandraTarget target, LocalDate from, LocalDate to) {
+    return EventDays.events(spark, target, from, to, "user_id", "ts", "login", "email_hash")
+        .filter(col("login").isNotNull())
+        .select(col("user_id").as("identifier"),
+            when(col("email_hash").isNotNull(), concat(lit("e:"), col("email_hash")))
+                .otherwise(concat(lit("l:"), col("login"))).as("other"),
+            lit(IdentityGraph.USER).as("identifier_type"),
+            when(col("email_hash").isNotNull(), lit(IdentityGraph.EMAIL)).otherwise(lit(IdentityGraph.LOGIN))
+                .as("other_type"),
+            lit("login").as("source"), col("ts"))
+        .groupBy("identifier", "other", "identifier_type", "other_type", "source")
+        .agg(min("ts").as("first_seen"), max("ts").as("last_seen"));
+  }
+
+  /**
+   * Writes the identifiers whose person is new or changed to {@code person_by_identifier} and
+   * {@code person_history} (the previous row closed at {@code now}). Returns how many changed.
+   */
+  private static long writePersons(SparkSession spark, CassandraTarget target, Dataset<Row> persons, Timestamp now) {
+    Dataset<Row> current = CassandraTables.read(spark, target, "person_by_identifier")
+        .select(col("identifier"), col("person_id").as("previous_person"), col("valid_from").as("previous_from"));
+    Dataset<Row> changed = persons.join(current, new String[] {"identifier"}, "left")
+        .filter(col("previous_person").isNull().or(col("previous_person").notEqual(col("person_id"))))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      CassandraWriter.write(spark, changed.select(col("identifier"), col("identifier_type"), col("person_id"),
+          lit(now).as("valid_from")), target, "person_by_identifier");
+      CassandraWriter.write(spark, changed.filter(col("previous_person").isNotNull()).select(col("identifier"),
+          col("previous_from").as("valid_from"), col("previous_person").as("person_id"), lit(now).as("valid_to")),
+          target, "person_history");
+      CassandraWriter.write(spark, changed.select(col("identifier"), lit(now).as("valid_from"), col("person_id"),
+          coalesce(lit(null).cast("timestamp")).as("valid_to")), target, "person_history");
+      return changed.count();
+    } finally {
+      changed.unpersist();
+    }
+  }
+}
