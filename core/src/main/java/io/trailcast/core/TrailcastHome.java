@@ -33,4 +33,17 @@ public final class TrailcastHome {
     }
     return file;
   }
+
+  /** The file listing the embedded Kafka broker's jars, written by the deploy/kafka-node module. */
+  public static Path kafkaClasspathFile() {
+    String explicit = System.getProperty("trailcast.kafka.classpath.file");
+    Path file = explicit != null && !explicit.isBlank()
+        ? Path.of(explicit)
+        : root().resolve("deploy/kafka-node/target/kafka.classpath");
+    if (!Files.isRegularFile(file)) {
+      throw new UserException("the embedded Kafka's classpath is missing (" + file
+          + "); build it with: mvn -B -DskipTests package");
+    }
+    return file;
+  }
 }

@@ -128,7 +128,8 @@ public final class ConversionModel {
     Pipeline pipeline = new Pipeline().setStages(stages.toArray(new PipelineStage[0]));
     CrossValidator cv = new CrossValidator().setEstimator(pipeline).setEstimatorParamMaps(grid)
         .setEvaluator(new BinaryClassificationEvaluator().setLabelCol("label").setRawPredictionCol("rawPrediction"))
-        .setNumFolds(3).setSeed(seed);
+        // Two fits at a time: a fit is many small Spark jobs that leave the second core idle.
+        .setNumFolds(3).setSeed(seed).setParallelism(2);
     CrossValidatorModel model;
     try {
       model = cv.fit(weighted);

@@ -65,7 +65,7 @@ public final class TestCassandra {
   }
 
   /** The Maven JVM that forked this test JVM (through a shell), else this JVM. */
-  private static long ownerPid() {
+  static long ownerPid() {
     ProcessHandle self = ProcessHandle.current();
     for (ProcessHandle p = self.parent().orElse(null); p != null; p = p.parent().orElse(null)) {
       if (p.info().commandLine().map(cmd -> cmd.contains("plexus-classworlds")).orElse(false)) {
@@ -87,7 +87,7 @@ public final class TestCassandra {
     }
   }
 
-  private static boolean ownerGone(String pid) {
+  static boolean ownerGone(String pid) {
     try {
       return ProcessHandle.of(Long.parseLong(pid)).map(h -> !h.isAlive()).orElse(true);
     } catch (NumberFormatException e) {
@@ -95,7 +95,7 @@ public final class TestCassandra {
     }
   }
 
-  private static void deleteTree(Path dir) {
+  static void deleteTree(Path dir) {
     try (Stream<Path> paths = Files.walk(dir)) {
       paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
     } catch (IOException e) {
@@ -103,7 +103,7 @@ public final class TestCassandra {
     }
   }
 
-  private static int freePort() {
+  static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {
