@@ -1,13 +1,10 @@
 package io.trailcast.core.cassandra;
 
+import io.trailcast.core.ChildJvms;
 import io.trailcast.core.TrailcastHome;
 import io.trailcast.core.UserException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,18 +74,16 @@ public final class EmbeddedCassandra {
     if (!Files.isRegularFile(state)) {
       return Optional.empty();
     }
-    Properties props = readProperties(state);
+    Properties props = ChildJvms.readProperties(state);
     long pid = Long.parseLong(props.getProperty("pid"));
     int nativePort = Integer.parseInt(props.getProperty("native_port"));
-    Optional<ProcessHandle> handle = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-        .filter(EmbeddedCassandra::isNodeProcess);
-    if (handle.isEmpty()) {
-      deleteQuietly(state);
-      deleteQuietly(dataDir.resolve("cassandra.pid"));
+    if (!ChildJvms.runs(pid, NodeMain.class)) {
+      ChildJvms.deleteQuietly(state);
+      ChildJvms.deleteQuietly(dataDir.resolve("cassandra.pid"));
       return Optional.empty();
     }
     return Optional.of(new Status(pid, NodeSpec.HOST, nativePort, dataDir,
-        dataDir.resolve("logs/system.log"), portAccepts(NodeSpec.HOST, nativePort)));
+        dataDir.resolve("logs/system.log"), ChildJvms.portAccepts(NodeSpec.HOST, nativePort)));
   }
 
   /**
@@ -103,7 +97,7 @@ public final class EmbeddedCassandra {
       LOG.debug("reusing embedded Cassandra (pid {}) on {}:{}", running.pid(), running.host(), running.nativePort());
       return running.ready() ? running : awaitReady(ProcessHandle.of(running.pid()).orElseThrow(), running);
     }
-    if (portAccepts(NodeSpec.HOST, spec.nativePort())) {
+    if (ChildJvms.portAccepts(NodeSpec.HOST, spec.nativePort())) {
       throw new UserException("port " + spec.nativePort() + " on " + NodeSpec.HOST
           + " is taken by a process trailcast did not start; stop it or give --cassandra 127.0.0.1 to use it");
     }
@@ -114,12 +108,12 @@ public final class EmbeddedCassandra {
       Files.writeString(yaml, yaml(spec));
       Path logback = spec.confDir().resolve("logback.xml");
       Files.writeString(logback, logback(spec.logDir()));
-      Path launcherDir = copyNodeMain(spec.dataDir());
+      Path launcherDir = ChildJvms.copyLauncher(NodeMain.class, spec.dataDir());
       List<String> command = command(spec, yaml, logback, launcherDir);
       ProcessBuilder builder = new ProcessBuilder(command)
           .redirectErrorStream(true)
           .redirectOutput(spec.logDir().resolve("stdout.log").toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
       Process process = builder.start();
       long pid = process.pid();
       Files.writeString(spec.pidFile(), Long.toString(pid));
@@ -127,9 +121,8 @@ public final class EmbeddedCassandra {
       props.setProperty("pid", Long.toString(pid));
       props.setProperty("native_port", Integer.toString(spec.nativePort()));
       props.setProperty("storage_port", Integer.toString(spec.storagePort()));
-      try (var out = Files.newOutputStream(spec.dataDir().resolve(STATE_FILE))) {
-        props.store(out, "embedded Cassandra node started by trailcast");
-      }
+      ChildJvms.writeProperties(spec.dataDir().resolve(STATE_FILE), props,
+          "embedded Cassandra node started by trailcast");
       LOG.info("starting embedded Cassandra (pid {}) on {}:{}, data in {}", pid, NodeSpec.HOST, spec.nativePort(),
           spec.dataDir());
       Status starting = new Status(pid, NodeSpec.HOST, spec.nativePort(), spec.dataDir(),
@@ -148,22 +141,11 @@ public final class EmbeddedCassandra {
     }
     ProcessHandle handle = ProcessHandle.of(running.get().pid()).orElse(null);
     if (handle != null) {
-      terminate(handle);
+      ChildJvms.terminate(handle, STOP_TIMEOUT, "Cassandra");
     }
-    deleteQuietly(dataDir.resolve(STATE_FILE));
-    deleteQuietly(dataDir.resolve("cassandra.pid"));
+    ChildJvms.deleteQuietly(dataDir.resolve(STATE_FILE));
+    ChildJvms.deleteQuietly(dataDir.resolve("cassandra.pid"));
     return true;
-  }
-
-  /** SIGTERM, then SIGKILL if the node has not exited within a minute. */
-  static void terminate(ProcessHandle handle) {
-    handle.destroy();
-    try {
-      handle.onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    } catch (Exception e) {
-      LOG.warn("Cassandra (pid {}) did not stop within {} s; killing it", handle.pid(), STOP_TIMEOUT.toSeconds());
-      handle.destroyForcibly();
-    }
   }
 
   private static Status awaitReady(ProcessHandle process, Status starting) {
@@ -172,13 +154,13 @@ public final class EmbeddedCassandra {
       if (!process.isAlive()) {
         throw new UserException("the embedded Cassandra exited while starting; see "
             + starting.dataDir().resolve("logs") + " ("
-            + lastLine(starting.dataDir().resolve("logs/stdout.log")) + ")");
+            + ChildJvms.lastLine(starting.dataDir().resolve("logs/stdout.log")) + ")");
       }
-      if (portAccepts(starting.host(), starting.nativePort())) {
+      if (ChildJvms.portAccepts(starting.host(), starting.nativePort())) {
         return new Status(starting.pid(), starting.host(), starting.nativePort(), starting.dataDir(),
             starting.logFile(), true);
       }
-      pause();
+      ChildJvms.pause("Cassandra");
     }
     throw new UserException("the embedded Cassandra did not accept connections within "
         + START_TIMEOUT.toMinutes() + " min; see " + starting.logFile());
@@ -218,21 +200,6 @@ public final class EmbeddedCassandra {
     return command;
   }
 
-  /** NodeMain alone on the node's classpath: the rest of trailcast's jar must not meet Cassandra's. */
-  private static Path copyNodeMain(Path dataDir) throws IOException {
-    Path launcherDir = dataDir.resolve("launcher");
-    String resource = NodeMain.class.getName().replace('.', '/') + ".class";
-    Path target = launcherDir.resolve(resource);
-    Files.createDirectories(target.getParent());
-    try (InputStream in = NodeMain.class.getClassLoader().getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException("class file " + resource + " not found");
-      }
-      Files.write(target, in.readAllBytes());
-    }
-    return launcherDir;
-  }
-
   static String yaml(NodeSpec spec) {
     return String.join("\n",
         "cluster_name: trailcast",
@@ -265,66 +232,5 @@ public final class EmbeddedCassandra {
         + "  </appender>\n"
         + "  <root level=\"INFO\"><appender-ref ref=\"FILE\"/></root>\n"
         + "</configuration>\n";
-  }
-
-  private static boolean isNodeProcess(ProcessHandle handle) {
-    // Guards against a recycled pid: the live process must be a JVM running our entry point.
-    return handle.info().arguments()
-        .map(args -> List.of(args).contains(NodeMain.class.getName()))
-        .orElse(true);
-  }
-
-  public static boolean portAccepts(String host, int port) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(host, port), 500);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static Properties readProperties(Path file) {
-    Properties props = new Properties();
-    try (InputStream in = Files.newInputStream(file)) {
-      props.load(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return props;
-  }
-
-  private static String lastLine(Path file) {
-    try {
-      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-      for (int i = lines.size() - 1; i >= 0; i--) {
-        if (!lines.get(i).isBlank()) {
-          return lines.get(i).trim();
-        }
-      }
-    } catch (IOException e) {
-      return "no output";
-    }
-    return "no output";
-  }
-
-  private static java.io.File nullDevice() {
-    return new java.io.File("/dev/null");
-  }
-
-  private static void pause() {
-    try {
-      Thread.sleep(200);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UserException("interrupted while waiting for Cassandra", e);
-    }
-  }
-
-  private static void deleteQuietly(Path file) {
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException e) {
-      LOG.debug("could not delete {}", file, e);
-    }
   }
 }

@@ -1,13 +1,12 @@
 package io.trailcast.core.kafka;
 
+import io.trailcast.core.ChildJvms;
 import io.trailcast.core.TrailcastHome;
 import io.trailcast.core.UserException;
 import io.trailcast.core.cassandra.EmbeddedCassandra;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,23 +52,15 @@ public final class EmbeddedKafka {
     if (!Files.isRegularFile(state)) {
       return Optional.empty();
     }
-    Properties props = new Properties();
-    try (InputStream in = Files.newInputStream(state)) {
-      props.load(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    Properties props = ChildJvms.readProperties(state);
     long pid = Long.parseLong(props.getProperty("pid"));
     int port = Integer.parseInt(props.getProperty("port"));
-    boolean alive = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-        .filter(h -> h.info().arguments().map(a -> List.of(a).contains(BrokerMain.class.getName())).orElse(true))
-        .isPresent();
-    if (!alive) {
-      deleteQuietly(state);
+    if (!ChildJvms.runs(pid, BrokerMain.class)) {
+      ChildJvms.deleteQuietly(state);
       return Optional.empty();
     }
     return Optional.of(new Status(pid, BrokerSpec.HOST, port, dataDir, dataDir.resolve("logs/server.log"),
-        EmbeddedCassandra.portAccepts(BrokerSpec.HOST, port)));
+        ChildJvms.portAccepts(BrokerSpec.HOST, port)));
   }
 
   /** Starts the broker of {@code spec} (formatting its storage the first time), or reuses the live one. */
@@ -80,7 +71,7 @@ public final class EmbeddedKafka {
       return running.ready() ? running : awaitReady(ProcessHandle.of(running.pid()).orElseThrow(), running);
     }
     for (int port : new int[] {spec.port(), spec.controllerPort()}) {
-      if (EmbeddedCassandra.portAccepts(BrokerSpec.HOST, port)) {
+      if (ChildJvms.portAccepts(BrokerSpec.HOST, port)) {
         throw new UserException("port " + port + " on " + BrokerSpec.HOST + " is taken by a process trailcast did "
             + "not start; stop it, or give your own brokers with --source kafka:HOST:PORT/TOPIC");
       }
@@ -91,7 +82,7 @@ public final class EmbeddedKafka {
       Files.writeString(properties, serverProperties(spec));
       Path log4j = spec.dataDir().resolve("log4j2.properties");
       Files.writeString(log4j, log4j(spec.logDir()));
-      Path launcherDir = copyBrokerMain(spec.dataDir());
+      Path launcherDir = ChildJvms.copyLauncher(BrokerMain.class, spec.dataDir());
       String jars = Files.readString(TrailcastHome.kafkaClasspathFile()).trim();
       if (!Files.isRegularFile(spec.segmentsDir().resolve("meta.properties"))) {
         format(spec, properties, log4j, jars);
@@ -115,9 +106,8 @@ public final class EmbeddedKafka {
       Properties state = new Properties();
       state.setProperty("pid", Long.toString(process.pid()));
       state.setProperty("port", Integer.toString(spec.port()));
-      try (var out = Files.newOutputStream(spec.dataDir().resolve(STATE_FILE))) {
-        state.store(out, "embedded Kafka broker started by trailcast");
-      }
+      ChildJvms.writeProperties(spec.dataDir().resolve(STATE_FILE), state,
+          "embedded Kafka broker started by trailcast");
       LOG.info("starting embedded Kafka (pid {}) on {}, data in {}", process.pid(), spec.bootstrap(), spec.dataDir());
       return awaitReady(process.toHandle(), new Status(process.pid(), BrokerSpec.HOST, spec.port(), spec.dataDir(),
           spec.logDir().resolve("server.log"), false));
@@ -132,16 +122,8 @@ public final class EmbeddedKafka {
     if (running.isEmpty()) {
       return false;
     }
-    ProcessHandle.of(running.get().pid()).ifPresent(handle -> {
-      handle.destroy();
-      try {
-        handle.onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-      } catch (Exception e) {
-        LOG.warn("Kafka (pid {}) did not stop within {} s; killing it", handle.pid(), STOP_TIMEOUT.toSeconds());
-        handle.destroyForcibly();
-      }
-    });
-    deleteQuietly(dataDir.resolve(STATE_FILE));
+    ProcessHandle.of(running.get().pid()).ifPresent(handle -> ChildJvms.terminate(handle, STOP_TIMEOUT, "Kafka"));
+    ChildJvms.deleteQuietly(dataDir.resolve(STATE_FILE));
     return true;
   }
 
@@ -201,7 +183,8 @@ public final class EmbeddedKafka {
     try {
       if (!process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || process.exitValue() != 0) {
         process.destroyForcibly();
-        throw new UserException("formatting the embedded Kafka's storage failed: " + lastLine(out) + " (" + out + ")");
+        throw new UserException("formatting the embedded Kafka's storage failed: " + ChildJvms.lastLine(out) + " ("
+            + out + ")");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -227,58 +210,16 @@ public final class EmbeddedKafka {
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new UserException("the embedded Kafka exited while starting; see " + starting.logFile() + " ("
-            + lastLine(starting.dataDir().resolve("logs/stdout.log")) + ")");
+            + ChildJvms.lastLine(starting.dataDir().resolve("logs/stdout.log")) + ")");
       }
       // The broker port accepts connections only once the broker processes requests.
-      if (EmbeddedCassandra.portAccepts(starting.host(), starting.port())) {
+      if (ChildJvms.portAccepts(starting.host(), starting.port())) {
         return new Status(starting.pid(), starting.host(), starting.port(), starting.dataDir(), starting.logFile(),
             true);
       }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new UserException("interrupted while waiting for Kafka", e);
-      }
+      ChildJvms.pause("Kafka");
     }
     throw new UserException("the embedded Kafka did not accept connections within " + START_TIMEOUT.toMinutes()
         + " min; see " + starting.logFile());
-  }
-
-  /** BrokerMain alone on the broker's classpath: the rest of trailcast's jar must not meet Kafka's. */
-  private static Path copyBrokerMain(Path dataDir) throws IOException {
-    Path launcherDir = dataDir.resolve("launcher");
-    String resource = BrokerMain.class.getName().replace('.', '/') + ".class";
-    Path target = launcherDir.resolve(resource);
-    Files.createDirectories(target.getParent());
-    try (InputStream in = BrokerMain.class.getClassLoader().getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException("class file " + resource + " not found");
-      }
-      Files.write(target, in.readAllBytes());
-    }
-    return launcherDir;
-  }
-
-  private static String lastLine(Path file) {
-    try {
-      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-      for (int i = lines.size() - 1; i >= 0; i--) {
-        if (!lines.get(i).isBlank()) {
-          return lines.get(i).trim();
-        }
-      }
-    } catch (IOException e) {
-      return "no output";
-    }
-    return "no output";
-  }
-
-  private static void deleteQuietly(Path file) {
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException e) {
-      LOG.debug("could not delete {}", file, e);
-    }
   }
 }

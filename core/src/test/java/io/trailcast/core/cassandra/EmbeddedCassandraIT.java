@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.trailcast.core.ChildJvms;
 import io.trailcast.core.testing.TestCassandra;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -52,7 +53,7 @@ class EmbeddedCassandraIT {
 
       assertTrue(EmbeddedCassandra.stop(spec.dataDir()));
       assertFalse(node.isAlive());
-      assertFalse(EmbeddedCassandra.portAccepts(NodeSpec.HOST, spec.nativePort()));
+      assertFalse(ChildJvms.portAccepts(NodeSpec.HOST, spec.nativePort()));
       assertTrue(EmbeddedCassandra.status(spec.dataDir()).isEmpty());
       assertFalse(EmbeddedCassandra.stop(spec.dataDir()), "stopping a stopped node says so");
     } finally {
