@@ -78,8 +78,9 @@ public final class SegmentEvaluation {
     List<SegmentDefinitions.Segment> plain = definitions.segments().stream()
         .filter(s -> s.countries().isEmpty() && s.plans().isEmpty() && s.minConversionScore() == null).toList();
     Set<String> names = plain.stream().map(SegmentDefinitions.Segment::name).collect(Collectors.toSet());
-    Dataset<Row> members = SegmentJob.members(spark, target, definitions, date)
-        .filter(col("segment").isin(names.toArray())).select("segment", "person_id");
+    SegmentJob.Qualified qualified = SegmentJob.members(spark, target, definitions, date);
+    Dataset<Row> members = qualified.members().filter(col("segment").isin(names.toArray()))
+        .select("segment", "person_id");
     Dataset<Row> devices = SimulatedUsers.of(spark, truthDir, salt).filter(not(col("bot")))
         .select(col("user_id"), col("person_id").as("true_person"));
     Dataset<Row> graph = CassandraTables.read(spark, target, "person_by_identifier").select(col("identifier")
@@ -123,6 +124,7 @@ public final class SegmentEvaluation {
         "true_person"}).count());
     predicted.unpersist();
     truth.unpersist();
+    qualified.release();
     return new Comparison(out, againstLatent);
   }
 }

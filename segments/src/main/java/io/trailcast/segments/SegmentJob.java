@@ -102,22 +102,26 @@ public final class SegmentJob {
       return write(spark, target, definitions, members, date);
     } finally {
       members.unpersist();
-      qualified.userPerson().unpersist();
+      qualified.release();
     }
   }
 
   /**
    * The members of every segment as of {@code date}, computed and not written: (segment,
-   * person_id, score, days). What {@link #run} stores, for an evaluation of another day.
+   * person_id, score, days), what {@link #run} stores, for an evaluation of another day. Call
+   * {@link Qualified#release} when done with them.
    */
-  public static Dataset<Row> members(SparkSession spark, CassandraTarget target, SegmentDefinitions definitions,
+  static Qualified members(SparkSession spark, CassandraTarget target, SegmentDefinitions definitions,
       LocalDate date) {
     LocalDate first = date.minusDays(definitions.longestWindow() - 1L);
-    return qualify(spark, target, definitions, first, date).members();
+    return qualify(spark, target, definitions, first, date);
   }
 
-  /** Members before buckets, and the (user_id, person_id) of the window they were computed over. */
-  private record Qualified(Dataset<Row> members, Dataset<Row> userPerson) {
+  /** Members before buckets, and the (user_id, person_id) of the window they were computed over (cached). */
+  record Qualified(Dataset<Row> members, Dataset<Row> userPerson) {
+    void release() {
+      userPerson.unpersist();
+    }
   }
 
   private static Qualified qualify(SparkSession spark, CassandraTarget target, SegmentDefinitions definitions,
