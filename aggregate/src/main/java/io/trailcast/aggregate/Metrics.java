@@ -36,6 +36,14 @@ public final class Metrics {
    * bot_sessions.
    */
   public static Dataset<Row> pages(Dataset<Row> sessions) {
+    return pages(sessions, "day");
+  }
+
+  /**
+   * {@link #pages(Dataset)} per site, {@code window} and landing page: {@code window} names the
+   * column that says which time window a session belongs to (its start day, or a live hour).
+   */
+  public static Dataset<Row> pages(Dataset<Row> sessions, String window) {
     Column human = not(col("bot"));
     Column[] depths = new Column[DEPTH_BUCKETS];
     for (int d = 1; d <= DEPTH_BUCKETS; d++) {
@@ -55,7 +63,7 @@ public final class Metrics {
       depthNames[d - 1] = "depth_" + d;
     }
     return sessions.filter(col("depth").geq(1))
-        .groupBy("site", "day", "landing_page")
+        .groupBy("site", window, "landing_page")
         .agg(count(when(human, lit(1))).as("sessions"), aggregates)
         .withColumn("bounce_rate", ratio(col("bounces"), col("sessions")))
         .withColumn("engaged_bounce_rate",
@@ -70,15 +78,20 @@ public final class Metrics {
    * zero_click_searches, search_exits.
    */
   public static Dataset<Row> search(Dataset<Row> sessions) {
+    return search(sessions, "day");
+  }
+
+  /** {@link #search(Dataset)} per site and {@code window} (a column, as in {@link #pages(Dataset, String)}). */
+  public static Dataset<Row> search(Dataset<Row> sessions, String window) {
     Dataset<Row> human = sessions.filter(not(col("bot")));
-    Dataset<Row> total = human.groupBy("site", "day")
+    Dataset<Row> total = human.groupBy("site", window)
         .agg(sum("searches").cast("long").as("searches"),
             sum("searches_with_click").cast("long").as("searches_with_click"),
             sum("clicks").cast("long").as("clicks"),
             count(when(col("search_exit"), lit(1))).as("search_exits"))
         .withColumn("query", lit("*"));
-    Dataset<Row> perQuery = human.select(col("site"), col("day"), explode(col("search_outcomes")).as("s"))
-        .groupBy(col("site"), col("day"), col("s.query").as("query"))
+    Dataset<Row> perQuery = human.select(col("site"), col(window), explode(col("search_outcomes")).as("s"))
+        .groupBy(col("site"), col(window), col("s.query").as("query"))
         .agg(count(lit(1)).as("searches"),
             count(when(col("s.clicks").gt(0), lit(1))).as("searches_with_click"),
             sum("s.clicks").cast("long").as("clicks"),

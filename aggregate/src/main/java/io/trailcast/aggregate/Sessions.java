@@ -78,7 +78,8 @@ public final class Sessions {
             Encoders.row(SCHEMA));
   }
 
-  static SessionEvent event(Row r) {
+  /** The session event of an events_by_user row with {@link #EVENT_COLUMNS} first, in that order. */
+  public static SessionEvent event(Row r) {
     boolean interactive = r.getBoolean(8);
     int status = r.getInt(9);
     String action = r.getString(7);
@@ -88,7 +89,8 @@ public final class Sessions {
         !r.isNullAt(12) && r.getBoolean(12));
   }
 
-  static Row row(Session s) {
+  /** A session as a row of {@link #SCHEMA}. */
+  public static Row row(Session s) {
     return RowFactory.create(s.userId(), s.day().format(MONTH), new Timestamp(s.start()), s.sessionId(), s.site(),
         Date.valueOf(s.day()), new Timestamp(s.end()), s.endReason(), s.landingPage(), s.exitPage(), s.depth(),
         s.events(), s.durationMs(), s.bounced(), s.engaged(), s.searches(), s.searchesWithClick(), s.clicks(),

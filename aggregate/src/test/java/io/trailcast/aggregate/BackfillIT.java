@@ -52,7 +52,7 @@ class BackfillIT {
     full = TestCassandra.keyspaceFor(BackfillIT.class, "full");
     pieces = TestCassandra.keyspaceFor(BackfillIT.class, "pieces");
     spark = TestSpark.connectedTo(full);
-    new Simulator(new SimulationConfig(120, 3, START, 17, LogFormat.COMBINED, 0.01, true, ZoneId.of("UTC"),
+    new Simulator(new SimulationConfig(60, 3, START, 17, LogFormat.COMBINED, 0.01, true, ZoneId.of("UTC"),
         tmp)).run();
     for (CassandraTarget target : List.of(full, pieces)) {
       IngestJob.run(spark, target, new IngestConfig(List.of(tmp.resolve("logs").toString()), InputFormat.AUTO,

@@ -50,8 +50,10 @@ import picocli.CommandLine.Option;
 
 /** {@code trailcast demo}: every stage that exists, on the embedded node, with a summary. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Start the embedded Cassandra, apply the schema, run every stage on simulated traffic and "
-        + "print what each produced. The node keeps running afterwards (bin/trailcast cassandra stop).")
+    description = "Start the embedded Cassandra, apply the schema, run every batch stage on simulated traffic, "
+        + "then stream a new simulated day through collect, the embedded Kafka broker and the streaming job, and "
+        + "print what each produced. The node and the broker keep running afterwards (bin/trailcast cassandra stop, "
+        + "bin/trailcast kafka stop).")
 public final class DemoCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -71,7 +73,7 @@ public final class DemoCommand implements Callable<Integer> {
   private static final LocalDate START = LocalDate.of(2026, 1, 5);
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws IOException, InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     EmbeddedCassandra.Status node = EmbeddedCassandra.start(LocalNode.spec());
     out.println("[cassandra] " + node.describe());
@@ -141,6 +143,7 @@ public final class DemoCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "            %,d sessions scored into conversion_scores; a user's score: bin/trailcast "
         + "score USER --keyspace %s%n", scored, keyspace);
     out.flush();
+    LiveDemo.run(spark, target, START.plusDays(days), Math.max(20, persons / 10), out);
     Map<String, Long> counts = TablesCommand.count(spark, target);
     out.println("[tables]    rows per table, counted by Spark: " + counts);
     out.println("Query it: bin/trailcast query --keyspace " + keyspace + " \"SELECT * FROM job_runs LIMIT 10\"");

@@ -32,6 +32,8 @@ import picocli.CommandLine.Command;
         SegmentsCommand.class,
         ModelCommand.class,
         ScoreCommand.class,
+        StreamCommand.class,
+        CollectCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec

@@ -15,6 +15,8 @@ import io.trailcast.ingest.SiteConfig;
 import io.trailcast.models.ModelJob;
 import io.trailcast.segments.SegmentDefinitions;
 import io.trailcast.segments.SegmentJob;
+import io.trailcast.stream.StreamJob;
+import io.trailcast.stream.StreamSource;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -29,7 +31,9 @@ import picocli.CommandLine.Option;
 
 /** {@code trailcast pipeline --date D --input PATH...}: the scheduled daily run, every stage in order. */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
-    description = "The scheduled daily run: every stage that exists, in order, for one day: ingest of the "
+    description = "The scheduled daily run: every stage that exists, in order, for one day: with --stream-source, "
+        + "a catch-up run of the streaming job first (it drains the source, so the live tables hold everything "
+        + "that arrived; the batch stages then recompute the day with its late events), ingest of the "
         + "events of that day (site time zone) found in the inputs, themes of the day's new page URLs (with the "
         + "newest word2vec model, if one was trained), then sessions, bounce and search metrics and the per-user "
         + "aggregates of that day, the identity graph and person profiles (with --crm, its accounts), segment "
@@ -57,6 +61,11 @@ public final class PipelineCommand implements Callable<Integer> {
       description = "Segment definitions (default: one segment per theme, docs/segments.md).")
   Path segments;
 
+  @Option(names = "--stream-source", paramLabel = "SRC",
+      description = "A source the streaming job reads (kafka:HOST[:PORT]/TOPIC or dir:PATH): drained with "
+          + "--available-now from its default checkpoint before the batch stages.")
+  String streamSource;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -67,6 +76,12 @@ public final class PipelineCommand implements Callable<Integer> {
     out.println("[schema] keyspace " + target.keyspace() + " is up to date");
     out.flush();
     SparkSession spark = SparkSessions.create("pipeline " + date, target);
+    if (streamSource != null) {
+      StreamJob.Result streamed = StreamJob.run(spark, target, StreamCommand.catchUp(target,
+          StreamSource.parse(streamSource), ingest.siteConfig(), ingest.config(target, date).salt()));
+      out.println("[stream]    " + streamed.line());
+      out.flush();
+    }
     IngestResult ingested = IngestJob.run(spark, target, ingest.config(target, date));
     out.println("[ingest] " + ingested.line());
     out.flush();

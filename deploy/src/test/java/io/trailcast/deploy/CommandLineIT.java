@@ -1,6 +1,7 @@
 package io.trailcast.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.cassandra.SchemaMigrator;
@@ -8,6 +9,7 @@ import io.trailcast.core.testing.TestCassandra;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -95,5 +97,27 @@ class CommandLineIT {
         + "or --vectors FILE", nothing.err().strip());
     Run badLanguage = run(cluster("themes", "train", "--corpus", "x.txt", "--language", "de"));
     assertEquals("trailcast themes train: unknown language 'de': use en, fr, es or auto", badLanguage.err().strip());
+  }
+
+  @Test
+  void streamSaysWhatIsWrongWithItsFlags() {
+    Run badSource = run(cluster("stream", "--source", "kafka:nowhere"));
+    assertEquals(2, badSource.code());
+    assertEquals("trailcast stream: bad --source 'kafka:nowhere': use kafka:HOST[:PORT]/TOPIC or dir:PATH",
+        badSource.err().strip());
+    Run badWatermark = run(cluster("stream", "--source", "dir:/tmp/none", "--watermark", "soon"));
+    assertEquals(2, badWatermark.code());
+    assertEquals("trailcast stream: --watermark: bad duration 'soon'; use forms like 30m, 10m, 1h, 90s",
+        badWatermark.err().strip());
+  }
+
+  @Test
+  void tablesCountsEveryTable() {
+    Run tables = run(cluster("tables", "--format", "csv"));
+    assertEquals(0, tables.code(), tables.err());
+    List<String> lines = tables.out().lines().toList();
+    assertEquals("table,rows", lines.get(0));
+    assertTrue(lines.contains("events_by_user,0"), tables.out());
+    assertTrue(lines.contains("live_sessions_by_day,0"), tables.out());
   }
 }

@@ -18,9 +18,10 @@ import org.apache.spark.util.LongAccumulator;
  * {@code events_by_user} (and their user-days to the {@code event_days} index), rejected lines to
  * {@code quarantine}, and every row is counted. As an
  * action it counts each row exactly once (accumulators in actions survive task retries), so one
- * pass over the data writes both tables and yields the run's counts.
+ * pass over the data writes both tables and yields the run's counts. The streaming job writes
+ * each micro-batch through it too.
  */
-final class IngestSink implements Serializable {
+public final class IngestSink implements Serializable {
   private static final long serialVersionUID = 1L;
   /** events_by_user's columns: the leading fields of {@link IngestRows#SCHEMA}. */
   static final String[] EVENT_COLUMNS = Arrays.copyOf(IngestRows.SCHEMA.fieldNames(),
@@ -35,7 +36,7 @@ final class IngestSink implements Serializable {
   private static final int RAW = IngestRows.SCHEMA.fieldIndex("raw");
 
   /** The run's counters, read on the driver once the action is done. */
-  record Counters(LongAccumulator read, LongAccumulator written, LongAccumulator duplicates,
+  public record Counters(LongAccumulator read, LongAccumulator written, LongAccumulator duplicates,
       LongAccumulator quarantined, LongAccumulator filtered, LongAccumulator bots) implements Serializable {
   }
 
@@ -46,7 +47,7 @@ final class IngestSink implements Serializable {
   private final boolean dryRun;
   private final Counters counters;
 
-  IngestSink(CassandraConnector connector, String keyspace, IngestConfig config, Counters counters) {
+  public IngestSink(CassandraConnector connector, String keyspace, IngestConfig config, Counters counters) {
     this.connector = connector;
     this.keyspace = keyspace;
     this.from = config.from();
@@ -56,7 +57,7 @@ final class IngestSink implements Serializable {
   }
 
   /** Writes and counts one partition of deduplicated rows ({@link Ingest#dedup}). */
-  void write(Iterator<Row> rows) throws InterruptedException {
+  public void write(Iterator<Row> rows) throws InterruptedException {
     if (dryRun) {
       count(rows, null, null, null);
       return;

@@ -218,24 +218,9 @@ public final class ModelJob {
       SchemaMigrator.requireCurrent(cql, target.keyspace());
       JobRuns run = JobRuns.start(cql, "model-score", List.of(recorded.version()), from, to);
       PipelineModel model = PipelineModel.load(recorded.path());
-      Dataset<Row> scored = ConversionModel.score(model,
-          Trails.of(spark, target, from, to, recorded.funnel(), recorded.minPageviews()));
-      Broadcast<Explainer> explainer = spark.sparkContext().broadcast(Explainer.of(model),
-          scala.reflect.ClassTag$.MODULE$.apply(Explainer.class));
-      String version = recorded.version();
-      Dataset<Row> rows = scored.select(col("user_id"), date_format(col("day"), "yyyy-MM").as("month"),
-              col("scored_at"), col("session_id"), col("p"), col("features"))
-          .mapPartitions((MapPartitionsFunction<Row, Row>) it -> {
-            Explainer local = explainer.value();
-            List<Row> out = new ArrayList<>();
-            while (it.hasNext()) {
-              Row r = it.next();
-              out.add(RowFactory.create(r.getString(0), r.getString(1), r.getTimestamp(2), r.getString(3),
-                  r.getDouble(4), version, scala.collection.JavaConverters.asScalaBuffer(
-                      local.strongest((Vector) r.get(5), 3)).toSeq()));
-            }
-            return out.iterator();
-          }, Encoders.row(SCORES)).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> rows = scoreRows(spark, model, recorded.version(),
+          Trails.of(spark, target, from, to, recorded.funnel(), recorded.minPageviews()))
+          .persist(StorageLevel.MEMORY_AND_DISK());
       try {
         CassandraWriter.write(spark, rows, target, "conversion_scores");
         long written = rows.count();
@@ -248,6 +233,31 @@ public final class ModelJob {
         rows.unpersist();
       }
     }
+  }
+
+  /**
+   * conversion_scores rows of trail rows ({@link Trails#SCHEMA}) scored by {@code model}: the
+   * score, the model version and the three features that pushed it most. Batch and streaming
+   * scoring both write these.
+   */
+  public static Dataset<Row> scoreRows(SparkSession spark, PipelineModel model, String version,
+      Dataset<Row> trails) {
+    Dataset<Row> scored = ConversionModel.score(model, trails);
+    Broadcast<Explainer> explainer = spark.sparkContext().broadcast(Explainer.of(model),
+        scala.reflect.ClassTag$.MODULE$.apply(Explainer.class));
+    return scored.select(col("user_id"), date_format(col("day"), "yyyy-MM").as("month"),
+            col("scored_at"), col("session_id"), col("p"), col("features"))
+        .mapPartitions((MapPartitionsFunction<Row, Row>) it -> {
+          Explainer local = explainer.value();
+          List<Row> out = new ArrayList<>();
+          while (it.hasNext()) {
+            Row r = it.next();
+            out.add(RowFactory.create(r.getString(0), r.getString(1), r.getTimestamp(2), r.getString(3),
+                r.getDouble(4), version, scala.collection.JavaConverters.asScalaBuffer(
+                    local.strongest((Vector) r.get(5), 3)).toSeq()));
+          }
+          return out.iterator();
+        }, Encoders.row(SCORES));
   }
 
   /** A model against the simulator's own probabilities on the same held-out sessions. */

@@ -164,14 +164,21 @@ public final class Trails {
     if (f.pageviews() < minPageviews) {
       return null;
     }
+    return row(row.getString(row.fieldIndex("user_id")), row.getString(row.fieldIndex("session_id")),
+        row.getTimestamp(row.fieldIndex("session_start")), row.getDate(row.fieldIndex("day")),
+        !row.isNullAt(row.fieldIndex("converted")) && row.getBoolean(row.fieldIndex("converted")) ? 1.0 : 0.0, f);
+  }
+
+  /** A trail row ({@link #SCHEMA}) of a session's features: what batch scoring and the streaming job score. */
+  public static Row row(String userId, String sessionId, Timestamp sessionStart, java.sql.Date day, double label,
+      TrailFeatures.Features f) {
     Object[] values = new Object[SCHEMA.size()];
     int i = 0;
-    values[i++] = row.getString(row.fieldIndex("user_id"));
-    values[i++] = row.getString(row.fieldIndex("session_id"));
-    values[i++] = row.getTimestamp(row.fieldIndex("session_start"));
-    values[i++] = row.get(row.fieldIndex("day"));
-    values[i++] = !row.isNullAt(row.fieldIndex("converted")) && row.getBoolean(row.fieldIndex("converted")) ? 1.0
-        : 0.0;
+    values[i++] = userId;
+    values[i++] = sessionId;
+    values[i++] = sessionStart;
+    values[i++] = day;
+    values[i++] = label;
     values[i++] = new Timestamp(f.cutTs());
     values[i++] = f.pageviews();
     for (double x : f.numeric()) {

@@ -1,0 +1,107 @@
+package io.trailcast.deploy;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.trailcast.core.TrailcastHome;
+import io.trailcast.core.cassandra.CassandraTarget;
+import io.trailcast.core.cassandra.CqlSessions;
+import io.trailcast.core.kafka.EmbeddedKafka;
+import io.trailcast.core.simulate.LogFormat;
+import io.trailcast.core.simulate.SimulationConfig;
+import io.trailcast.core.simulate.Simulator;
+import io.trailcast.ingest.EventDays;
+import io.trailcast.ingest.IngestConfig;
+import io.trailcast.ingest.InputFormat;
+import io.trailcast.ingest.SiteConfig;
+import io.trailcast.stream.Collector;
+import io.trailcast.stream.StreamJob;
+import io.trailcast.stream.StreamSource;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The demo's live part: a new simulated day posted to {@code collect}, through the embedded Kafka
+ * broker into the streaming job, and the conversion scores it wrote at each action.
+ */
+final class LiveDemo {
+  private static final int CHUNK = 500;
+
+  private LiveDemo() {
+  }
+
+  static void run(SparkSession spark, CassandraTarget target, LocalDate day, int persons, PrintWriter out)
+      throws IOException, InterruptedException {
+    EmbeddedKafka.Status broker = EmbeddedKafka.start(KafkaCommand.local());
+    out.println("[kafka]     " + broker.describe());
+    Path traffic = TrailcastHome.varDir().resolve("demo/live-traffic");
+    Simulator.Summary simulated = new Simulator(new SimulationConfig(persons, 1, day, 43, LogFormat.COMBINED, 0.0,
+        false, ZoneId.of("UTC"), traffic)).run();
+    // A topic and a checkpoint of its own per demo run: the live part always replays its one day.
+    String topic = "demo-" + System.currentTimeMillis();
+    List<String> lines = Files.readAllLines(traffic.resolve("logs/access-" + day + ".log"), StandardCharsets.UTF_8);
+    HttpClient http = HttpClient.newHttpClient();
+    long[] sent;
+    try (Collector collector = Collector.start("127.0.0.1", 0, broker.bootstrap(), topic)) {
+      URI events = URI.create("http://127.0.0.1:" + collector.port() + "/events");
+      for (int i = 0; i < lines.size(); i += CHUNK) {
+        String body = String.join("\n", lines.subList(i, Math.min(lines.size(), i + CHUNK)));
+        HttpResponse<Void> response = http.send(HttpRequest.newBuilder(events)
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
+        if (response.statusCode() != 204) {
+          throw new IllegalStateException("collect answered " + response.statusCode());
+        }
+      }
+      sent = collector.counts();
+    }
+    out.printf(Locale.ROOT, "[collect]   %,d log lines of %,d new visitors on %s posted to collect → Kafka topic %s "
+        + "(%,d sent, %,d dropped)%n", lines.size(), persons, day, topic, sent[0], sent[1]);
+    out.flush();
+    String checkpoint = TrailcastHome.varDir().resolve("demo/stream/" + topic).toString();
+    StreamJob.Result result = StreamJob.run(spark, target, new StreamJob.Options(
+        StreamSource.parse("kafka:" + broker.bootstrap() + "/" + topic), InputFormat.AUTO,
+        SiteConfig.defaults().withSite("trailmag"), IngestConfig.DEFAULT_SALT, checkpoint, true, null, Duration.ZERO,
+        2_000, Duration.ofMinutes(10), Duration.ofSeconds(10), "earliest", 1_000, Duration.ofMinutes(10), 0));
+    out.println("[stream]    " + result.line());
+    printScores(target, day, out);
+    out.println("            live tables: live_page_metrics, live_search_metrics, landing_recency, stream_status; "
+        + "keep it running: bin/trailcast stream --source kafka:" + broker.bootstrap() + "/TOPIC");
+    out.flush();
+  }
+
+  /** A few visitors of the day with the newest score the stream gave them. */
+  private static void printScores(CassandraTarget target, LocalDate day, PrintWriter out) {
+    try (CqlSession cql = CqlSessions.open(target)) {
+      int shown = 0;
+      for (int bucket = 0; bucket < EventDays.BUCKETS && shown < 3; bucket++) {
+        for (Row user : cql.execute("SELECT user_id FROM event_days WHERE day = ? AND bucket = ?", day, bucket)) {
+          Row score = cql.execute("SELECT scored_at, score, features_used FROM conversion_scores WHERE user_id = ? "
+              + "AND month = ? LIMIT 1", user.getString(0), day.toString().substring(0, 7)).one();
+          if (score != null && score.getInstant(0).isAfter(day.atStartOfDay(ZoneId.of("UTC")).toInstant())) {
+            out.printf(Locale.ROOT, "            %s: %.3f at %s, pushed by %s (bin/trailcast score %s --keyspace %s)%n",
+                user.getString(0), score.getDouble(1), score.getInstant(0), score.getList(2, String.class),
+                user.getString(0), target.keyspace());
+            if (++shown == 3) {
+              break;
+            }
+          }
+        }
+      }
+      if (shown == 0) {
+        out.println("            no visitor of " + day + " reached the 2 pageviews a score needs");
+      }
+    }
+  }
+}

@@ -1,0 +1,142 @@
+package io.trailcast.deploy;
+
+import io.trailcast.core.Durations;
+import io.trailcast.core.TrailcastHome;
+import io.trailcast.core.cassandra.CassandraTarget;
+import io.trailcast.core.spark.SparkSessions;
+import io.trailcast.ingest.InputFormat;
+import io.trailcast.ingest.Salts;
+import io.trailcast.ingest.SiteConfig;
+import io.trailcast.stream.StreamJob;
+import io.trailcast.stream.StreamSource;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code trailcast stream}: the pipeline on live events from Kafka or a landing directory. */
+@Command(name = "stream", mixinStandardHelpOptions = true,
+    description = {"Run the pipeline on live events: ingest's parsing, identity, bot flags and dedup into "
+          + "events_by_user; sessions (the batch rules, flatMapGroupsWithState with event-time timeouts) upserted "
+          + "live into sessions_by_user; live bounce and search CTR per hour and day (live_page_metrics, "
+          + "live_search_metrics); a recency-weighted bounce rate per landing page (landing_recency); a conversion "
+          + "score at every new interactive event with the newest model (conversion_scores).",
+        "Events older than the watermark are stored but left to the next batch run (counted in stream_status). "
+            + "A checkpoint per source and keyspace lets a stopped or killed run go on where it stopped."})
+public final class StreamCommand implements Callable<Integer> {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Mixin
+  ClusterOptions cluster;
+
+  @Option(names = "--source", required = true, paramLabel = "SRC",
+      description = "kafka:HOST[:PORT][,HOST[:PORT]]/TOPIC (a message is a log line or a JSON event; the embedded "
+          + "broker is kafka:127.0.0.1:9092/TOPIC) or dir:PATH (a landing directory of log files, plain or gzip).")
+  String source;
+
+  @Option(names = "--available-now",
+      description = "Process what the source holds now, then stop (for catch-up runs, scripts and tests).")
+  boolean availableNow;
+
+  @Option(names = "--for", paramLabel = "DURATION",
+      description = "Stop after this long (e.g. 30s, 10m). Default: run until stopped (Ctrl-C).")
+  String runFor;
+
+  @Option(names = "--trigger", paramLabel = "DURATION", defaultValue = "0",
+      description = "Micro-batch interval; 0 starts each batch as soon as the previous one is done. "
+          + "Default: ${DEFAULT-VALUE}.")
+  String trigger;
+
+  @Option(names = "--watermark", paramLabel = "DURATION", defaultValue = "10m",
+      description = "How late an event may arrive and still join its session. Default: ${DEFAULT-VALUE}.")
+  String watermark;
+
+  @Option(names = "--max-per-trigger", paramLabel = "N", defaultValue = "0",
+      description = "Most Kafka messages (or files) per micro-batch; 0 for no cap. Default: ${DEFAULT-VALUE}.")
+  long maxPerTrigger;
+
+  @Option(names = "--metrics-every", paramLabel = "DURATION", defaultValue = "10s",
+      description = "How often live metrics are recomputed from the changed days' sessions. Default: "
+          + "${DEFAULT-VALUE}.")
+  String metricsEvery;
+
+  @Option(names = "--starting-offsets", paramLabel = "WHERE", defaultValue = "earliest",
+      description = "Where a new checkpoint starts reading Kafka: earliest or latest. Default: ${DEFAULT-VALUE}.")
+  String startingOffsets;
+
+  @Option(names = "--reservoir", paramLabel = "N", defaultValue = "1000",
+      description = "Sessions in each landing page's recency reservoir. Default: ${DEFAULT-VALUE}.")
+  int reservoir;
+
+  @Option(names = "--partitions", paramLabel = "N", defaultValue = "0",
+      description = "Shuffle and state partitions; 0 for Spark's default parallelism. A checkpoint keeps the "
+          + "number of its first run. Default: ${DEFAULT-VALUE}.")
+  int partitions;
+
+  @Option(names = "--checkpoint", paramLabel = "DIR",
+      description = "Checkpoint folder (any file system Spark writes; on a cluster, a shared one). Default: "
+          + "var/stream/<keyspace>-<source id> under the checkout.")
+  String checkpoint;
+
+  @Option(names = "--format", paramLabel = "F", defaultValue = "auto",
+      description = "auto (detected per message or file), combined, common, w3c or jsonl. Default: "
+          + "${DEFAULT-VALUE}.")
+  String format;
+
+  @Option(names = "--site-config", paramLabel = "FILE",
+      description = "The site's YAML config; default: the shipped default-site.yaml.")
+  Path siteConfig;
+
+  @Option(names = "--salt-file", paramLabel = "FILE",
+      description = "File holding the secret salt of ip/login hashes (else $TRAILCAST_SALT; the public default "
+          + "salt is accepted only by the embedded node).")
+  Path saltFile;
+
+  @Override
+  public Integer call() {
+    // The flags first: a mistyped one is said before anything is looked up.
+    StreamSource parsed = StreamSource.parse(source);
+    Duration stopAfter = runFor == null ? null : Durations.parse(runFor, "--for");
+    Duration interval = trigger.strip().equals("0") ? Duration.ZERO : Durations.parse(trigger, "--trigger");
+    Duration delay = Durations.parse(watermark, "--watermark");
+    Duration refresh = Durations.parse(metricsEvery, "--metrics-every");
+    InputFormat inputFormat = InputFormat.parse(format);
+    CassandraTarget target = cluster.target();
+    StreamJob.Options options = new StreamJob.Options(parsed, inputFormat,
+        siteConfig == null ? SiteConfig.defaults() : SiteConfig.load(siteConfig), Salts.resolve(saltFile, target),
+        checkpointDir(target, parsed), availableNow, stopAfter, interval, maxPerTrigger, delay, refresh,
+        startingOffsets, reservoir, Duration.ofMinutes(10), partitions);
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("[stream]    " + parsed.describe() + " → " + target.describe() + " (checkpoint "
+        + options.checkpoint() + ")");
+    out.flush();
+    StreamJob.Result result = StreamJob.run(SparkSessions.create("stream", target), target, options);
+    out.println("[stream]    " + result.line());
+    out.flush();
+    return 0;
+  }
+
+  /** A drain of {@code source} with the defaults, from its default checkpoint (the daily pipeline's). */
+  static StreamJob.Options catchUp(CassandraTarget target, StreamSource source, SiteConfig site, String salt) {
+    return new StreamJob.Options(source, InputFormat.AUTO, site, salt, defaultCheckpoint(target, source), true, null,
+        Duration.ZERO, 0, Duration.ofMinutes(10), Duration.ofSeconds(10), "earliest", 1_000, Duration.ofMinutes(10),
+        0);
+  }
+
+  private String checkpointDir(CassandraTarget target, StreamSource parsed) {
+    return checkpoint != null ? checkpoint : defaultCheckpoint(target, parsed);
+  }
+
+  private static String defaultCheckpoint(CassandraTarget target, StreamSource parsed) {
+    String id = UUID.nameUUIDFromBytes(parsed.describe().getBytes(StandardCharsets.UTF_8)).toString()
+        .substring(0, 8);
+    return TrailcastHome.varDir().resolve("stream").resolve(target.keyspace() + "-" + id).toString();
+  }
+}

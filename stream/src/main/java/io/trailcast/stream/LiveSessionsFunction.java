@@ -1,0 +1,157 @@
+package io.trailcast.stream;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.spark.connector.cql.CassandraConnector;
+import io.trailcast.aggregate.Sessions;
+import io.trailcast.aggregate.sessions.Session;
+import io.trailcast.models.Trails;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.function.FlatMapGroupsWithStateFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.streaming.GroupState;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * {@link LiveSessions} driven by {@code flatMapGroupsWithState} per user and site, with event-time
+ * timeouts: called when events arrive and when the watermark passes the moment the state asked to
+ * be looked at again. Emits final and live sessions, live sessions that are gone, and trails to score.
+ */
+public final class LiveSessionsFunction implements FlatMapGroupsWithStateFunction<String, Row, UserState, Row> {
+  private static final long serialVersionUID = 1L;
+
+  /** The input columns: the session columns of events_by_user, then user agent, pageview and theme. */
+  public static final String[] INPUT_COLUMNS;
+  private static final int USER_AGENT = Sessions.EVENT_COLUMNS.length;
+  private static final int THEME = USER_AGENT + 2;
+
+  static {
+    INPUT_COLUMNS = java.util.Arrays.copyOf(Sessions.EVENT_COLUMNS, Sessions.EVENT_COLUMNS.length + 2);
+    INPUT_COLUMNS[USER_AGENT] = "user_agent";
+    INPUT_COLUMNS[USER_AGENT + 1] = "pageview";
+  }
+
+  /** What the function emits: a kind (final, live, gone, score) and a session or a trail row. */
+  public static final StructType OUTPUT = new StructType()
+      .add("kind", DataTypes.StringType, false)
+      .add("session", Sessions.SCHEMA)
+      .add("trail", Trails.SCHEMA);
+  private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy-MM");
+
+  private final LiveSessions sessions;
+  private final CassandraConnector connector;
+  private final String keyspace;
+  private final long retentionMs;
+  private transient CqlSession session;
+  private transient PreparedStatement lifetime;
+
+  /**
+   * {@code retentionMs}: how long after a user's last event (event time) the state stays once no
+   * session can change any more; the model's history of the user is then read again from
+   * user_lifetime.
+   */
+  public LiveSessionsFunction(LiveSessions sessions, CassandraConnector connector, String keyspace,
+      long retentionMs) {
+    this.sessions = sessions;
+    this.connector = connector;
+    this.keyspace = keyspace;
+    this.retentionMs = retentionMs;
+  }
+
+  @Override
+  public Iterator<Row> call(String key, Iterator<Row> rows, GroupState<UserState> group) {
+    int split = key.indexOf('\u0001');
+    String user = key.substring(0, split);
+    String site = key.substring(split + 1);
+    long watermark = group.getCurrentWatermarkMs();
+    List<LiveEvent> incoming = new ArrayList<>();
+    while (rows.hasNext()) {
+      Row r = rows.next();
+      incoming.add(new LiveEvent(Sessions.event(r), r.getString(THEME), r.getString(USER_AGENT)));
+    }
+    UserState state = group.exists() ? group.get() : new UserState();
+    if (!state.historyLoaded && !incoming.isEmpty()) {
+      loadHistory(state, user, incoming);
+    }
+    LiveSessions.Result result = sessions.advance(state, user, site, incoming, watermark);
+    List<Row> out = new ArrayList<>();
+    for (Session s : result.finals()) {
+      out.add(RowFactory.create("final", Sessions.row(s), null));
+    }
+    for (Session s : result.live()) {
+      out.add(RowFactory.create("live", Sessions.row(s), null));
+    }
+    for (Map.Entry<String, Long> gone : result.gone().entrySet()) {
+      out.add(RowFactory.create("gone", goneRow(user, site, gone.getKey(), gone.getValue(), sessions), null));
+    }
+    for (LiveSessions.ScorePoint point : result.scores()) {
+      Session s = point.session();
+      out.add(RowFactory.create("score", null, Trails.row(s.userId(), s.sessionId(), new Timestamp(s.start()),
+          java.sql.Date.valueOf(s.day()), 0.0, point.features())));
+    }
+    if (result.wakeAt() >= 0) {
+      group.update(state);
+      group.setTimeoutTimestamp(Math.max(result.wakeAt(), watermark) + 1);
+    } else if (state.lastEventTs + retentionMs <= watermark) {
+      group.remove();
+    } else {
+      group.update(state);
+      group.setTimeoutTimestamp(state.lastEventTs + retentionMs + 1);
+    }
+    return out.iterator();
+  }
+
+  /** The keys of a live session a later call no longer finds (sessions_by_user's and live_sessions_by_day's). */
+  private static Row goneRow(String user, String site, String sessionId, long start, LiveSessions sessions) {
+    LocalDate day = sessions.day(start);
+    Object[] values = new Object[Sessions.SCHEMA.size()];
+    values[0] = user;
+    values[1] = day.format(MONTH);
+    values[2] = new Timestamp(start);
+    values[3] = sessionId;
+    values[4] = site;
+    values[5] = java.sql.Date.valueOf(day);
+    return RowFactory.create(values);
+  }
+
+  /**
+   * What user_lifetime holds of the user from before these events (sessions, conversions, last
+   * seen, theme pageviews), as the batch's trails read from user_daily. Once the batch has
+   * aggregated days these events belong to, the totals would count them twice: then none is used.
+   */
+  private void loadHistory(UserState state, String user, List<LiveEvent> incoming) {
+    state.historyLoaded = true;
+    long first = incoming.stream().mapToLong(LiveEvent::ts).min().orElseThrow();
+    if (lifetime == null) {
+      // Once per task (the function is deserialized for each): the connector shares the session.
+      CqlSession session = connector.openSession();
+      lifetime = session.prepare("SELECT sessions, conversions, last_seen, theme_pageviews FROM " + keyspace
+          + ".user_lifetime WHERE user_id = ?");
+      this.session = session;
+      org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+      if (task != null) {
+        task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) context -> {
+          session.close();
+          this.session = null;
+          this.lifetime = null;
+        });
+      }
+    }
+    com.datastax.oss.driver.api.core.cql.Row row = session.execute(lifetime.bind(user)).one();
+    if (row == null || row.getInstant(2) == null || row.getInstant(2).toEpochMilli() >= first) {
+      return;
+    }
+    state.sessions = row.isNull(0) ? 0 : row.getLong(0);
+    state.conversions = row.isNull(1) ? 0 : row.getLong(1);
+    state.previousEnd = row.getInstant(2).toEpochMilli();
+    state.themePageviews.putAll(row.getMap(3, String.class, Long.class));
+  }
+}

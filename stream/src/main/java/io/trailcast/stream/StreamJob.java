@@ -1,0 +1,387 @@
+package io.trailcast.stream;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import io.trailcast.aggregate.sessions.SessionRules;
+import io.trailcast.core.UserException;
+import io.trailcast.core.cassandra.CassandraTarget;
+import io.trailcast.core.cassandra.CqlSessions;
+import io.trailcast.core.cassandra.JobRuns;
+import io.trailcast.core.cassandra.SchemaMigrator;
+import io.trailcast.core.spark.CassandraWriter;
+import io.trailcast.enrich.ThemesJob;
+import io.trailcast.enrich.themes.ThemeAssigner;
+import io.trailcast.enrich.themes.ThemeDefinitions;
+import io.trailcast.enrich.vectors.WordVectors;
+import io.trailcast.ingest.Event;
+import io.trailcast.ingest.EventBuilder;
+import io.trailcast.ingest.Ingest;
+import io.trailcast.ingest.IngestConfig;
+import io.trailcast.ingest.IngestSink;
+import io.trailcast.ingest.InputFormat;
+import io.trailcast.ingest.SiteConfig;
+import io.trailcast.models.ModelJob;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.spark.api.java.function.ForeachPartitionFunction;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.DataStreamWriter;
+import org.apache.spark.sql.streaming.GroupStateTimeout;
+import org.apache.spark.sql.streaming.OutputMode;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryException;
+import org.apache.spark.sql.streaming.StreamingQueryListener;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
+import org.apache.spark.sql.streaming.Trigger;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.util.LongAccumulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The streaming job: two Structured Streaming queries over one source, each with its checkpoint.
+ * <ul>
+ *   <li>{@code events}: ingest's parsing, identification, bot flags and dedup on every micro-batch,
+ *       written by ingest's sink into {@code events_by_user}, {@code event_days} and
+ *       {@code quarantine}: every event, late or not, so that the next batch run sees them all.
+ *   <li>{@code live}: events with their URL's theme, a watermark, then {@link LiveSessionsFunction}
+ *       per user and site ({@code flatMapGroupsWithState}, event-time timeouts): sessions,
+ *       their days' live metrics, landing pages' recency-weighted bounce, and a conversion score at
+ *       every new interactive event. Events older than the watermark are counted, not sessionized.
+ * </ul>
+ */
+public final class StreamJob {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamJob.class);
+
+  private StreamJob() {
+  }
+
+  /**
+   * How to run.
+   *
+   * @param checkpoint the checkpoint folder (a path or URI Spark writes to; a shared one on a cluster)
+   * @param availableNow process what the source holds, then stop
+   * @param runFor stop after this long (null: until stopped, or the source is drained with availableNow)
+   * @param trigger the micro-batch interval (zero: each batch as soon as the previous is done)
+   * @param maxPerTrigger cap of a micro-batch in Kafka messages or files (0: none)
+   * @param watermarkDelay how late an event may arrive and still be sessionized
+   * @param metricsEvery how often live metrics are recomputed from the changed days' sessions
+   * @param startingOffsets where a new checkpoint starts reading Kafka: earliest or latest
+   * @param partitions shuffle and state partitions (0: Spark's default parallelism); a checkpoint
+   *     keeps the number of its first run
+   */
+  public record Options(StreamSource source, InputFormat format, SiteConfig site, String salt, String checkpoint,
+      boolean availableNow, Duration runFor, Duration trigger, long maxPerTrigger, Duration watermarkDelay,
+      Duration metricsEvery, String startingOffsets, int reservoirSize, Duration themeRefresh, int partitions) {
+    public Options {
+      if (watermarkDelay.isNegative() || trigger.isNegative() || metricsEvery.isNegative()) {
+        throw new UserException("durations must not be negative");
+      }
+      if (!List.of("earliest", "latest").contains(startingOffsets)) {
+        throw new UserException("bad --starting-offsets '" + startingOffsets + "': use earliest or latest");
+      }
+      if (reservoirSize < 1) {
+        throw new UserException("--reservoir must be positive");
+      }
+    }
+  }
+
+  /** What a run did: its counts, the last watermark, the model that scored. */
+  public record Result(Map<String, Long> counts, Instant watermark, String modelVersion) {
+    public String line() {
+      return String.format("%,d events written (%,d duplicates, %,d quarantined), %,d late events left to the batch "
+          + "run; %,d final and %,d live session writes, %,d live sessions replaced; %,d scores (model %s); "
+          + "watermark %s", counts.get("events_written"), counts.get("duplicates"), counts.get("quarantined"),
+          counts.get("late_events"), counts.get("final_sessions"), counts.get("live_sessions"),
+          counts.get("gone_sessions"), counts.get("scores"), modelVersion == null ? "none yet" : modelVersion,
+          watermark == null ? "none yet" : watermark);
+    }
+  }
+
+  public static Result run(SparkSession spark, CassandraTarget target, Options o) {
+    try (CqlSession cql = CqlSessions.open(target)) {
+      SchemaMigrator.requireCurrent(cql, target.keyspace());
+      JobRuns run = JobRuns.start(cql, "stream", List.of(o.source().describe()), null, null);
+      LOG.info("stream run {} started: {} into {}, checkpoint {}", run.runId(), o.source().describe(),
+          target.describe(), o.checkpoint());
+      // A micro-batch is small: as many partitions as cores, not a batch job's many (the state's
+      // partitions are fixed by the first run of a checkpoint). Put back after, for the jobs that follow.
+      String partitions = spark.conf().get("spark.sql.shuffle.partitions");
+      spark.conf().set("spark.sql.shuffle.partitions", o.partitions() > 0 ? o.partitions()
+          : spark.sparkContext().defaultParallelism());
+      try {
+        Result result = stream(spark, cql, target, o);
+        run.succeeded(cql, result.counts());
+        LOG.info("stream run {} done: {}", run.runId(), result.line());
+        return result;
+      } catch (RuntimeException e) {
+        run.failed(cql, Map.of(), String.valueOf(e.getMessage()));
+        throw e;
+      } finally {
+        spark.conf().set("spark.sql.shuffle.partitions", partitions);
+      }
+    }
+  }
+
+  private static Result stream(SparkSession spark, CqlSession cql, CassandraTarget target, Options o) {
+    EventBuilder builder = new EventBuilder(o.site(), o.salt());
+    Dataset<Row> rows = o.source().rows(spark, o.format(), builder, o.startingOffsets(), o.maxPerTrigger());
+    Trigger trigger = o.availableNow() ? Trigger.AvailableNow() : Trigger.ProcessingTime(o.trigger().toMillis());
+
+    IngestSink.Counters counters = new IngestSink.Counters(counter(spark, "read"), counter(spark, "written"),
+        counter(spark, "duplicates"), counter(spark, "quarantined"), counter(spark, "filtered"),
+        counter(spark, "bots"));
+    IngestSink sink = new IngestSink(CassandraWriter.connector(spark), target.keyspace(),
+        new IngestConfig(List.of(o.source().describe()), o.format(), o.site(), o.salt(), null, null, false),
+        counters);
+    StatusListener status = new StatusListener(cql, o.source().describe(), target.keyspace());
+    spark.streams().addListener(status);
+    StreamingQuery events = start(rows.writeStream().queryName("events")
+        .option("checkpointLocation", o.checkpoint() + "/events")
+        .trigger(trigger)
+        .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (batch, id) ->
+            Ingest.dedup(batch).foreachPartition((ForeachPartitionFunction<Row>) sink::write)));
+
+    AtomicReference<LiveWriter.Model> model = new AtomicReference<>();
+    refreshModel(target, model);
+    LiveWriter writer = new LiveWriter(spark, target, cql, model, new LandingRecency(CassandraWriter.connector(spark),
+        target.keyspace(), o.reservoirSize()));
+    StreamingQuery live;
+    try {
+      live = start(live(spark, target, rows, o).writeStream().queryName("live")
+          .option("checkpointLocation", o.checkpoint() + "/live")
+          .trigger(trigger)
+          .foreachBatch(writer));
+    } catch (RuntimeException e) {
+      stopQuietly(events);
+      spark.streams().removeListener(status);
+      throw e;
+    }
+    ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "trailcast-stream-background");
+      t.setDaemon(true);
+      return t;
+    });
+    SessionRules rules = SessionRules.of(o.site());
+    long every = Math.max(1, o.metricsEvery().toMillis());
+    background.scheduleWithFixedDelay(() -> {
+      try {
+        LiveMetrics.refresh(spark, target, rules.zone());
+        refreshModel(target, model);
+      } catch (RuntimeException e) {
+        LOG.warn("live metrics refresh failed (retried at the next interval): {}", e.toString());
+      }
+    }, every, every, TimeUnit.MILLISECONDS);
+    try {
+      await(events, live, o);
+    } finally {
+      background.shutdownNow();
+      try {
+        background.awaitTermination(5, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      spark.streams().removeListener(status);
+    }
+    status.record(events.lastProgress());
+    status.record(live.lastProgress());
+    LiveMetrics.refresh(spark, target, rules.zone());
+
+    Map<String, Long> counts = new LinkedHashMap<>();
+    counts.put("events_read", counters.read().value());
+    counts.put("events_written", counters.written().value());
+    counts.put("duplicates", counters.duplicates().value());
+    counts.put("quarantined", counters.quarantined().value());
+    counts.put("bot_events", counters.bots().value());
+    counts.put("late_events", status.lateEvents());
+    Map<String, Long> written = writer.counts();
+    counts.put("final_sessions", written.get("final"));
+    counts.put("live_sessions", written.get("live"));
+    counts.put("gone_sessions", written.get("gone"));
+    counts.put("scores", written.get("scores"));
+    LiveWriter.Model used = model.get();
+    return new Result(counts, status.watermark(), used == null ? null : used.version());
+  }
+
+  /** The live query's plan: events, their themes, the watermark, the sessions' state per user and site. */
+  private static Dataset<Row> live(SparkSession spark, CassandraTarget target, Dataset<Row> rows, Options o) {
+    Dataset<Row> events = rows.filter(col("reject_reason").isNull())
+        .withColumn("pageview", Event.pageviewColumn())
+        .select(LiveSessionsFunction.INPUT_COLUMNS[0], java.util.Arrays.copyOfRange(LiveSessionsFunction.INPUT_COLUMNS,
+            1, LiveSessionsFunction.INPUT_COLUMNS.length));
+    // The vectors go to each executor once, not with every task.
+    ThemeAssigner assigner = assigner(target).orElse(null);
+    ThemeLookup themes = new ThemeLookup(CassandraWriter.connector(spark), target.keyspace(), assigner == null ? null
+        : spark.sparkContext().broadcast(assigner, scala.reflect.ClassTag$.MODULE$.apply(ThemeAssigner.class)),
+        o.themeRefresh().toMillis());
+    int url = List.of(LiveSessionsFunction.INPUT_COLUMNS).indexOf("url");
+    int pageview = List.of(LiveSessionsFunction.INPUT_COLUMNS).indexOf("pageview");
+    Dataset<Row> themed = events.mapPartitions((MapPartitionsFunction<Row, Row>) it -> themes.withThemes(it, url,
+        pageview), Encoders.row(events.schema().add("theme", DataTypes.StringType)));
+    SessionRules rules = SessionRules.of(o.site());
+    LiveSessions sessions = new LiveSessions(rules, o.site().funnel(), 2);
+    // A user's state stays a day of event time after their last event: the model's history of
+    // them lives there; later they are read again from user_lifetime.
+    LiveSessionsFunction function = new LiveSessionsFunction(sessions, CassandraWriter.connector(spark),
+        target.keyspace(), Duration.ofDays(1).toMillis());
+    return themed.withWatermark("ts", o.watermarkDelay().toMillis() + " milliseconds")
+        .groupByKey((MapFunction<Row, String>) r -> r.getString(0) + "\u0001" + r.getString(1), Encoders.STRING())
+        .flatMapGroupsWithState(function, OutputMode.Append(), Encoders.javaSerialization(UserState.class),
+            Encoders.row(LiveSessionsFunction.OUTPUT), GroupStateTimeout.EventTimeTimeout());
+  }
+
+  private static StreamingQuery start(DataStreamWriter<Row> writer) {
+    try {
+      return writer.start();
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("streaming query did not start: " + e.getMessage(), e);
+    }
+  }
+
+  private static void await(StreamingQuery events, StreamingQuery live, Options o) {
+    try {
+      if (o.availableNow()) {
+        events.awaitTermination();
+        live.awaitTermination();
+        return;
+      }
+      long deadline = o.runFor() == null ? Long.MAX_VALUE : System.currentTimeMillis() + o.runFor().toMillis();
+      while (events.isActive() && live.isActive() && System.currentTimeMillis() < deadline) {
+        events.awaitTermination(Math.min(1_000, Math.max(1, deadline - System.currentTimeMillis())));
+      }
+      events.stop();
+      live.stop();
+      // A query that stopped on its own failed: say why.
+      events.awaitTermination();
+      live.awaitTermination();
+    } catch (StreamingQueryException e) {
+      stopQuietly(events);
+      stopQuietly(live);
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        if (cause instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+          throw new UserException("Kafka topic " + o.source().topic() + " does not exist at " + o.source().servers()
+              + ": create it, or let a producer (bin/trailcast collect) create it first", e);
+        }
+      }
+      throw new IllegalStateException("streaming query failed: " + e.getMessage(), e);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("streaming query did not stop: " + e.getMessage(), e);
+    }
+  }
+
+  private static void stopQuietly(StreamingQuery query) {
+    try {
+      query.stop();
+    } catch (java.util.concurrent.TimeoutException e) {
+      LOG.warn("query {} did not stop: {}", query.name(), e.toString());
+    }
+  }
+
+  /** Loads the newest conversion model when it is not the one in use; none yet leaves trails unscored. */
+  private static void refreshModel(CassandraTarget target, AtomicReference<LiveWriter.Model> model) {
+    List<ModelJob.Recorded> recorded = ModelJob.models(target);
+    if (recorded.isEmpty()) {
+      return;
+    }
+    ModelJob.Recorded newest = recorded.get(0);
+    LiveWriter.Model current = model.get();
+    if (current == null || !current.version().equals(newest.version())) {
+      model.set(new LiveWriter.Model(newest.version(), PipelineModel.load(newest.path())));
+      LOG.info("scoring with conversion model {}", newest.version());
+    }
+  }
+
+  /** The newest word2vec model's assigner, for URLs url_themes does not hold yet. */
+  private static Optional<ThemeAssigner> assigner(CassandraTarget target) {
+    return ThemesJob.newestModel(target).map(m -> new ThemeAssigner(ThemeDefinitions.defaults(),
+        WordVectors.read(Path.of(m.path())), m.version(), m.tokenizer()));
+  }
+
+  private static LongAccumulator counter(SparkSession spark, String name) {
+    return spark.sparkContext().longAccumulator("stream " + name);
+  }
+
+  /** Records each query's progress in stream_status: batch, watermark, late events, rates. */
+  static final class StatusListener extends StreamingQueryListener {
+    private final CqlSession cql;
+    private final PreparedStatement write;
+    private final String source;
+    private volatile Instant watermark;
+    private long lateEvents;
+
+    StatusListener(CqlSession cql, String source, String keyspace) {
+      this.cql = cql;
+      this.source = source;
+      this.write = cql.prepare("INSERT INTO " + keyspace + ".stream_status (query, source, batch_id, watermark, "
+          + "rows_in, late_events, input_rate, processed_rate, batch_ms, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+          + "?, ?)");
+    }
+
+    @Override
+    public void onQueryStarted(QueryStartedEvent event) {
+    }
+
+    @Override
+    public void onQueryProgress(QueryProgressEvent event) {
+      record(event.progress());
+    }
+
+    @Override
+    public void onQueryTerminated(QueryTerminatedEvent event) {
+    }
+
+    synchronized void record(StreamingQueryProgress p) {
+      if (p == null) {
+        return;
+      }
+      long late = 0;
+      for (org.apache.spark.sql.streaming.StateOperatorProgress op : p.stateOperators()) {
+        late += op.numRowsDroppedByWatermark();
+      }
+      String mark = p.eventTime().get("watermark");
+      Instant at = mark == null ? null : Instant.parse(mark);
+      if ("live".equals(p.name())) {
+        lateEvents += late;
+        watermark = at == null ? watermark : at;
+      }
+      Long batchMs = p.durationMs().get("triggerExecution");
+      if (p.numInputRows() > 0 || late > 0) {
+        LOG.info("{} batch {}: {} rows in {} ms, watermark {}{}", p.name(), p.batchId(), p.numInputRows(), batchMs,
+            mark, late > 0 ? ", " + late + " late" : "");
+      }
+      cql.execute(write.bind(p.name(), source, p.batchId(), at, p.numInputRows(), "live".equals(p.name())
+          ? lateEvents : 0L, finite(p.inputRowsPerSecond()), finite(p.processedRowsPerSecond()), batchMs,
+          Instant.now()));
+    }
+
+    private static double finite(double x) {
+      return Double.isFinite(x) ? x : 0;
+    }
+
+    Instant watermark() {
+      return watermark;
+    }
+
+    synchronized long lateEvents() {
+      return lateEvents;
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package io.trailcast.stream;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.lit;
+
+import io.trailcast.core.UserException;
+import io.trailcast.ingest.EventBuilder;
+import io.trailcast.ingest.IngestRows;
+import io.trailcast.ingest.InputFileRows;
+import io.trailcast.ingest.InputFormat;
+import io.trailcast.ingest.LineIngester;
+import io.trailcast.ingest.Rejected;
+import java.io.ByteArrayInputStream;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.DataStreamReader;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Where live events come from, as {@code --source} names it: {@code kafka:HOST[:PORT][,HOST[:PORT]]/TOPIC}
+ * (a message is a raw log line or a trailcast JSON event) or {@code dir:PATH} (a landing directory
+ * where rotated log files arrive, plain or gzip). Both give ingest's rows ({@link IngestRows}),
+ * parsed by the batch code: a file of the directory exactly as {@code ingest} reads it, a Kafka
+ * message as a line whose source is {@code kafka:TOPIC/PARTITION} and line number its offset.
+ */
+public record StreamSource(String kind, String servers, String topic, String path) implements Serializable {
+  private static final Pattern KAFKA = Pattern.compile("kafka:([^/\\s]+)/([\\w.-]+)");
+
+  public static StreamSource parse(String spec) {
+    Matcher kafka = KAFKA.matcher(spec);
+    if (kafka.matches()) {
+      List<String> servers = new ArrayList<>();
+      for (String server : kafka.group(1).split(",")) {
+        if (server.isBlank()) {
+          throw new UserException("bad --source '" + spec + "': empty broker address");
+        }
+        // A broker without a port listens on Kafka's default one.
+        servers.add(server.contains(":") ? server : server + ":9092");
+      }
+      return new StreamSource("kafka", String.join(",", servers), kafka.group(2), null);
+    }
+    if (spec.startsWith("dir:") && spec.length() > 4) {
+      return new StreamSource("dir", null, null, spec.substring(4));
+    }
+    throw new UserException("bad --source '" + spec + "': use kafka:HOST[:PORT]/TOPIC or dir:PATH");
+  }
+
+  /** The source as the user wrote it. */
+  public String describe() {
+    return kind.equals("kafka") ? "kafka:" + servers + "/" + topic : "dir:" + path;
+  }
+
+  /**
+   * The parsed rows of the stream: events and rejected lines. {@code maxPerTrigger} caps a
+   * micro-batch (Kafka messages or files; 0 for no cap).
+   */
+  public Dataset<Row> rows(SparkSession spark, InputFormat format, EventBuilder builder, String startingOffsets,
+      long maxPerTrigger) {
+    DataStreamReader reader = spark.readStream();
+    if (kind.equals("kafka")) {
+      reader = reader.format("kafka").option("kafka.bootstrap.servers", servers).option("subscribe", topic)
+          .option("startingOffsets", startingOffsets)
+          // A topic recreated under a running job is the operator's call; say so in the log, don't stop.
+          .option("failOnDataLoss", "false");
+      if (maxPerTrigger > 0) {
+        reader = reader.option("maxOffsetsPerTrigger", maxPerTrigger);
+      }
+      Dataset<Row> messages = reader.load().select(
+          concat(lit("kafka:"), col("topic"), lit("/"), col("partition").cast("string")).as("source"),
+          col("offset"), col("value"));
+      MessageParser parser = new MessageParser(format, builder);
+      return messages.flatMap((FlatMapFunction<Row, Row>) parser::parse, Encoders.row(IngestRows.SCHEMA));
+    }
+    if (maxPerTrigger > 0) {
+      reader = reader.option("maxFilesPerTrigger", maxPerTrigger);
+    }
+    // The binary file source's own schema: a streaming source must be given one.
+    StructType binaryFile = new StructType().add("path", DataTypes.StringType)
+        .add("modificationTime", DataTypes.TimestampType).add("length", DataTypes.LongType)
+        .add("content", DataTypes.BinaryType);
+    Dataset<Row> files = reader.format("binaryFile").schema(binaryFile).load(path).select("path", "content");
+    return files.flatMap((FlatMapFunction<Row, Row>) file -> new InputFileRows(
+        new ByteArrayInputStream((byte[]) file.get(1)), file.getString(0), format, builder),
+        Encoders.row(IngestRows.SCHEMA));
+  }
+
+  /** A Kafka message into ingest rows: one line (the usual case), or each line of a message that holds several. */
+  static final class MessageParser implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final InputFormat format;
+    private final EventBuilder builder;
+
+    MessageParser(InputFormat format, EventBuilder builder) {
+      this.format = format;
+      this.builder = builder;
+    }
+
+    Iterator<Row> parse(Row message) {
+      String source = message.getString(0);
+      long offset = message.getLong(1);
+      byte[] value = message.isNullAt(2) ? new byte[0] : (byte[]) message.get(2);
+      List<byte[]> lines = lines(value);
+      List<Row> out = new ArrayList<>(lines.size());
+      // Several lines in one message: each its own line of the source "kafka:TOPIC/PARTITION@OFFSET".
+      String lineSource = lines.size() == 1 ? source : source + "@" + offset;
+      Map<InputFormat, LineIngester> ingesters = new HashMap<>();
+      for (int i = 0; i < lines.size(); i++) {
+        byte[] line = lines.get(i);
+        long lineNo = lines.size() == 1 ? offset : i + 1;
+        InputFormat lineFormat = format != InputFormat.AUTO ? format
+            : InputFormat.detect(new String(line, StandardCharsets.UTF_8));
+        LineIngester ingester = ingesters.computeIfAbsent(lineFormat, f -> new LineIngester(lineSource, f, builder));
+        Object outcome = ingester.accept(line.length > LineIngester.MAX_LINE_BYTES
+            ? Arrays.copyOf(line, LineIngester.MAX_LINE_BYTES) : line, line.length > LineIngester.MAX_LINE_BYTES,
+            line.length, lineNo);
+        if (outcome instanceof io.trailcast.ingest.Event event) {
+          out.add(IngestRows.of(event));
+        } else if (outcome instanceof Rejected rejected) {
+          out.add(IngestRows.of(rejected));
+        }
+      }
+      if (out.isEmpty() && lines.isEmpty()) {
+        out.add(IngestRows.of(new Rejected(source, offset, "empty message", "")));
+      }
+      return out.iterator();
+    }
+
+    /** The lines of a message, without their line ends; blank lines kept (the ingester skips them). */
+    static List<byte[]> lines(byte[] value) {
+      List<byte[]> lines = new ArrayList<>();
+      int start = 0;
+      for (int i = 0; i <= value.length; i++) {
+        if (i == value.length || value[i] == '\n') {
+          int end = i > start && value[i - 1] == '\r' ? i - 1 : i;
+          if (end > start || i < value.length) {
+            lines.add(Arrays.copyOfRange(value, start, end));
+          }
+          start = i + 1;
+        }
+      }
+      return lines;
+    }
+  }
+}

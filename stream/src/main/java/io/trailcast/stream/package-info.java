@@ -1,0 +1,2 @@
+/** The streaming job: ingest, sessions, live metrics and scores on events as they arrive. */
+package io.trailcast.stream;

@@ -1,0 +1,139 @@
+package io.trailcast.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trailcast.aggregate.sessions.Session;
+import io.trailcast.aggregate.sessions.SessionEvent;
+import io.trailcast.aggregate.sessions.SessionRules;
+import io.trailcast.aggregate.sessions.Sessionizer;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** The session rules on a stream: what is final when, what a late event changes, what gets scored. */
+class LiveSessionsTest {
+  private static final long T0 = Instant.parse("2026-01-05T10:00:00Z").toEpochMilli();
+  private static final long MIN = 60_000;
+  private static final SessionRules RULES = SessionRules.defaults(ZoneId.of("UTC"));
+  private final LiveSessions live = new LiveSessions(RULES, List.of("^/checkout"), 2);
+  private int ids;
+
+  private LiveEvent page(long minutes, String path) {
+    return event(minutes, path, "pageview", true);
+  }
+
+  private LiveEvent event(long minutes, String path, String action, boolean interactive) {
+    ids++;
+    return new LiveEvent(new SessionEvent(T0 + minutes * MIN, SessionEvent.position("f", ids), "e" + ids,
+        "shop.example" + path, action, interactive, interactive, null, null, false), "shoes", "Mozilla/5.0");
+  }
+
+  /** What the table holds after each call: sessions by id, gone ones removed. */
+  private static void apply(Map<String, Session> table, LiveSessions.Result result) {
+    result.gone().keySet().forEach(table::remove);
+    result.finals().forEach(s -> table.put(s.sessionId(), s));
+    result.live().forEach(s -> table.put(s.sessionId(), s));
+  }
+
+  private static List<Session> batch(List<LiveEvent> events, long endOfData) {
+    List<LiveEvent> sorted = new ArrayList<>(events);
+    sorted.sort((a, b) -> SessionEvent.ORDER.compare(a.event(), b.event()));
+    Sessionizer sessionizer = new Sessionizer(RULES, "u", "s");
+    List<Session> out = new ArrayList<>();
+    for (LiveEvent e : sorted) {
+      Session closed = sessionizer.accept(e.event());
+      if (closed != null) {
+        out.add(closed);
+      }
+    }
+    out.add(sessionizer.finish(endOfData));
+    return out;
+  }
+
+  @Test
+  void eventsInOrderGiveTheBatchSessionsAndLeaveTheBufferOnceFinal() {
+    UserState state = new UserState();
+    Map<String, Session> table = new TreeMap<>();
+    LiveEvent a = page(0, "/");
+    LiveEvent b = page(5, "/shoes");
+    LiveEvent c = page(60, "/");
+    LiveSessions.Result first = live.advance(state, "u", "s", List.of(a, b), T0 - MIN);
+    apply(table, first);
+    assertEquals(List.of(), first.finals());
+    assertEquals("open", first.live().get(0).endReason());
+    // Wake when the watermark passes the first buffered event.
+    assertEquals(a.ts(), first.wakeAt());
+
+    LiveSessions.Result second = live.advance(state, "u", "s", List.of(c), T0 + 10 * MIN);
+    apply(table, second);
+    assertEquals(List.of(), second.finals(), "c is after the watermark: a late event could still fall before it");
+    assertEquals(List.of("timeout", "open"), second.live().stream().map(Session::endReason).toList());
+
+    LiveSessions.Result third = live.advance(state, "u", "s", List.of(), T0 + 61 * MIN);
+    apply(table, third);
+    assertEquals(1, third.finals().size());
+    assertEquals(1, state.buffer.size(), "only the open session's event is left");
+    assertEquals(1, state.sessions, "the history counts the final session");
+
+    LiveSessions.Result last = live.advance(state, "u", "s", List.of(), T0 + 120 * MIN);
+    apply(table, last);
+    assertEquals("timeout", last.finals().get(0).endReason());
+    assertEquals(0, state.buffer.size());
+    assertEquals(-1, last.wakeAt());
+    assertEquals(batch(List.of(a, b, c), T0 + 120 * MIN), List.copyOf(table.values()));
+  }
+
+  @Test
+  void aLateEventWithinTheDelayMergesTwoLiveSessionsAndTheSupersededOneIsGone() {
+    UserState state = new UserState();
+    Map<String, Session> table = new TreeMap<>();
+    LiveEvent a = page(0, "/");
+    LiveEvent c = page(40, "/shoes");
+    LiveEvent bridge = page(20, "/shoes/red");
+    LiveEvent copy = new LiveEvent(bridge.event(), bridge.theme(), bridge.userAgent());
+    apply(table, live.advance(state, "u", "s", List.of(a, c), T0 - MIN));
+    assertEquals(2, table.size(), "40 minutes apart: two sessions");
+    LiveSessions.Result merged = live.advance(state, "u", "s", List.of(bridge, copy), T0 + 10 * MIN);
+    apply(table, merged);
+    assertEquals(Map.of("u@" + (T0 + 40 * MIN), T0 + 40 * MIN), merged.gone());
+    assertEquals(1, table.size());
+    assertEquals(3, table.values().iterator().next().depth(), "the copy of the late event counts once");
+    assertEquals(batch(List.of(a, bridge, c), T0 + 10 * MIN), List.copyOf(table.values()));
+  }
+
+  @Test
+  void everyNewInteractiveEventIsScoredUpToTheTrailsCut() {
+    UserState state = new UserState();
+    LiveEvent first = page(0, "/");
+    LiveEvent asset = event(0, "/logo.png", "other", false);
+    LiveEvent second = page(1, "/shoes");
+    LiveSessions.Result result = live.advance(state, "u", "s", List.of(first, asset, second), T0 - MIN);
+    // The first page alone is under the 2 pageviews a score needs; the asset is not an action.
+    assertEquals(1, result.scores().size());
+    assertEquals(2, result.scores().get(0).features().pageviews());
+    assertEquals(second.ts(), result.scores().get(0).features().cutTs());
+
+    LiveSessions.Result later = live.advance(state, "u", "s", List.of(page(2, "/checkout"), page(3, "/thanks")),
+        T0 - MIN);
+    assertEquals(List.of(), later.scores(), "the funnel page cuts the trail: nothing after it is scored");
+  }
+
+  @Test
+  void aReplayedCallFromTheSameStateGivesTheSameOutput() {
+    UserState state = new UserState();
+    live.advance(state, "u", "s", List.of(page(0, "/"), page(5, "/a"), page(50, "/b")), T0 - MIN);
+    UserState copy = org.apache.commons.lang3.SerializationUtils.clone(state);
+    List<LiveEvent> next = List.of(page(52, "/c"));
+    LiveSessions.Result once = live.advance(state, "u", "s", next, T0 + 51 * MIN);
+    LiveSessions.Result again = live.advance(copy, "u", "s", next, T0 + 51 * MIN);
+    assertEquals(once.finals(), again.finals());
+    assertEquals(once.live(), again.live());
+    assertEquals(once.gone(), again.gone());
+    assertTrue(once.finals().size() == 1 && once.live().size() == 1);
+  }
+}
