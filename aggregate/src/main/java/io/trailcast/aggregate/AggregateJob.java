@@ -106,7 +106,10 @@ public final class AggregateJob {
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Map<LocalDate, Long> seenBefore = aggregatedDays(cql, from, to);
-      Map<LocalDate, Long> eventsNow = eventsPerDay(sessions);
+      // One small collect for everything counted per site and day (each action is Spark jobs of its own).
+      List<Row> siteDays = sessions.groupBy("site", "day")
+          .agg(expr("count(*)"), expr("sum(events)"), expr("count_if(bot)")).collectAsList();
+      Map<LocalDate, Long> eventsNow = perDay(siteDays, 3);
       long late = 0;
       for (Map.Entry<LocalDate, Long> day : seenBefore.entrySet()) {
         late += Math.max(0, eventsNow.getOrDefault(day.getKey(), 0L) - day.getValue());
@@ -114,12 +117,13 @@ public final class AggregateJob {
       long changed = replaceSessions(spark, target, sessions, inWindow, seenBefore);
 
       Dataset<Row> pages = Metrics.pages(sessions).persist(StorageLevel.MEMORY_AND_DISK());
-      Dataset<Row> search = Metrics.search(sessions);
-      clearDays(cql, "page_metrics_by_day", pages);
-      clearDays(cql, "search_metrics_by_day", search);
+      Dataset<Row> search = Metrics.search(sessions).persist(StorageLevel.MEMORY_AND_DISK());
+      // Every (site, day) with sessions: a day left without pageviews or searches loses its old rows too.
+      clearDays(cql, "page_metrics_by_day", siteDays);
+      clearDays(cql, "search_metrics_by_day", siteDays);
       CassandraWriter.write(spark, pages, target, "page_metrics_by_day");
       CassandraWriter.write(spark, search, target, "search_metrics_by_day");
-      Dataset<Row> sessionMetrics = Metrics.sessions(sessions);
+      Dataset<Row> sessionMetrics = Metrics.sessions(sessions).persist(StorageLevel.MEMORY_AND_DISK());
       // Rates may turn null on a rerun; the sink leaves nulls unset, so the old rows go first.
       CassandraWriter.delete(spark, sessionMetrics.select("site", "month", "day"), target, "session_metrics_by_day");
       CassandraWriter.write(spark, sessionMetrics, target, "session_metrics_by_day");
@@ -131,10 +135,17 @@ public final class AggregateJob {
       CassandraWriter.write(spark, UserAggregates.lifetime(allDaysOf(spark, target, daily, from, to)), target,
           "user_lifetime");
 
-      Row counts = sessions.selectExpr("count(*)", "count_if(bot)").first();
-      Result result = new Result(counts.getLong(0), counts.getLong(1), pages.count(), search.count(), late, changed);
+      long total = 0;
+      long bots = 0;
+      for (Row siteDay : siteDays) {
+        total += siteDay.getLong(2);
+        bots += siteDay.getLong(4);
+      }
+      Result result = new Result(total, bots, pages.count(), search.count(), late, changed);
       pages.unpersist();
-      recordDays(cql, eventsNow, sessions, runId);
+      search.unpersist();
+      sessionMetrics.unpersist();
+      recordDays(cql, eventsNow, perDay(siteDays, 2), runId);
       return result;
     } finally {
       sessions.unpersist();
@@ -193,10 +204,11 @@ public final class AggregateJob {
         "theme_pageviews");
   }
 
-  private static Map<LocalDate, Long> eventsPerDay(Dataset<Row> sessions) {
+  /** Column {@code column} of (site, day, sessions, events, bot sessions) rows, summed per day over sites. */
+  private static Map<LocalDate, Long> perDay(List<Row> siteDays, int column) {
     Map<LocalDate, Long> perDay = new HashMap<>();
-    for (Row row : sessions.groupBy("day").agg(expr("sum(events)")).collectAsList()) {
-      perDay.put(row.getDate(0).toLocalDate(), row.getLong(1));
+    for (Row row : siteDays) {
+      perDay.merge(row.getDate(1).toLocalDate(), row.getLong(column), Long::sum);
     }
     return perDay;
   }
@@ -214,19 +226,18 @@ public final class AggregateJob {
     return days;
   }
 
-  private static void recordDays(CqlSession cql, Map<LocalDate, Long> eventsNow, Dataset<Row> sessions,
+  private static void recordDays(CqlSession cql, Map<LocalDate, Long> eventsNow, Map<LocalDate, Long> sessionsNow,
       String runId) {
     Instant now = Instant.now();
-    for (Row row : sessions.groupBy("day").count().collectAsList()) {
-      LocalDate day = row.getDate(0).toLocalDate();
+    for (Map.Entry<LocalDate, Long> day : sessionsNow.entrySet()) {
       cql.execute(SimpleStatement.newInstance("INSERT INTO aggregated_days (day, events, sessions, aggregated_at, "
-          + "run_id) VALUES (?, ?, ?, ?, ?)", day, eventsNow.get(day), row.getLong(1), now, runId));
+          + "run_id) VALUES (?, ?, ?, ?, ?)", day.getKey(), eventsNow.get(day.getKey()), day.getValue(), now, runId));
     }
   }
 
   /** Deletes the (site, day) partitions about to be rewritten: a rerun leaves no stale landing page. */
-  private static void clearDays(CqlSession cql, String table, Dataset<Row> rows) {
-    for (Row key : rows.select("site", "day").distinct().collectAsList()) {
+  private static void clearDays(CqlSession cql, String table, List<Row> siteDays) {
+    for (Row key : siteDays) {
       cql.execute(SimpleStatement.newInstance(
           "DELETE FROM " + table + " WHERE site = ? AND day = ?", key.getString(0), key.getDate(1).toLocalDate()));
     }
