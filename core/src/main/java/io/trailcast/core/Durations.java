@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
-/** Durations as people write them in configs and flags: {@code 30m}, {@code 1h}, {@code 90s}, {@code 1h30m}. */
+/**
+ * Durations as people write them in configs and flags: {@code 30m}, {@code 1h}, {@code 90s},
+ * {@code 1h30m}, {@code 250ms}.
+ */
 public final class Durations {
   private Durations() {
   }
@@ -12,13 +15,15 @@ public final class Durations {
   /** A positive duration; anything else is a one-line {@link UserException} naming {@code what}. */
   public static Duration parse(String text, String what) {
     if (text == null || text.isBlank()) {
-      throw new UserException(what + ": empty duration; use forms like 30m, 10m, 1h, 90s");
+      throw new UserException(what + ": empty duration; use forms like 30m, 10m, 1h, 90s, 250ms");
     }
     Duration duration;
+    String trimmed = text.trim().toLowerCase(Locale.ROOT);
     try {
-      duration = Duration.parse("PT" + text.trim().toUpperCase(Locale.ROOT));
-    } catch (DateTimeParseException e) {
-      throw new UserException(what + ": bad duration '" + text + "'; use forms like 30m, 10m, 1h, 90s", e);
+      duration = trimmed.matches("\\d+ms") ? Duration.ofMillis(Long.parseLong(trimmed.substring(0,
+          trimmed.length() - 2))) : Duration.parse("PT" + trimmed.toUpperCase(Locale.ROOT));
+    } catch (DateTimeParseException | NumberFormatException e) {
+      throw new UserException(what + ": bad duration '" + text + "'; use forms like 30m, 10m, 1h, 90s, 250ms", e);
     }
     if (duration.isNegative() || duration.isZero()) {
       throw new UserException(what + ": duration '" + text + "' must be positive");
@@ -26,8 +31,11 @@ public final class Durations {
     return duration;
   }
 
-  /** The short form {@link #parse} reads back: {@code 30m}, {@code 12h}, {@code 100s}. */
+  /** The short form {@link #parse} reads back: {@code 30m}, {@code 12h}, {@code 100s}, {@code 250ms}. */
   public static String format(Duration duration) {
+    if (duration.toMillis() < 1000 && !duration.isZero()) {
+      return duration.toMillis() + "ms";
+    }
     return duration.toString().substring(2).toLowerCase(Locale.ROOT);
   }
 }

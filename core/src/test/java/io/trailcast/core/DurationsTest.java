@@ -13,11 +13,13 @@ class DurationsTest {
     assertEquals(Duration.ofMinutes(30), Durations.parse("30m", "gap"));
     assertEquals(Duration.ofMinutes(90), Durations.parse(" 1h30m ", "gap"));
     assertEquals(Duration.ofSeconds(100), Durations.parse("100S", "gap"));
+    assertEquals(Duration.ofMillis(250), Durations.parse("250ms", "--trigger"));
+    assertEquals(Duration.ofMillis(1500), Durations.parse("1500ms", "--trigger"));
   }
 
   @Test
   void formatsWhatItReads() {
-    for (String text : new String[] {"30m", "12h", "10s", "1h30m"}) {
+    for (String text : new String[] {"30m", "12h", "10s", "1h30m", "250ms"}) {
       assertEquals(text, Durations.format(Durations.parse(text, "x")));
     }
     Duration burst = Duration.ofSeconds(100);
@@ -32,5 +34,7 @@ class DurationsTest {
     assertThrows(UserException.class, () -> Durations.parse("0m", "gap"));
     assertThrows(UserException.class, () -> Durations.parse("-5m", "gap"));
     assertThrows(UserException.class, () -> Durations.parse("", "gap"));
+    assertThrows(UserException.class, () -> Durations.parse("0ms", "--trigger"));
+    assertThrows(UserException.class, () -> Durations.parse("ms", "--trigger"));
   }
 }

@@ -16,6 +16,9 @@ import io.trailcast.ingest.SiteConfig;
 import io.trailcast.stream.Collector;
 import io.trailcast.stream.StreamJob;
 import io.trailcast.stream.StreamSource;
+import io.trailcast.stream.serve.CassandraServeData;
+import io.trailcast.stream.serve.ModelWatch;
+import io.trailcast.stream.serve.ScoreServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -34,7 +37,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The demo's live part: a new simulated day posted to {@code collect}, through the embedded Kafka
- * broker into the streaming job, and the conversion scores it wrote at each action.
+ * broker into the streaming job, the conversion scores it wrote at each action, and {@code serve}
+ * answering over them for a moment.
  */
 final class LiveDemo {
   private static final int CHUNK = 500;
@@ -75,14 +79,52 @@ final class LiveDemo {
         SiteConfig.defaults().withSite("trailmag"), IngestConfig.DEFAULT_SALT, checkpoint, true, null, Duration.ZERO,
         2_000, Duration.ofMinutes(10), Duration.ofSeconds(10), "earliest", 1_000, Duration.ofMinutes(10), 0));
     out.println("[stream]    " + result.line());
-    printScores(target, day, out);
+    String user = printScores(target, day, out);
+    serveOnce(target, user, out);
     out.println("            live tables: live_page_metrics, live_search_metrics, landing_recency, stream_status; "
         + "keep it running: bin/trailcast stream --source kafka:" + broker.bootstrap() + "/TOPIC");
     out.flush();
   }
 
-  /** A few visitors of the day with the newest score the stream gave them. */
-  private static void printScores(CassandraTarget target, LocalDate day, PrintWriter out) {
+  /**
+   * {@code serve} for a moment over the demo's keyspace: one answer of each kind (a stored score, a
+   * fresh one, a landing page's live bounce, health), as the site and dashboards would ask.
+   */
+  private static void serveOnce(CassandraTarget target, String user, PrintWriter out)
+      throws IOException, InterruptedException {
+    HttpClient http = HttpClient.newHttpClient();
+    try (CqlSession cql = CqlSessions.open(target);
+        ModelWatch models = new ModelWatch(cql, ModelWatch.sparkLoader());
+        ScoreServer server = ScoreServer.start(new CassandraServeData(cql, target.keyspace(),
+            SiteConfig.defaults().withSite("trailmag"), models), ScoreServer.Options.of("127.0.0.1", 0))) {
+      models.refresh();
+      Row page = cql.execute("SELECT landing_page FROM landing_recency WHERE site = 'trailmag' LIMIT 1").one();
+      String base = "http://127.0.0.1:" + server.port();
+      out.println("[serve]     bin/trailcast serve --port P answered on " + base + ":");
+      List<String> asks = new java.util.ArrayList<>();
+      if (user != null) {
+        asks.add("/v1/users/" + user + "/score");
+        asks.add("/v1/users/" + user + "/score?fresh=true");
+      }
+      if (page != null) {
+        asks.add("/v1/landing-pages/bounce?url=" + java.net.URLEncoder.encode(page.getString(0),
+            StandardCharsets.UTF_8));
+      }
+      asks.add("/health");
+      for (String ask : asks) {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(base + ask)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        String body = answer.body();
+        out.printf(Locale.ROOT, "            GET %s → %d %s%n", ask, answer.statusCode(),
+            body.length() > 220 ? body.substring(0, 220) + "…" : body);
+      }
+    }
+    out.flush();
+  }
+
+  /** A few visitors of the day with the newest score the stream gave them; returns one of them, or null. */
+  private static String printScores(CassandraTarget target, LocalDate day, PrintWriter out) {
+    String first = null;
     try (CqlSession cql = CqlSessions.open(target)) {
       int shown = 0;
       for (int bucket = 0; bucket < EventDays.BUCKETS && shown < 3; bucket++) {
@@ -93,6 +135,7 @@ final class LiveDemo {
             out.printf(Locale.ROOT, "            %s: %.3f at %s, pushed by %s (bin/trailcast score %s --keyspace %s)%n",
                 user.getString(0), score.getDouble(1), score.getInstant(0), score.getList(2, String.class),
                 user.getString(0), target.keyspace());
+            first = first == null ? user.getString(0) : first;
             if (++shown == 3) {
               break;
             }
@@ -100,8 +143,9 @@ final class LiveDemo {
         }
       }
       if (shown == 0) {
-        out.println("            no visitor of " + day + " reached the 2 pageviews a score needs");
+        out.println("            no visitor of " + day + " reached the pageviews a score needs (the model's minimum)");
       }
     }
+    return first;
   }
 }

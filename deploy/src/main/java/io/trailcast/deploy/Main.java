@@ -34,6 +34,7 @@ import picocli.CommandLine.Command;
         ScoreCommand.class,
         StreamCommand.class,
         CollectCommand.class,
+        ServeCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec

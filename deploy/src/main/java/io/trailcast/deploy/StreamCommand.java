@@ -22,11 +22,13 @@ import picocli.CommandLine.Option;
 
 /** {@code trailcast stream}: the pipeline on live events from Kafka or a landing directory. */
 @Command(name = "stream", mixinStandardHelpOptions = true,
-    description = {"Run the pipeline on live events: ingest's parsing, identity, bot flags and dedup into "
-          + "events_by_user; sessions (the batch rules, flatMapGroupsWithState with event-time timeouts) upserted "
-          + "live into sessions_by_user; live bounce and search CTR per hour and day (live_page_metrics, "
-          + "live_search_metrics); a recency-weighted bounce rate per landing page (landing_recency); a conversion "
-          + "score at every new interactive event with the newest model (conversion_scores).",
+    description = {"Run the pipeline on live events, one Structured Streaming query parsing each message once: "
+          + "ingest's parsing, identity, bot flags and dedup into events_by_user; sessions (the batch rules, "
+          + "flatMapGroupsWithState with event-time timeouts) upserted live into sessions_by_user; live bounce and "
+          + "search CTR per hour and day (live_page_metrics, live_search_metrics); a recency-weighted bounce rate per "
+          + "landing page (landing_recency); a conversion score at every new interactive event (conversion_scores), "
+          + "computed in the state by the newest model's TrailScorer with that model's funnel and minimum pageviews: "
+          + "the score batch `model score` gives the same trail.",
         "Events older than the watermark are stored but left to the next batch run (counted in stream_status). "
             + "A checkpoint per source and keyspace lets a stopped or killed run go on where it stopped."})
 public final class StreamCommand implements Callable<Integer> {
@@ -49,9 +51,9 @@ public final class StreamCommand implements Callable<Integer> {
       description = "Stop after this long (e.g. 30s, 10m). Default: run until stopped (Ctrl-C).")
   String runFor;
 
-  @Option(names = "--trigger", paramLabel = "DURATION", defaultValue = "0",
-      description = "Micro-batch interval; 0 starts each batch as soon as the previous one is done. "
-          + "Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--trigger", paramLabel = "DURATION", defaultValue = "250ms",
+      description = "Micro-batch interval: a fixed one, so that a slow batch is followed by a small one rather "
+          + "than a bigger one; 0 starts each batch as soon as the previous one is done. Default: ${DEFAULT-VALUE}.")
   String trigger;
 
   @Option(names = "--watermark", paramLabel = "DURATION", defaultValue = "10m",

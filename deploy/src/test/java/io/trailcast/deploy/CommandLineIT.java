@@ -107,7 +107,7 @@ class CommandLineIT {
         badSource.err().strip());
     Run badWatermark = run(cluster("stream", "--source", "dir:/tmp/none", "--watermark", "soon"));
     assertEquals(2, badWatermark.code());
-    assertEquals("trailcast stream: --watermark: bad duration 'soon'; use forms like 30m, 10m, 1h, 90s",
+    assertEquals("trailcast stream: --watermark: bad duration 'soon'; use forms like 30m, 10m, 1h, 90s, 250ms",
         badWatermark.err().strip());
   }
 

@@ -42,7 +42,7 @@ class SiteConfigTest {
   void badSessionRulesAreOneLineErrors(@TempDir Path tmp) throws IOException {
     Path gap = tmp.resolve("gap.yaml");
     Files.writeString(gap, SITE + "sessions: {gap: half an hour}\n");
-    assertEquals(gap + ": sessions.gap: bad duration 'half an hour'; use forms like 30m, 10m, 1h, 90s",
+    assertEquals(gap + ": sessions.gap: bad duration 'half an hour'; use forms like 30m, 10m, 1h, 90s, 250ms",
         assertThrows(UserException.class, () -> SiteConfig.load(gap)).getMessage());
     Path events = tmp.resolve("events.yaml");
     Files.writeString(events, SITE + "sessions: {max_events: 0}\n");

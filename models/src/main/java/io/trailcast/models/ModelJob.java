@@ -1,7 +1,6 @@
 package io.trailcast.models;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.lit;
 
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -18,16 +17,12 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.PipelineModel;
-import org.apache.spark.ml.classification.GBTClassificationModel;
-import org.apache.spark.ml.classification.LogisticRegressionModel;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -39,7 +34,8 @@ import org.apache.spark.storage.StorageLevel;
 
 /** {@code model train} and {@code model score}: trails of a window through the conversion model, with Cassandra. */
 public final class ModelJob {
-  private static final StructType SCORES = new StructType()
+  /** conversion_scores' rows, as batch scoring, the stream and serve write them. */
+  public static final StructType SCORES = new StructType()
       .add("user_id", DataTypes.StringType, false)
       .add("month", DataTypes.StringType, false)
       .add("scored_at", DataTypes.TimestampType, false)
@@ -209,17 +205,17 @@ public final class ModelJob {
   }
 
   /**
-   * Scores every human session of {@code from..to} with a scorable trail into conversion_scores;
-   * sessions under the model's minimum pageviews get no row. Returns the rows written.
+   * Scores every human session of {@code from..to} with a scorable trail into conversion_scores,
+   * through the model's {@link TrailScorer} (its funnel and minimum pageviews); sessions under the
+   * minimum get no row. Returns the rows written.
    */
   public static long score(SparkSession spark, CassandraTarget target, LocalDate from, LocalDate to,
       Recorded recorded) {
     try (CqlSession cql = CqlSessions.open(target)) {
       SchemaMigrator.requireCurrent(cql, target.keyspace());
       JobRuns run = JobRuns.start(cql, "model-score", List.of(recorded.version()), from, to);
-      PipelineModel model = PipelineModel.load(recorded.path());
-      Dataset<Row> rows = scoreRows(spark, model, recorded.version(),
-          Trails.of(spark, target, from, to, recorded.funnel(), recorded.minPageviews()))
+      TrailScorer scorer = TrailScorer.load(recorded);
+      Dataset<Row> rows = scoreRows(spark, scorer, Trails.of(spark, target, from, to, scorer.rules()))
           .persist(StorageLevel.MEMORY_AND_DISK());
       try {
         CassandraWriter.write(spark, rows, target, "conversion_scores");
@@ -236,28 +232,30 @@ public final class ModelJob {
   }
 
   /**
-   * conversion_scores rows of trail rows ({@link Trails#SCHEMA}) scored by {@code model}: the
-   * score, the model version and the three features that pushed it most. Batch and streaming
-   * scoring both write these.
+   * conversion_scores rows of trail rows ({@link Trails#SCHEMA}) scored by {@code scorer}: the
+   * score, the model version and the three features that pushed it most.
    */
-  public static Dataset<Row> scoreRows(SparkSession spark, PipelineModel model, String version,
-      Dataset<Row> trails) {
-    Dataset<Row> scored = ConversionModel.score(model, trails);
-    Broadcast<Explainer> explainer = spark.sparkContext().broadcast(Explainer.of(model),
-        scala.reflect.ClassTag$.MODULE$.apply(Explainer.class));
-    return scored.select(col("user_id"), date_format(col("day"), "yyyy-MM").as("month"),
-            col("scored_at"), col("session_id"), col("p"), col("features"))
-        .mapPartitions((MapPartitionsFunction<Row, Row>) it -> {
-          Explainer local = explainer.value();
-          List<Row> out = new ArrayList<>();
-          while (it.hasNext()) {
-            Row r = it.next();
-            out.add(RowFactory.create(r.getString(0), r.getString(1), r.getTimestamp(2), r.getString(3),
-                r.getDouble(4), version, scala.collection.JavaConverters.asScalaBuffer(
-                    local.strongest((Vector) r.get(5), 3)).toSeq()));
-          }
-          return out.iterator();
-        }, Encoders.row(SCORES));
+  public static Dataset<Row> scoreRows(SparkSession spark, TrailScorer scorer, Dataset<Row> trails) {
+    Broadcast<TrailScorer> shared = spark.sparkContext().broadcast(scorer,
+        scala.reflect.ClassTag$.MODULE$.apply(TrailScorer.class));
+    return trails.mapPartitions((MapPartitionsFunction<Row, Row>) it -> {
+      TrailScorer local = shared.value();
+      List<Row> out = new ArrayList<>();
+      while (it.hasNext()) {
+        Row r = it.next();
+        TrailScorer.Score score = local.score(Trails.features(r));
+        out.add(scoreRow(r.getString(0), r.getString(1), r.getDate(3).toLocalDate(), r.getTimestamp(5), score,
+            local.version()));
+      }
+      return out.iterator();
+    }, Encoders.row(SCORES));
+  }
+
+  /** A conversion_scores row, in the month partition of the session's day. */
+  public static Row scoreRow(String userId, String sessionId, LocalDate day, java.sql.Timestamp scoredAt,
+      TrailScorer.Score score, String version) {
+    return RowFactory.create(userId, day.toString().substring(0, 7), scoredAt, sessionId, score.probability(),
+        version, scala.collection.JavaConverters.asScalaBuffer(score.topFeatures()).toSeq());
   }
 
   /** A model against the simulator's own probabilities on the same held-out sessions. */
@@ -296,38 +294,6 @@ public final class ModelJob {
       return result;
     } finally {
       scored.unpersist();
-    }
-  }
-
-  /** Which features pushed a score most: coefficient × value (logistic) or importance where present (gbt). */
-  public record Explainer(List<String> names, double[] weights, boolean signed) implements java.io.Serializable {
-    static Explainer of(PipelineModel model) {
-      Object last = model.stages()[model.stages().length - 1];
-      List<String> names = ConversionModel.featureNames(model);
-      if (last instanceof LogisticRegressionModel lr) {
-        return new Explainer(names, lr.coefficients().toArray(), true);
-      }
-      return new Explainer(names, ((GBTClassificationModel) last).featureImportances().toArray(), false);
-    }
-
-    /** The {@code n} strongest features of one row, as "name +0.42" (pushing up) or "name -0.13". */
-    List<String> strongest(Vector features, int n) {
-      List<double[]> contributions = new ArrayList<>();
-      org.apache.spark.ml.linalg.SparseVector sparse = features.toSparse();
-      for (int k = 0; k < sparse.indices().length; k++) {
-        int index = sparse.indices()[k];
-        double value = sparse.values()[k];
-        if (index < weights.length && value != 0) {
-          contributions.add(new double[] {index, signed ? weights[index] * value : weights[index]});
-        }
-      }
-      contributions.sort(Comparator.comparingDouble((double[] c) -> -Math.abs(c[1])));
-      List<String> out = new ArrayList<>();
-      for (double[] c : contributions.subList(0, Math.min(n, contributions.size()))) {
-        int i = (int) c[0];
-        out.add(String.format(java.util.Locale.ROOT, "%s %+.3f", i < names.size() ? names.get(i) : "#" + i, c[1]));
-      }
-      return out;
     }
   }
 }

@@ -26,9 +26,12 @@ public final class TrailFeatures {
   private static final Pattern MOBILE = Pattern.compile("(?i)mobile|android|iphone|ipad");
   private static final double MAX_DAYS = 30;
 
-  /** One event of a session, in time order. */
-  public record Event(long ts, String url, String action, boolean pageview, String campaign, String theme,
-      String userAgent) implements Serializable {
+  /**
+   * One event of a session, in the sessions' order (event time, then log position, then id);
+   * {@code interactive} false for hits that are not a visitor's action (assets, redirects, errors).
+   */
+  public record Event(long ts, String url, String action, boolean interactive, boolean pageview, String campaign,
+      String theme, String userAgent) implements Serializable {
   }
 
   /**

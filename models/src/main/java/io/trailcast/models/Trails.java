@@ -3,6 +3,7 @@ package io.trailcast.models;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
@@ -10,6 +11,7 @@ import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.flatten;
 import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lpad;
 import static org.apache.spark.sql.functions.map_from_entries;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.not;
@@ -76,19 +78,28 @@ public final class Trails {
    */
   public static Dataset<Row> of(SparkSession spark, CassandraTarget target, LocalDate from, LocalDate to,
       List<String> funnel, int minPageviews) {
+    return of(spark, target, from, to, new TrailScorer.Rules(funnel, minPageviews));
+  }
+
+  /** Trails of the human sessions of {@code from..to}, cut and kept by {@code rules} (a model's). */
+  public static Dataset<Row> of(SparkSession spark, CassandraTarget target, LocalDate from, LocalDate to,
+      TrailScorer.Rules rules) {
     Dataset<Row> events = SessionEvents.of(spark, target, from, to,
-        List.of("url", "action", "interactive", "status", "campaign", "user_agent"),
+        List.of("source", "line", "event_id", "url", "action", "interactive", "status", "campaign", "user_agent"),
         List.of("bot", "converted"))
         .filter(not(col("bot")))
-        .withColumn("pageview", Event.pageviewColumn());
+        .withColumn("pageview", Event.pageviewColumn())
+        // The sessions' own order (SessionEvent.ORDER): event time, log position, event id.
+        .withColumn("position", concat(col("source"), lit(":"), lpad(col("line").cast("string"), 12, "0")));
     Dataset<Row> themes = CassandraTables.lookup(spark, events.select("url").distinct(), target, "url_themes", "url",
         "theme");
     Dataset<Row> sessions = events.join(themes, events.col("url").equalTo(themes.col("url")), "left")
         .groupBy(col("user_id"), col("session_id"))
         .agg(first("day").as("day"), first("session_start").as("session_start"),
             first("session_end").as("session_end"), first("converted").as("converted"),
-            sort_array(collect_list(struct(col("ts"), events.col("url"), col("action"), col("pageview"),
-                col("campaign"), col("theme"), col("user_agent")))).as("events"));
+            sort_array(collect_list(struct(col("ts"), col("position"), col("event_id"), events.col("url"),
+                col("action"), col("interactive"), col("pageview"), col("campaign"), col("theme"),
+                col("user_agent")))).as("events"));
     WindowSpec byUser = Window.partitionBy("user_id").orderBy("session_start");
     WindowSpec before = byUser.rowsBetween(Window.unboundedPreceding(), -1);
     // What each session's user did before it: earlier sessions of the window, and before the
@@ -104,13 +115,12 @@ public final class Trails {
                 .plus(coalesce(col("prior_conversions"), lit(0L))))
         .withColumn("previous_themes", flatten(collect_list(expr("filter(transform(events, e -> "
             + "IF(e.pageview, e.theme, NULL)), t -> t IS NOT NULL AND t != 'unknown')")).over(before)));
-    List<String> patterns = List.copyOf(funnel);
     return withHistory.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
-      List<Pattern> compiled = patterns.stream().map(Pattern::compile).toList();
+      List<Pattern> compiled = rules.patterns();
       List<Row> out = new ArrayList<>();
       while (rows.hasNext()) {
         Row row = rows.next();
-        Row trail = trail(row, compiled, minPageviews);
+        Row trail = trail(row, rules, compiled);
         if (trail != null) {
           out.add(trail);
         }
@@ -141,13 +151,13 @@ public final class Trails {
     return totals.join(themes, new String[] {"user_id"}, "left");
   }
 
-  private static Row trail(Row row, List<Pattern> funnel, int minPageviews) {
+  private static Row trail(Row row, TrailScorer.Rules rules, List<Pattern> funnel) {
     List<TrailFeatures.Event> events = new ArrayList<>();
     for (Row e : row.<Row>getList(row.fieldIndex("events"))) {
-      events.add(new TrailFeatures.Event(e.getTimestamp(0).getTime(), e.getString(1), e.getString(2),
-          !e.isNullAt(3) && e.getBoolean(3), e.getString(4), e.getString(5), e.getString(6)));
+      events.add(new TrailFeatures.Event(e.getTimestamp(0).getTime(), e.getString(3), e.getString(4),
+          !e.isNullAt(5) && e.getBoolean(5), !e.isNullAt(6) && e.getBoolean(6), e.getString(7),
+          e.getString(8), e.getString(9)));
     }
-    int cut = TrailFeatures.cut(events, funnel);
     long start = row.getTimestamp(row.fieldIndex("session_start")).getTime();
     Timestamp previousEnd = row.getTimestamp(row.fieldIndex("previous_end"));
     double days = previousEnd == null ? 30 : (start - previousEnd.getTime()) / 86_400_000.0;
@@ -158,10 +168,10 @@ public final class Trails {
     for (String theme : row.<String>getList(row.fieldIndex("previous_themes"))) {
       themePageviews.merge(theme, 1L, Long::sum);
     }
-    TrailFeatures.Features f = TrailFeatures.of(events, cut, new TrailFeatures.History(days,
+    TrailFeatures.Features f = rules.trail(events, funnel, new TrailFeatures.History(days,
         ((Number) row.get(row.fieldIndex("previous_sessions"))).longValue(),
         ((Number) row.get(row.fieldIndex("previous_conversions"))).longValue(), themePageviews));
-    if (f.pageviews() < minPageviews) {
+    if (f == null) {
       return null;
     }
     return row(row.getString(row.fieldIndex("user_id")), row.getString(row.fieldIndex("session_id")),
@@ -189,6 +199,19 @@ public final class Trails {
     values[i++] = seq(f.themes());
     values[i] = seq(List.of(f.landing()));
     return RowFactory.create(values);
+  }
+
+  /** The features of a trail row ({@link #SCHEMA}): what a {@link TrailScorer} scores. */
+  public static TrailFeatures.Features features(Row row) {
+    int first = SCHEMA.fieldIndex(TrailFeatures.NUMERIC.get(0));
+    double[] numeric = new double[TrailFeatures.NUMERIC.size()];
+    for (int k = 0; k < numeric.length; k++) {
+      numeric[k] = row.getDouble(first + k);
+    }
+    int lists = first + numeric.length;
+    return new TrailFeatures.Features(numeric, row.getList(lists), row.getList(lists + 1), row.getList(lists + 2),
+        row.<String>getList(lists + 3).get(0), row.getTimestamp(SCHEMA.fieldIndex("scored_at")).getTime(),
+        row.getInt(SCHEMA.fieldIndex("pageviews")));
   }
 
   private static scala.collection.Seq<String> seq(List<String> values) {

@@ -98,6 +98,18 @@ class ConversionModelIT {
     List<Double> after = scores(ConversionModel.score(reloaded, test));
     assertEquals(before, after);
 
+    // The one scorer of batch, stream and serve, plain Java on one trail, gives MLlib's own
+    // probability on every trail of the week: for the saved logistic model, the noise one, and a
+    // tree model.
+    TrailScorer.Rules rules = new TrailScorer.Rules(funnel, 2);
+    assertScoresEqualMllib(reloaded, TrailScorer.load(recorded), trails);
+    assertScoresEqualMllib(noise, TrailScorer.of("noise", noise, rules), trails);
+    List<PipelineStage> treeStages = ConversionModel.trailFeatures();
+    treeStages.add(new org.apache.spark.ml.classification.GBTClassifier().setFeaturesCol("features")
+        .setLabelCol("label").setMaxIter(10).setMaxDepth(4).setSeed(1));
+    PipelineModel trees = new Pipeline().setStages(treeStages.toArray(new PipelineStage[0])).fit(train);
+    assertScoresEqualMllib(trees, TrailScorer.of("trees", trees, rules), trails);
+
     // Scores are written for every scorable session, readable per user with one query.
     long written = ModelJob.score(spark, target, END, END, recorded);
     long scorable = trails.filter(col("day").equalTo(java.sql.Date.valueOf(END))).count();
@@ -112,6 +124,20 @@ class ConversionModelIT {
       assertEquals(3, newest.getList(2, String.class).size(), newest.getList(2, String.class).toString());
     }
     trails.unpersist();
+  }
+
+  private static void assertScoresEqualMllib(PipelineModel model, TrailScorer scorer, Dataset<Row> trails) {
+    List<Row> rows = ConversionModel.score(model, trails).collectAsList();
+    assertTrue(rows.size() > 1000, rows.size() + " trails");
+    double worst = 0;
+    for (Row row : rows) {
+      double mllib = row.getDouble(row.fieldIndex("p"));
+      TrailFeatures.Features f = Trails.features(row);
+      assertEquals(row.get(row.fieldIndex("features")), scorer.vector(f), "the assembled vector of "
+          + row.getString(1));
+      worst = Math.max(worst, Math.abs(mllib - scorer.probability(f)));
+    }
+    assertTrue(worst <= 1e-9, scorer.version() + ": largest difference from MLlib " + worst);
   }
 
   private static List<String> rows(Dataset<Row> trails) {

@@ -14,15 +14,15 @@ class TrailFeaturesTest {
   private static final long T0 = 1_768_039_200_000L;
 
   private static TrailFeatures.Event page(int minute, String url, String action, String theme) {
-    return new TrailFeatures.Event(T0 + minute * 60_000L, url, action, true, null, theme, UA);
+    return new TrailFeatures.Event(T0 + minute * 60_000L, url, action, true, true, null, theme, UA);
   }
 
   @Test
   void theTrailStopsBeforeTheFunnelAndTheConversion() {
     List<TrailFeatures.Event> events = List.of(
-        new TrailFeatures.Event(T0, "www.t.com/music/jazz?utm_campaign=x", "pageview", true, "utm_campaign=x",
+        new TrailFeatures.Event(T0, "www.t.com/music/jazz?utm_campaign=x", "pageview", true, true, "utm_campaign=x",
             "music", UA),
-        new TrailFeatures.Event(T0 + 1_000, "www.t.com/static/app.css", "other", false, null, null, UA),
+        new TrailFeatures.Event(T0 + 1_000, "www.t.com/static/app.css", "other", false, false, null, null, UA),
         page(2, "www.t.com/search?q=jazz", "search", null),
         page(3, "www.t.com/music/concert", "click", "music"),
         page(5, "www.t.com/pricing", "pageview", "unknown"),

@@ -11,8 +11,8 @@ public record LiveEvent(SessionEvent event, String theme, String userAgent) impl
   }
 
   TrailFeatures.Event forTrail() {
-    return new TrailFeatures.Event(event.ts(), event.url(), event.action(), event.pageview(), event.campaign(),
-        theme, userAgent);
+    return new TrailFeatures.Event(event.ts(), event.url(), event.action(), event.interactive(), event.pageview(),
+        event.campaign(), theme, userAgent);
   }
 
   /** A themed pageview, counted as user_daily counts theme pageviews. */

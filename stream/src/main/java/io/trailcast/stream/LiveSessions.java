@@ -5,16 +5,15 @@ import io.trailcast.aggregate.sessions.SessionEvent;
 import io.trailcast.aggregate.sessions.SessionRules;
 import io.trailcast.aggregate.sessions.Sessionizer;
 import io.trailcast.models.TrailFeatures;
+import io.trailcast.models.TrailScorer;
 import java.io.Serializable;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -25,8 +24,8 @@ import java.util.regex.Pattern;
  *   <li>a session is <b>final</b> once the event that closed it is older than the watermark (no
  *       later arrival can fall inside it or before it), or, for the last session, once the
  *       watermark is past its logout or more than the gap past its last event ({@code timeout});
- *   <li>every other session is <b>live</b>: written as it stands, replaced when it changes, and
- *       deleted when a late event merges or moves it;
+ *   <li>every other session is <b>live</b>: written as it stands, written again only when it
+ *       changes, and deleted when a late event merges or moves it;
  *   <li>final sessions leave the buffer: it only ever holds what can still change.
  * </ul>
  * The sessions written equal the batch sessions of the same events with the end of data at the
@@ -36,17 +35,17 @@ public final class LiveSessions implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final SessionRules rules;
-  private final List<String> funnel;
-  private final int minPageviews;
+  private transient TrailScorer.Rules compiledFor;
   private transient List<Pattern> compiled;
 
-  public LiveSessions(SessionRules rules, List<String> funnel, int minPageviews) {
+  public LiveSessions(SessionRules rules) {
     this.rules = rules;
-    this.funnel = List.copyOf(funnel);
-    this.minPageviews = minPageviews;
   }
 
-  /** A moment to score: the trail of a session up to and including a new interactive event. */
+  /**
+   * A moment to score: the trail of a session up to and including an interactive event, with
+   * what was known of the user before the session.
+   */
   public record ScorePoint(Session session, TrailFeatures.Features features) {
   }
 
@@ -61,14 +60,20 @@ public final class LiveSessions implements Serializable {
 
   /**
    * Adds {@code incoming} (any order, duplicates possible) to {@code state} and replays the rules
-   * with the watermark {@code watermark}: every event accepted has a time after it.
+   * with the watermark {@code watermark}: every event accepted has a time after it. With a model's
+   * {@code scoring} rules (null: no model yet), every interactive event from the earliest new one
+   * on is a moment to score: the new events, and the later ones whose trail a late event changed,
+   * so that the score stored at an event is always the one of the trail as it now stands.
    */
-  public Result advance(UserState state, String user, String site, List<LiveEvent> incoming, long watermark) {
-    Set<String> fresh = new HashSet<>();
+  public Result advance(UserState state, String user, String site, List<LiveEvent> incoming, long watermark,
+      TrailScorer.Rules scoring) {
+    SessionEvent earliestFresh = null;
     for (LiveEvent e : incoming) {
       if (state.seen.putIfAbsent(e.event().eventId(), e.ts()) == null) {
         state.buffer.add(e);
-        fresh.add(e.event().eventId());
+        if (earliestFresh == null || SessionEvent.ORDER.compare(e.event(), earliestFresh) < 0) {
+          earliestFresh = e.event();
+        }
         state.lastEventTs = Math.max(state.lastEventTs, e.ts());
       }
     }
@@ -78,6 +83,8 @@ public final class LiveSessions implements Serializable {
     List<Session> live = new ArrayList<>();
     List<ScorePoint> scores = new ArrayList<>();
     Map<String, Long> nowLive = new LinkedHashMap<>();
+    Map<String, Long> nowWritten = new java.util.HashMap<>();
+    Map<String, Long> written = state.written == null ? Map.of() : state.written;
     UserState running = state.copyOfHistory();
     Sessionizer sessionizer = new Sessionizer(rules, user, site);
     int sessionFrom = 0;
@@ -100,7 +107,9 @@ public final class LiveSessions implements Serializable {
       // Final sessions are a prefix: a session closed by an older event comes first.
       isFinal &= finalUpTo == sessionFrom;
       List<LiveEvent> events = buffer.subList(sessionFrom, i);
-      scores.addAll(scorePoints(closed, events, fresh, running));
+      if (scoring != null && earliestFresh != null) {
+        scores.addAll(scorePoints(closed, events, earliestFresh, running, scoring));
+      }
       if (!closed.bot()) {
         addToHistory(running, closed, events);
       }
@@ -111,8 +120,14 @@ public final class LiveSessions implements Serializable {
         }
         finalUpTo = i;
       } else {
-        live.add(closed);
+        // Written again only when it changed: a call woken by the watermark alone, or new events of
+        // another session, leave it as it stands.
+        long fingerprint = fingerprint(closed);
+        if (!Long.valueOf(fingerprint).equals(written.get(closed.sessionId()))) {
+          live.add(closed);
+        }
         nowLive.put(closed.sessionId(), closed.start());
+        nowWritten.put(closed.sessionId(), fingerprint);
       }
       sessionFrom = i;
     }
@@ -123,6 +138,7 @@ public final class LiveSessions implements Serializable {
       gone.remove(s.sessionId());
     }
     state.live = nowLive;
+    state.written = nowWritten;
     buffer.subList(0, finalUpTo).clear();
     // A copy of an event has its time: once older than the watermark, none can arrive any more.
     state.seen.values().removeIf(ts -> ts < watermark);
@@ -147,34 +163,39 @@ public final class LiveSessions implements Serializable {
     return wake == Long.MAX_VALUE ? -1 : Math.max(wake, watermark);
   }
 
-  /** Scores at the new interactive events of a human session, before its trail's cut, with enough pageviews. */
-  private List<ScorePoint> scorePoints(Session session, List<LiveEvent> events, Set<String> fresh,
-      UserState before) {
-    if (session.bot()) {
+  /**
+   * Moments to score in a human session: its interactive events from {@code from} on (in the
+   * sessions' order), before its trail's cut, with the model's minimum pageviews.
+   */
+  private List<ScorePoint> scorePoints(Session session, List<LiveEvent> events, SessionEvent from,
+      UserState before, TrailScorer.Rules scoring) {
+    if (session.bot() || events.isEmpty()
+        || SessionEvent.ORDER.compare(events.get(events.size() - 1).event(), from) < 0) {
       return List.of();
     }
     List<TrailFeatures.Event> trail = new ArrayList<>(events.size());
     for (LiveEvent e : events) {
       trail.add(e.forTrail());
     }
-    int cut = TrailFeatures.cut(trail, patterns());
+    int cut = TrailFeatures.cut(trail, patterns(scoring));
     List<ScorePoint> out = new ArrayList<>();
     TrailFeatures.History history = null;
     for (int j = 0; j < cut; j++) {
       LiveEvent e = events.get(j);
-      if (!e.event().interactive() || !fresh.contains(e.event().eventId())) {
+      if (!e.event().interactive() || SessionEvent.ORDER.compare(e.event(), from) < 0) {
         continue;
       }
       history = history == null ? before.history(session.start()) : history;
-      TrailFeatures.Features features = TrailFeatures.of(trail, j + 1, history);
-      if (features.pageviews() >= minPageviews) {
+      TrailFeatures.Features features = scoring.atLeastMinimum(TrailFeatures.of(trail, j + 1, history));
+      if (features != null) {
         out.add(new ScorePoint(session, features));
       }
     }
     return out;
   }
 
-  private static void addToHistory(UserState state, Session session, List<LiveEvent> events) {
+  /** Adds a human session to what the model knows of the user: the stream's rule, also fresh scoring's. */
+  static void addToHistory(UserState state, Session session, List<LiveEvent> events) {
     state.previousEnd = session.end();
     state.sessions++;
     state.conversions += session.converted() ? 1 : 0;
@@ -186,14 +207,20 @@ public final class LiveSessions implements Serializable {
     }
   }
 
+  /** What tells two versions of a live session apart: its fields' hash, and its event count. */
+  private static long fingerprint(Session s) {
+    return ((long) s.hashCode() << 32) | (s.events() & 0xffffffffL);
+  }
+
   /** The day of an instant in the site time zone, as sessions carry it. */
   LocalDate day(long ts) {
     return LocalDate.ofInstant(Instant.ofEpochMilli(ts), rules.zone());
   }
 
-  private List<Pattern> patterns() {
-    if (compiled == null) {
-      compiled = funnel.stream().map(Pattern::compile).toList();
+  private List<Pattern> patterns(TrailScorer.Rules scoring) {
+    if (!scoring.equals(compiledFor)) {
+      compiled = scoring.patterns();
+      compiledFor = scoring;
     }
     return compiled;
   }

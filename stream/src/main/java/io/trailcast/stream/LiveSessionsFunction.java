@@ -5,7 +5,8 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.spark.connector.cql.CassandraConnector;
 import io.trailcast.aggregate.Sessions;
 import io.trailcast.aggregate.sessions.Session;
-import io.trailcast.models.Trails;
+import io.trailcast.models.ModelJob;
+import io.trailcast.models.TrailScorer;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
@@ -39,17 +40,23 @@ public final class LiveSessionsFunction implements FlatMapGroupsWithStateFunctio
     INPUT_COLUMNS[USER_AGENT + 1] = "pageview";
   }
 
-  /** What the function emits: a kind (final, live, gone, score) and a session or a trail row. */
+  /** What the function emits: a kind (final, live, gone, score) and a session or a conversion_scores row. */
   public static final StructType OUTPUT = new StructType()
       .add("kind", DataTypes.StringType, false)
       .add("session", Sessions.SCHEMA)
-      .add("trail", Trails.SCHEMA);
+      .add("score", ModelJob.SCORES);
   private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy-MM");
 
   private final LiveSessions sessions;
   private final CassandraConnector connector;
   private final String keyspace;
   private final long retentionMs;
+  private final LiveTimers timers;
+  /**
+   * The model that scores, set by the driver between micro-batches: a task gets the function as
+   * it was when its micro-batch started, so a newer model applies from the next one on.
+   */
+  private volatile TrailScorer scorer;
   private transient CqlSession session;
   private transient PreparedStatement lifetime;
 
@@ -59,15 +66,26 @@ public final class LiveSessionsFunction implements FlatMapGroupsWithStateFunctio
    * user_lifetime.
    */
   public LiveSessionsFunction(LiveSessions sessions, CassandraConnector connector, String keyspace,
-      long retentionMs) {
+      long retentionMs, LiveTimers timers) {
     this.sessions = sessions;
     this.connector = connector;
     this.keyspace = keyspace;
     this.retentionMs = retentionMs;
+    this.timers = timers;
+  }
+
+  /** Scores from the next micro-batch on with {@code next} (null: leave trails unscored). */
+  public void useModel(TrailScorer next) {
+    this.scorer = next;
+  }
+
+  public TrailScorer model() {
+    return scorer;
   }
 
   @Override
   public Iterator<Row> call(String key, Iterator<Row> rows, GroupState<UserState> group) {
+    long started = System.nanoTime();
     int split = key.indexOf('\u0001');
     String user = key.substring(0, split);
     String site = key.substring(split + 1);
@@ -79,9 +97,13 @@ public final class LiveSessionsFunction implements FlatMapGroupsWithStateFunctio
     }
     UserState state = group.exists() ? group.get() : new UserState();
     if (!state.historyLoaded && !incoming.isEmpty()) {
+      long lookup = System.nanoTime();
       loadHistory(state, user, incoming);
+      timers.history().add((System.nanoTime() - lookup) / 1000);
     }
-    LiveSessions.Result result = sessions.advance(state, user, site, incoming, watermark);
+    TrailScorer model = scorer;
+    LiveSessions.Result result = sessions.advance(state, user, site, incoming, watermark,
+        model == null ? null : model.rules());
     List<Row> out = new ArrayList<>();
     for (Session s : result.finals()) {
       out.add(RowFactory.create("final", Sessions.row(s), null));
@@ -92,11 +114,13 @@ public final class LiveSessionsFunction implements FlatMapGroupsWithStateFunctio
     for (Map.Entry<String, Long> gone : result.gone().entrySet()) {
       out.add(RowFactory.create("gone", goneRow(user, site, gone.getKey(), gone.getValue(), sessions), null));
     }
+    long scoring = System.nanoTime();
     for (LiveSessions.ScorePoint point : result.scores()) {
       Session s = point.session();
-      out.add(RowFactory.create("score", null, Trails.row(s.userId(), s.sessionId(), new Timestamp(s.start()),
-          java.sql.Date.valueOf(s.day()), 0.0, point.features())));
+      out.add(RowFactory.create("score", null, ModelJob.scoreRow(s.userId(), s.sessionId(), s.day(),
+          new Timestamp(point.features().cutTs()), model.score(point.features()), model.version())));
     }
+    timers.scoring().add((System.nanoTime() - scoring) / 1000);
     if (result.wakeAt() >= 0) {
       group.update(state);
       group.setTimeoutTimestamp(Math.max(result.wakeAt(), watermark) + 1);
@@ -106,6 +130,7 @@ public final class LiveSessionsFunction implements FlatMapGroupsWithStateFunctio
       group.update(state);
       group.setTimeoutTimestamp(state.lastEventTs + retentionMs + 1);
     }
+    timers.state().add((System.nanoTime() - started) / 1000);
     return out.iterator();
   }
 
@@ -130,22 +155,10 @@ public final class LiveSessionsFunction implements FlatMapGroupsWithStateFunctio
   private void loadHistory(UserState state, String user, List<LiveEvent> incoming) {
     state.historyLoaded = true;
     long first = incoming.stream().mapToLong(LiveEvent::ts).min().orElseThrow();
-    if (lifetime == null) {
-      // Once per task (the function is deserialized for each): the connector shares the session.
-      CqlSession session = connector.openSession();
-      lifetime = session.prepare("SELECT sessions, conversions, last_seen, theme_pageviews FROM " + keyspace
-          + ".user_lifetime WHERE user_id = ?");
-      this.session = session;
-      org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
-      if (task != null) {
-        task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) context -> {
-          session.close();
-          this.session = null;
-          this.lifetime = null;
-        });
-      }
-    }
-    com.datastax.oss.driver.api.core.cql.Row row = session.execute(lifetime.bind(user)).one();
+    java.util.Optional<java.util.Optional<com.datastax.oss.driver.api.core.cql.Row>> prefetched =
+        HistoryPrefetch.get(keyspace, user);
+    com.datastax.oss.driver.api.core.cql.Row row = prefetched.isPresent() ? prefetched.get().orElse(null)
+        : read(user);
     if (row == null || row.getInstant(2) == null || row.getInstant(2).toEpochMilli() >= first) {
       return;
     }
@@ -153,5 +166,24 @@ public final class LiveSessionsFunction implements FlatMapGroupsWithStateFunctio
     state.conversions = row.isNull(1) ? 0 : row.getLong(1);
     state.previousEnd = row.getInstant(2).toEpochMilli();
     state.themePageviews.putAll(row.getMap(3, String.class, Long.class));
+  }
+
+  /** The user's user_lifetime row read by key: for a user the prefetch of this executor did not read. */
+  private com.datastax.oss.driver.api.core.cql.Row read(String user) {
+    if (lifetime == null) {
+      // Once per task (the function is deserialized for each): the connector shares the session.
+      CqlSession opened = connector.openSession();
+      lifetime = opened.prepare(HistoryPrefetch.select(keyspace));
+      this.session = opened;
+      org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+      if (task != null) {
+        task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) context -> {
+          opened.close();
+          this.session = null;
+          this.lifetime = null;
+        });
+      }
+    }
+    return session.execute(lifetime.bind(user)).one();
   }
 }

@@ -1,7 +1,5 @@
 package io.trailcast.stream;
 
-import static org.apache.spark.sql.functions.col;
-
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.spark.connector.cql.CassandraConnector;
@@ -17,23 +15,20 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.api.java.function.ForeachPartitionFunction;
 import org.apache.spark.api.java.function.VoidFunction2;
-import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 
 /**
  * Writes one micro-batch of {@link LiveSessionsFunction}'s output. One pass over it deletes the
- * live sessions that are gone and upserts final and live sessions into {@code sessions_by_user}
- * and {@code live_sessions_by_day}; then their days are marked for {@link LiveMetrics}, final
- * sessions go to {@link LandingRecency}, and trails are scored by the current model into
- * {@code conversion_scores}. Every write is an upsert or a delete by key: a micro-batch replayed
+ * live sessions that are gone, upserts final and live sessions into {@code sessions_by_user} and
+ * {@code live_sessions_by_day} and the scores the function computed into
+ * {@code conversion_scores}; then their days are marked for {@link LiveMetrics} and final sessions
+ * go to {@link LandingRecency}. Every write is an upsert or a delete by key: a micro-batch replayed
  * after a crash writes the same rows again.
  */
 final class LiveWriter implements VoidFunction2<Dataset<Row>, Long> {
@@ -46,65 +41,44 @@ final class LiveWriter implements VoidFunction2<Dataset<Row>, Long> {
       "landing_page", "depth", "bounced", "engaged", "searches", "searches_with_click", "clicks", "converted", "bot",
       "search_exit", "duration_ms", "search_queries", "search_clicks", "search_exits"};
   private static final String[] DAY_KEY = {"site", "day", "session_id"};
+  private static final String[] SCORE_COLUMNS = ModelJob.SCORES.fieldNames();
 
-  /** A loaded conversion model and its version. */
-  record Model(String version, PipelineModel pipeline) {
-  }
-
-  /** What the runs of this writer did, summed on the driver. */
+  /**
+   * What the runs of this writer did, summed on the driver; {@code days} and {@code entries} are
+   * the micro-batch's changed days and its final sessions for the landing pages' reservoirs.
+   */
   record Counters(LongAccumulator finals, LongAccumulator live, LongAccumulator gone, LongAccumulator scores,
-      CollectionAccumulator<String> days) implements Serializable {
+      CollectionAccumulator<String> days, CollectionAccumulator<LandingRecency.Entry> entries)
+      implements Serializable {
   }
 
-  private final CassandraTarget target;
   /** The driver's session (foreachBatch runs on the driver). */
   private final transient CqlSession cql;
-  private final transient AtomicReference<Model> model;
   private final LandingRecency recency;
   private final TableWriter tables;
   final Counters counters;
-  private long scoresWritten;
 
-  LiveWriter(SparkSession spark, CassandraTarget target, CqlSession cql, AtomicReference<Model> model,
-      LandingRecency recency) {
-    this.target = target;
+  LiveWriter(SparkSession spark, CassandraTarget target, CqlSession cql, LandingRecency recency, LiveTimers timers) {
     this.cql = cql;
-    this.model = model;
     this.recency = recency;
     this.counters = new Counters(spark.sparkContext().longAccumulator("live final sessions"),
         spark.sparkContext().longAccumulator("live sessions"), spark.sparkContext().longAccumulator("gone sessions"),
-        spark.sparkContext().longAccumulator("trails to score"), spark.sparkContext().collectionAccumulator("days"));
-    this.tables = new TableWriter(CassandraWriter.connector(spark), target.keyspace(), counters);
+        spark.sparkContext().longAccumulator("scores"), spark.sparkContext().collectionAccumulator("days"),
+        spark.sparkContext().collectionAccumulator("final sessions"));
+    this.tables = new TableWriter(CassandraWriter.connector(spark), target.keyspace(), counters, timers);
   }
 
-  long scoresWritten() {
-    return scoresWritten;
-  }
-
+  /**
+   * One Spark action per micro-batch: the write pass; what the driver then needs (changed days,
+   * final sessions for the reservoirs) comes back in accumulators, which count each task once.
+   */
   @Override
   public void call(Dataset<Row> out, Long batchId) {
-    SparkSession spark = out.sparkSession();
-    out.persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      long finalsBefore = counters.finals().value();
-      long scoresBefore = counters.scores().value();
-      counters.days().reset();
-      out.foreachPartition((ForeachPartitionFunction<Row>) tables::write);
-      markDays(new HashSet<>(counters.days().value()));
-      if (counters.finals().value() > finalsBefore) {
-        recency.update(out.filter(col("kind").equalTo("final")).select("session.*"), batchId);
-      }
-      Model current = model.get();
-      long trails = counters.scores().value() - scoresBefore;
-      if (trails > 0 && current != null) {
-        Dataset<Row> scores = ModelJob.scoreRows(spark, current.pipeline(), current.version(),
-            out.filter(col("kind").equalTo("score")).select("trail.*"));
-        CassandraWriter.write(spark, scores, target, "conversion_scores");
-        scoresWritten += trails;
-      }
-    } finally {
-      out.unpersist();
-    }
+    counters.days().reset();
+    counters.entries().reset();
+    out.foreachPartition((ForeachPartitionFunction<Row>) tables::write);
+    markDays(new HashSet<>(counters.days().value()));
+    recency.update(cql, counters.entries().value(), batchId);
   }
 
   private void markDays(Set<String> days) {
@@ -125,17 +99,20 @@ final class LiveWriter implements VoidFunction2<Dataset<Row>, Long> {
     private final CassandraConnector connector;
     private final String keyspace;
     private final Counters counters;
+    private final LiveTimers timers;
 
-    TableWriter(CassandraConnector connector, String keyspace, Counters counters) {
+    TableWriter(CassandraConnector connector, String keyspace, Counters counters, LiveTimers timers) {
       this.connector = connector;
       this.keyspace = keyspace;
       this.counters = counters;
+      this.timers = timers;
     }
 
     void write(Iterator<Row> rows) throws InterruptedException {
       if (!rows.hasNext()) {
         return;
       }
+      long started = System.nanoTime();
       Set<String> days = new HashSet<>();
       long finals = 0;
       long live = 0;
@@ -146,12 +123,16 @@ final class LiveWriter implements VoidFunction2<Dataset<Row>, Long> {
             SESSION_COLUMNS);
         CassandraWriter.TableSink byDay = new CassandraWriter.TableSink(session, keyspace, "live_sessions_by_day",
             DAY_COLUMNS);
+        CassandraWriter.TableSink scored = new CassandraWriter.TableSink(session, keyspace, "conversion_scores",
+            SCORE_COLUMNS);
         List<Row> goneRows = new ArrayList<>();
         while (rows.hasNext()) {
           Row r = rows.next();
           String kind = r.getString(0);
           if (kind.equals("score")) {
             scores++;
+            Row score = r.getStruct(2);
+            scored.add(values(score, SCORE_COLUMNS), values(score, new String[] {"user_id", "month"}));
             continue;
           }
           Row s = r.getStruct(1);
@@ -161,7 +142,10 @@ final class LiveWriter implements VoidFunction2<Dataset<Row>, Long> {
             goneRows.add(s);
             continue;
           }
-          finals += kind.equals("final") ? 1 : 0;
+          if (kind.equals("final")) {
+            finals++;
+            reservoirEntry(s);
+          }
           live += kind.equals("live") ? 1 : 0;
           sessions.add(values(s, SESSION_COLUMNS), values(s, new String[] {"user_id", "month"}));
           byDay.add(dayValues(s), values(s, new String[] {"site", "day"}));
@@ -177,14 +161,26 @@ final class LiveWriter implements VoidFunction2<Dataset<Row>, Long> {
         }
         sessions.finish();
         byDay.finish();
+        scored.finish();
         deleteSessions.finish();
         deleteByDay.finish();
       }
+      timers.writes().add((System.nanoTime() - started) / 1000);
       counters.finals().add(finals);
       counters.live().add(live);
       counters.gone().add(gone);
       counters.scores().add(scores);
       days.forEach(counters.days()::add);
+    }
+
+    /** A final human session with a pageview enters its landing page's reservoir, as in bounce rates. */
+    private void reservoirEntry(Row s) {
+      String page = s.getString(s.fieldIndex("landing_page"));
+      if (page != null && !s.getBoolean(s.fieldIndex("bot")) && s.getInt(s.fieldIndex("depth")) >= 1) {
+        counters.entries().add(new LandingRecency.Entry(s.getString(s.fieldIndex("site")), page,
+            s.getString(s.fieldIndex("session_id")), s.getTimestamp(s.fieldIndex("session_start")).toInstant(),
+            s.getBoolean(s.fieldIndex("bounced"))));
+      }
     }
 
     private static Object[] values(Row s, String[] columns) {
@@ -218,6 +214,6 @@ final class LiveWriter implements VoidFunction2<Dataset<Row>, Long> {
   /** The counts so far, by kind. */
   Map<String, Long> counts() {
     return Map.of("final", counters.finals().value(), "live", counters.live().value(), "gone",
-        counters.gone().value(), "scores", scoresWritten);
+        counters.gone().value(), "scores", counters.scores().value());
   }
 }

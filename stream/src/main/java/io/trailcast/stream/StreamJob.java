@@ -1,7 +1,5 @@
 package io.trailcast.stream;
 
-import static org.apache.spark.sql.functions.col;
-
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import io.trailcast.aggregate.sessions.SessionRules;
@@ -15,14 +13,13 @@ import io.trailcast.enrich.ThemesJob;
 import io.trailcast.enrich.themes.ThemeAssigner;
 import io.trailcast.enrich.themes.ThemeDefinitions;
 import io.trailcast.enrich.vectors.WordVectors;
-import io.trailcast.ingest.Event;
 import io.trailcast.ingest.EventBuilder;
-import io.trailcast.ingest.Ingest;
 import io.trailcast.ingest.IngestConfig;
 import io.trailcast.ingest.IngestSink;
 import io.trailcast.ingest.InputFormat;
 import io.trailcast.ingest.SiteConfig;
 import io.trailcast.models.ModelJob;
+import io.trailcast.models.TrailScorer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,12 +30,8 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import org.apache.spark.api.java.function.ForeachPartitionFunction;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.api.java.function.VoidFunction2;
-import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -51,7 +44,6 @@ import org.apache.spark.sql.streaming.StreamingQueryException;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.apache.spark.sql.streaming.Trigger;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -152,29 +144,15 @@ public final class StreamJob {
     IngestSink sink = new IngestSink(CassandraWriter.connector(spark), target.keyspace(),
         new IngestConfig(List.of(o.source().describe()), o.format(), o.site(), o.salt(), null, null, false),
         counters);
-    StatusListener status = new StatusListener(cql, o.source().describe(), target.keyspace());
+    LiveTimers timers = LiveTimers.create(spark.sparkContext());
+    LiveSessionsFunction function = new LiveSessionsFunction(new LiveSessions(SessionRules.of(o.site())),
+        CassandraWriter.connector(spark), target.keyspace(), Duration.ofDays(1).toMillis(), timers);
+    refreshModel(target, function);
+    StatusListener status = new StatusListener(cql, o.source().describe(), target.keyspace(), timers);
     spark.streams().addListener(status);
-    StreamingQuery events = start(rows.writeStream().queryName("events")
-        .option("checkpointLocation", o.checkpoint() + "/events")
-        .trigger(trigger)
-        .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (batch, id) ->
-            Ingest.dedup(batch).foreachPartition((ForeachPartitionFunction<Row>) sink::write)));
-
-    AtomicReference<LiveWriter.Model> model = new AtomicReference<>();
-    refreshModel(target, model);
-    LiveWriter writer = new LiveWriter(spark, target, cql, model, new LandingRecency(CassandraWriter.connector(spark),
-        target.keyspace(), o.reservoirSize()));
-    StreamingQuery live;
-    try {
-      live = start(live(spark, target, rows, o).writeStream().queryName("live")
-          .option("checkpointLocation", o.checkpoint() + "/live")
-          .trigger(trigger)
-          .foreachBatch(writer));
-    } catch (RuntimeException e) {
-      stopQuietly(events);
-      spark.streams().removeListener(status);
-      throw e;
-    }
+    LiveWriter writer = new LiveWriter(spark, target, cql, new LandingRecency(target.keyspace(), o.reservoirSize()),
+        timers);
+    Dataset<Row> plan = live(spark, target, rows, sink, function, timers, o);
     ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "trailcast-stream-background");
       t.setDaemon(true);
@@ -185,13 +163,37 @@ public final class StreamJob {
     background.scheduleWithFixedDelay(() -> {
       try {
         LiveMetrics.refresh(spark, target, rules.zone());
-        refreshModel(target, model);
+        refreshModel(target, function);
       } catch (RuntimeException e) {
         LOG.warn("live metrics refresh failed (retried at the next interval): {}", e.toString());
       }
     }, every, every, TimeUnit.MILLISECONDS);
+    long deadline = o.runFor() == null ? Long.MAX_VALUE : System.currentTimeMillis() + o.runFor().toMillis();
+    StreamingQuery live = null;
     try {
-      await(events, live, o);
+      // An outage of Kafka or Cassandra stops the query; it restarts from its checkpoint (nothing
+      // lost or doubled) after a growing pause, until the source is drained or the time is up.
+      for (int restarts = 0; ; ) {
+        live = start(plan.writeStream().queryName("live")
+            .option("checkpointLocation", o.checkpoint() + "/live")
+            .trigger(trigger)
+            .foreachBatch(writer));
+        try {
+          await(live, o, deadline);
+          break;
+        } catch (Outage outage) {
+          restarts++;
+          long pause = Math.min(60_000L, 1_000L << Math.min(restarts - 1, 6));
+          LOG.warn("stream: {}; restarting from the checkpoint in {} s (restart {})", outage.getMessage(),
+              pause / 1000, restarts);
+          status.outage(outage.getMessage(), restarts);
+          if (System.currentTimeMillis() + pause >= deadline) {
+            throw new UserException("stream: stopped by an outage at the end of its run: " + outage.getMessage(),
+                outage);
+          }
+          sleep(pause);
+        }
+      }
     } finally {
       background.shutdownNow();
       try {
@@ -201,7 +203,6 @@ public final class StreamJob {
       }
       spark.streams().removeListener(status);
     }
-    status.record(events.lastProgress());
     status.record(live.lastProgress());
     LiveMetrics.refresh(spark, target, rules.zone());
 
@@ -217,32 +218,27 @@ public final class StreamJob {
     counts.put("live_sessions", written.get("live"));
     counts.put("gone_sessions", written.get("gone"));
     counts.put("scores", written.get("scores"));
-    LiveWriter.Model used = model.get();
+    TrailScorer used = function.model();
     return new Result(counts, status.watermark(), used == null ? null : used.version());
   }
 
-  /** The live query's plan: events, their themes, the watermark, the sessions' state per user and site. */
-  private static Dataset<Row> live(SparkSession spark, CassandraTarget target, Dataset<Row> rows, Options o) {
-    Dataset<Row> events = rows.filter(col("reject_reason").isNull())
-        .withColumn("pageview", Event.pageviewColumn())
-        .select(LiveSessionsFunction.INPUT_COLUMNS[0], java.util.Arrays.copyOfRange(LiveSessionsFunction.INPUT_COLUMNS,
-            1, LiveSessionsFunction.INPUT_COLUMNS.length));
+  /**
+   * The query's plan: parsed rows → events written and looked up ({@link LiveInput}) → the
+   * watermark → the sessions' state per user and site.
+   */
+  private static Dataset<Row> live(SparkSession spark, CassandraTarget target, Dataset<Row> rows, IngestSink sink,
+      LiveSessionsFunction function, LiveTimers timers, Options o) {
     // The vectors go to each executor once, not with every task.
     ThemeAssigner assigner = assigner(target).orElse(null);
-    ThemeLookup themes = new ThemeLookup(CassandraWriter.connector(spark), target.keyspace(), assigner == null ? null
+    ThemeLookup themes = new ThemeLookup(target.keyspace(), assigner == null ? null
         : spark.sparkContext().broadcast(assigner, scala.reflect.ClassTag$.MODULE$.apply(ThemeAssigner.class)),
         o.themeRefresh().toMillis());
-    int url = List.of(LiveSessionsFunction.INPUT_COLUMNS).indexOf("url");
-    int pageview = List.of(LiveSessionsFunction.INPUT_COLUMNS).indexOf("pageview");
-    Dataset<Row> themed = events.mapPartitions((MapPartitionsFunction<Row, Row>) it -> themes.withThemes(it, url,
-        pageview), Encoders.row(events.schema().add("theme", DataTypes.StringType)));
-    SessionRules rules = SessionRules.of(o.site());
-    LiveSessions sessions = new LiveSessions(rules, o.site().funnel(), 2);
+    LiveInput input = new LiveInput(sink, themes, CassandraWriter.connector(spark), target.keyspace(), timers);
+    Dataset<Row> events = rows.mapPartitions((MapPartitionsFunction<Row, Row>) input::apply,
+        Encoders.row(LiveInput.SCHEMA));
     // A user's state stays a day of event time after their last event: the model's history of
     // them lives there; later they are read again from user_lifetime.
-    LiveSessionsFunction function = new LiveSessionsFunction(sessions, CassandraWriter.connector(spark),
-        target.keyspace(), Duration.ofDays(1).toMillis());
-    return themed.withWatermark("ts", o.watermarkDelay().toMillis() + " milliseconds")
+    return events.withWatermark("ts", o.watermarkDelay().toMillis() + " milliseconds")
         .groupByKey((MapFunction<Row, String>) r -> r.getString(0) + "\u0001" + r.getString(1), Encoders.STRING())
         .flatMapGroupsWithState(function, OutputMode.Append(), Encoders.javaSerialization(UserState.class),
             Encoders.row(LiveSessionsFunction.OUTPUT), GroupStateTimeout.EventTimeTimeout());
@@ -256,24 +252,28 @@ public final class StreamJob {
     }
   }
 
-  private static void await(StreamingQuery events, StreamingQuery live, Options o) {
+  /** An outage the job rides out: Cassandra or Kafka unreachable or timing out. */
+  static final class Outage extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Outage(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private static void await(StreamingQuery live, Options o, long deadline) {
     try {
       if (o.availableNow()) {
-        events.awaitTermination();
         live.awaitTermination();
         return;
       }
-      long deadline = o.runFor() == null ? Long.MAX_VALUE : System.currentTimeMillis() + o.runFor().toMillis();
-      while (events.isActive() && live.isActive() && System.currentTimeMillis() < deadline) {
-        events.awaitTermination(Math.min(1_000, Math.max(1, deadline - System.currentTimeMillis())));
+      while (live.isActive() && System.currentTimeMillis() < deadline) {
+        live.awaitTermination(Math.min(1_000, Math.max(1, deadline - System.currentTimeMillis())));
       }
-      events.stop();
       live.stop();
       // A query that stopped on its own failed: say why.
-      events.awaitTermination();
       live.awaitTermination();
     } catch (StreamingQueryException e) {
-      stopQuietly(events);
       stopQuietly(live);
       for (Throwable cause = e; cause != null; cause = cause.getCause()) {
         if (cause instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
@@ -281,9 +281,46 @@ public final class StreamJob {
               + ": create it, or let a producer (bin/trailcast collect) create it first", e);
         }
       }
+      String outage = outage(e);
+      if (outage != null) {
+        throw new Outage(outage, e);
+      }
       throw new IllegalStateException("streaming query failed: " + e.getMessage(), e);
     } catch (java.util.concurrent.TimeoutException e) {
       throw new IllegalStateException("streaming query did not stop: " + e.getMessage(), e);
+    }
+  }
+
+  /** What made a failed query fail, in a line, when it is an outage to ride out; null otherwise. */
+  static String outage(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof com.datastax.oss.driver.api.core.AllNodesFailedException
+          || cause instanceof com.datastax.oss.driver.api.core.DriverTimeoutException
+          || cause instanceof com.datastax.oss.driver.api.core.servererrors.QueryExecutionException
+          || cause instanceof com.datastax.oss.driver.api.core.servererrors.OverloadedException) {
+        return "Cassandra unreachable or overloaded (" + cause.getClass().getSimpleName() + ": "
+            + firstLine(cause.getMessage()) + ")";
+      }
+      if (cause instanceof org.apache.kafka.common.errors.RetriableException
+          || cause instanceof java.net.ConnectException) {
+        return "Kafka unreachable (" + cause.getClass().getSimpleName() + ": " + firstLine(cause.getMessage()) + ")";
+      }
+    }
+    return null;
+  }
+
+  private static String firstLine(String message) {
+    String text = String.valueOf(message);
+    int end = text.indexOf('\n');
+    return end < 0 ? text : text.substring(0, end);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("stream: interrupted while waiting to restart", e);
     }
   }
 
@@ -295,17 +332,21 @@ public final class StreamJob {
     }
   }
 
-  /** Loads the newest conversion model when it is not the one in use; none yet leaves trails unscored. */
-  private static void refreshModel(CassandraTarget target, AtomicReference<LiveWriter.Model> model) {
+  /**
+   * Loads the newest conversion model when it is not the one in use (its scorer applies from the
+   * next micro-batch on); none yet leaves trails unscored.
+   */
+  private static void refreshModel(CassandraTarget target, LiveSessionsFunction function) {
     List<ModelJob.Recorded> recorded = ModelJob.models(target);
     if (recorded.isEmpty()) {
       return;
     }
     ModelJob.Recorded newest = recorded.get(0);
-    LiveWriter.Model current = model.get();
+    TrailScorer current = function.model();
     if (current == null || !current.version().equals(newest.version())) {
-      model.set(new LiveWriter.Model(newest.version(), PipelineModel.load(newest.path())));
-      LOG.info("scoring with conversion model {}", newest.version());
+      function.useModel(TrailScorer.load(newest));
+      LOG.info("scoring with conversion model {} (funnel {}, at least {} pageviews)", newest.version(),
+          newest.funnel(), newest.minPageviews());
     }
   }
 
@@ -323,16 +364,22 @@ public final class StreamJob {
   static final class StatusListener extends StreamingQueryListener {
     private final CqlSession cql;
     private final PreparedStatement write;
+    private final PreparedStatement outage;
     private final String source;
+    private final LiveTimers timers;
     private volatile Instant watermark;
     private long lateEvents;
+    private Map<String, Long> timersBefore = Map.of();
 
-    StatusListener(CqlSession cql, String source, String keyspace) {
+    StatusListener(CqlSession cql, String source, String keyspace, LiveTimers timers) {
       this.cql = cql;
       this.source = source;
+      this.timers = timers;
       this.write = cql.prepare("INSERT INTO " + keyspace + ".stream_status (query, source, batch_id, watermark, "
           + "rows_in, late_events, input_rate, processed_rate, batch_ms, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
           + "?, ?)");
+      this.outage = cql.prepare("UPDATE " + keyspace + ".stream_status SET last_error = ?, last_error_at = ?, "
+          + "restarts = ? WHERE query = 'live'");
     }
 
     @Override
@@ -346,6 +393,15 @@ public final class StreamJob {
 
     @Override
     public void onQueryTerminated(QueryTerminatedEvent event) {
+    }
+
+    /** Records an outage the job rides out (a failure to record it is only logged: Cassandra may be the one down). */
+    synchronized void outage(String reason, int restarts) {
+      try {
+        cql.execute(outage.bind(reason, Instant.now(), (long) restarts));
+      } catch (RuntimeException e) {
+        LOG.warn("stream: cannot record the outage in stream_status: {}", e.toString());
+      }
     }
 
     synchronized void record(StreamingQueryProgress p) {
@@ -363,13 +419,31 @@ public final class StreamJob {
         watermark = at == null ? watermark : at;
       }
       Long batchMs = p.durationMs().get("triggerExecution");
-      if (p.numInputRows() > 0 || late > 0) {
-        LOG.info("{} batch {}: {} rows in {} ms, watermark {}{}", p.name(), p.batchId(), p.numInputRows(), batchMs,
-            mark, late > 0 ? ", " + late + " late" : "");
+      Map<String, Long> timersNow = timers.millis();
+      // Every micro-batch that ran (with data, or moved by the watermark alone), not idle triggers.
+      if (p.durationMs().containsKey("addBatch")) {
+        LOG.info("{} batch {}: {} rows in {} ms, watermark {}{}; {}", p.name(), p.batchId(), p.numInputRows(), batchMs,
+            mark, late > 0 ? ", " + late + " late" : "", breakdown(p.durationMs(), timersBefore, timersNow));
       }
+      timersBefore = timersNow;
       cql.execute(write.bind(p.name(), source, p.batchId(), at, p.numInputRows(), "live".equals(p.name())
           ? lateEvents : 0L, finite(p.inputRowsPerSecond()), finite(p.processedRowsPerSecond()), batchMs,
           Instant.now()));
+    }
+
+    /**
+     * Where a batch's time went: Spark's own phases (wall ms: offsets, planning, the write-ahead
+     * log, the batch itself, the commit) and, inside the batch, task time summed over tasks (ms)
+     * of the event writes, lookups, the state function, its scoring and the output writes.
+     */
+    static String breakdown(Map<String, Long> durations, Map<String, Long> before, Map<String, Long> now) {
+      StringBuilder out = new StringBuilder();
+      for (String phase : List.of("latestOffset", "queryPlanning", "walCommit", "addBatch", "commitOffsets")) {
+        out.append(out.length() == 0 ? "" : " ").append(phase).append(' ').append(durations.getOrDefault(phase, 0L));
+      }
+      out.append(" | task ms:");
+      now.forEach((part, ms) -> out.append(' ').append(part).append(' ').append(ms - before.getOrDefault(part, 0L)));
+      return out.toString();
     }
 
     private static double finite(double x) {

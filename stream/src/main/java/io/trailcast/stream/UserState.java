@@ -22,6 +22,8 @@ public final class UserState implements Serializable {
   final Map<String, Long> seen = new HashMap<>();
   /** Session id → start, of the sessions written as live (not final) at the last call. */
   Map<String, Long> live = new LinkedHashMap<>();
+  /** Session id → fingerprint of the version last written, of those live sessions (null in older state). */
+  Map<String, Long> written = new HashMap<>();
   boolean historyLoaded;
   long previousEnd = -1;
   long sessions;

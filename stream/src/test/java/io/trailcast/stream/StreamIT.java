@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import io.trailcast.aggregate.AggregateJob;
 import io.trailcast.aggregate.Metrics;
 import io.trailcast.aggregate.Sessions;
 import io.trailcast.aggregate.sessions.SessionRules;
@@ -24,6 +26,10 @@ import io.trailcast.ingest.IngestJob;
 import io.trailcast.ingest.InputFormat;
 import io.trailcast.ingest.SiteConfig;
 import io.trailcast.ingest.parse.CombinedLogParser;
+import io.trailcast.models.ModelJob;
+import io.trailcast.models.TrailFeatures;
+import io.trailcast.models.TrailScorer;
+import io.trailcast.models.Trails;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -45,17 +51,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.classification.LogisticRegression;
+import org.apache.spark.ml.feature.CountVectorizer;
+import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Simulated traffic through the embedded Kafka into the streaming job in a JVM of its own, killed
- * with SIGKILL midway and restarted from its checkpoint: events, sessions and metrics then equal
- * the batch recomputation of the same events, with events arriving out of order within the
- * watermark's delay, a duplicate line, and one event too late to be sessionized.
+ * with SIGKILL midway and restarted from its checkpoint: events, sessions, metrics and the live
+ * conversion scores then equal the batch recomputation of the same events, with events arriving
+ * out of order within the watermark's delay, a duplicate line, and one event too late to be
+ * sessionized. One run, shared by the tests below.
  */
 class StreamIT {
   static final String SALT = "salt";
@@ -68,19 +82,41 @@ class StreamIT {
   @TempDir
   static Path tmp;
 
-  @Test
-  void aStreamKilledMidwayAndRestartedEqualsTheBatchRecomputation() throws Exception {
+  private static CassandraTarget target;
+  private static CassandraTarget batch;
+  private static SparkSession spark;
+  private static List<String> lines;
+  private static ModelJob.Recorded model;
+
+  /**
+   * The shared run: the simulated day ingested and aggregated in batch, a conversion model fitted
+   * on its trails, then the same lines through collect, Kafka and the streaming job, killed with
+   * SIGKILL after two micro-batches and restarted to the end.
+   */
+  @BeforeAll
+  static void streamTheDayKilledMidway() throws Exception {
     EmbeddedKafka.Status broker = TestKafka.broker();
-    CassandraTarget target = TestCassandra.keyspaceFor(StreamIT.class);
-    CassandraTarget batch = TestCassandra.keyspaceFor(StreamIT.class, "batch");
-    new Simulator(new SimulationConfig(30, 1, DAY, 11, LogFormat.COMBINED, 0.0, false, ZoneId.of("UTC"),
+    target = TestCassandra.keyspaceFor(StreamIT.class);
+    batch = TestCassandra.keyspaceFor(StreamIT.class, "batch");
+    new Simulator(new SimulationConfig(150, 1, DAY, 11, LogFormat.COMBINED, 0.0, false, ZoneId.of("UTC"),
         tmp.resolve("traffic"))).run();
-    List<String> lines = new ArrayList<>();
+    lines = new ArrayList<>();
     try (Stream<Path> files = Files.list(tmp.resolve("traffic/logs"))) {
       for (Path file : files.sorted().toList()) {
         lines.addAll(Files.readAllLines(file, StandardCharsets.UTF_8));
       }
     }
+    spark = TestSpark.connectedTo(target);
+    // The batch side: the same lines ingested and aggregated; a model fitted on their trails and
+    // recorded where the stream looks for it.
+    Path file = tmp.resolve("all.log");
+    Files.write(file, lines);
+    Files.writeString(file, TOO_LATE + "\n", java.nio.file.StandardOpenOption.APPEND);
+    IngestJob.run(spark, batch, new IngestConfig(List.of(file.toString()), InputFormat.AUTO, SiteConfig.defaults(),
+        SALT, null, null, false));
+    AggregateJob.run(spark, batch, DAY, DAY, SessionRules.of(SiteConfig.defaults()));
+    model = fitModel(tmp.resolve("model"));
+
     // Each line arrives up to half the delay after its time: always within the watermark.
     Random random = new Random(3);
     List<long[]> order = new ArrayList<>();
@@ -111,7 +147,7 @@ class StreamIT {
       assertEquals(arrivals.size(), collector.counts()[0], "sent");
     }
 
-    // Killed once two micro-batches of the live query are committed, restarted to the end.
+    // Killed once two micro-batches are committed, restarted to the end.
     Path checkpoint = tmp.resolve("checkpoint");
     Files.createDirectories(LOGS);
     String source = "kafka:" + broker.bootstrap() + "/" + topic;
@@ -130,19 +166,49 @@ class StreamIT {
     Process second = launch(args, LOGS.resolve("second.log"));
     assertTrue(second.waitFor(5, TimeUnit.MINUTES), "the restarted run drains the topic");
     assertEquals(0, second.exitValue(), tail(LOGS.resolve("second.log")));
+  }
 
-    SparkSession spark = TestSpark.connectedTo(target);
-    // Events: the batch ingest of the same lines.
-    Path file = tmp.resolve("all.log");
-    Files.write(file, lines);
-    Files.writeString(file, TOO_LATE + "\n", java.nio.file.StandardOpenOption.APPEND);
-    IngestJob.run(spark, batch, new IngestConfig(List.of(file.toString()), InputFormat.AUTO, SiteConfig.defaults(),
-        SALT, null, null, false));
+  /**
+   * A conversion pipeline of the trail features (vocabularies that keep every word: a day of 150
+   * visitors is small) fitted on the batch trails, saved and recorded in the stream's keyspace.
+   */
+  private static ModelJob.Recorded fitModel(Path dir) throws IOException {
+    TrailScorer.Rules rules = new TrailScorer.Rules(SiteConfig.defaults().funnel(), 2);
+    Dataset<Row> trails = Trails.of(spark, batch, DAY, DAY, rules);
+    List<PipelineStage> stages = new ArrayList<>();
+    for (String list : List.of("sections", "bigrams", "themes", "landing")) {
+      stages.add(new CountVectorizer().setInputCol(list).setOutputCol(list + "_vec").setBinary(true));
+    }
+    List<String> inputs = new ArrayList<>(TrailFeatures.NUMERIC);
+    inputs.addAll(List.of("sections_vec", "bigrams_vec", "themes_vec", "landing_vec"));
+    stages.add(new VectorAssembler().setInputCols(inputs.toArray(new String[0])).setOutputCol("features"));
+    stages.add(new LogisticRegression().setRegParam(0.1));
+    PipelineModel fitted = new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(trails);
+    fitted.write().overwrite().save(dir.toString());
+    Map<String, String> params = Map.of("min_pageviews", "2", "funnel", String.join("\n", rules.funnel()));
+    try (CqlSession cql = CqlSessions.open(target)) {
+      cql.execute(SimpleStatement.newInstance("INSERT INTO models (kind, version, created_at, path, algorithm, "
+          + "params) VALUES (?, ?, ?, ?, ?, ?)", ModelJob.TRAILS, "conv-it", java.time.Instant.now(), dir.toString(),
+          "logistic", params));
+    }
+    return ModelJob.model(target, "conv-it");
+  }
+
+  @Test
+  void eventsEqualTheBatchIngestOfTheSameLines() {
     String[] eventColumns = {"user_id", "day", "ts", "event_id", "url", "action", "referrer", "interactive", "bot",
         "status", "campaign", "search_query"};
     assertEquals(rows(CassandraTables.read(spark, batch, "events_by_user"), eventColumns),
         rows(CassandraTables.read(spark, target, "events_by_user"), eventColumns));
+    try (CqlSession cql = CqlSessions.open(target)) {
+      com.datastax.oss.driver.api.core.cql.Row rejected = cql.execute("SELECT raw, reason FROM quarantine").one();
+      assertEquals("not a log line at all", rejected.getString(0), "the bad line, quarantined with its reason");
+      assertTrue(rejected.getString(1).startsWith("not an access log line"), rejected.getString(1));
+    }
+  }
 
+  @Test
+  void sessionsAndDayMetricsEqualTheBatchRecomputation() {
     // Sessions: the batch rules over the stream's events but the one too late, ending at the watermark.
     long watermark;
     long late;
@@ -153,11 +219,6 @@ class StreamIT {
       late = status.getLong(1);
     }
     assertEquals(1, late, "the event older than the watermark is counted");
-    try (CqlSession cql = CqlSessions.open(target)) {
-      com.datastax.oss.driver.api.core.cql.Row rejected = cql.execute("SELECT raw, reason FROM quarantine").one();
-      assertEquals("not a log line at all", rejected.getString(0), "the bad line, quarantined with its reason");
-      assertTrue(rejected.getString(1).startsWith("not an access log line"), rejected.getString(1));
-    }
     SessionRules rules = SessionRules.of(SiteConfig.defaults());
     Dataset<Row> events = CassandraTables.read(spark, target, "events_by_user")
         .filter(col("url").endsWith("/too-late").equalTo(lit(false)));
@@ -184,6 +245,112 @@ class StreamIT {
         rows(CassandraTables.read(spark, target, "live_search_metrics").filter(col("grain").equalTo("day")),
             searchColumns));
     expected.unpersist();
+  }
+
+  /**
+   * The live score of every session, as stored at its trail's last moment, equals the batch
+   * score of that session (the same model version, through the same TrailScorer) over the
+   * events the stream stored: out-of-order arrivals re-scored the moments they changed.
+   */
+  @Test
+  void theLiveScoreOfEverySessionEqualsItsBatchScore() {
+    TrailScorer scorer = TrailScorer.load(model);
+    List<Row> expected = ModelJob.scoreRows(spark, scorer, Trails.of(spark, target, DAY, DAY, scorer.rules()))
+        .collectAsList();
+    assertTrue(expected.size() >= 15, expected.size() + " scorable sessions");
+    assertTrue(expected.stream().map(r -> r.getDouble(4)).distinct().count() > 5, "the model tells trails apart");
+    int compared = 0;
+    try (CqlSession cql = CqlSessions.open(target)) {
+      com.datastax.oss.driver.api.core.cql.PreparedStatement read = cql.prepare("SELECT score, model_version, "
+          + "features_used FROM conversion_scores WHERE user_id = ? AND month = ? AND scored_at = ? "
+          + "AND session_id = ?");
+      for (Row want : expected) {
+        com.datastax.oss.driver.api.core.cql.Row live = cql.execute(read.bind(want.getString(0), want.getString(1),
+            want.getTimestamp(2).toInstant(), want.getString(3))).one();
+        assertTrue(live != null, "no live score for session " + want.getString(3) + " at " + want.getTimestamp(2));
+        assertEquals(want.getDouble(4), live.getDouble(0), 1e-9, "session " + want.getString(3));
+        assertEquals("conv-it", live.getString(1));
+        assertEquals(want.getList(6), live.getList(2, String.class));
+        compared++;
+      }
+    }
+    assertEquals(expected.size(), compared);
+  }
+
+  /**
+   * {@code serve} over what the stream wrote: the stored score of a user is their newest live
+   * score; a fresh score, computed at request time from the stored events, equals the batch (and
+   * live) score of the user's last session; the landing page's live day figures are the table's;
+   * bad requests get a 400 and unknown users a 404, each with a JSON reason.
+   */
+  @Test
+  void serveAnswersTheStreamsScoresFreshScoresAndLiveBounce() throws Exception {
+    TrailScorer scorer = TrailScorer.load(model);
+    Map<String, Row> lastScorable = new java.util.HashMap<>();
+    for (Row r : ModelJob.scoreRows(spark, scorer, Trails.of(spark, target, DAY, DAY, scorer.rules()))
+        .collectAsList()) {
+      lastScorable.merge(r.getString(0), r, (a, b) -> a.getTimestamp(2).after(b.getTimestamp(2)) ? a : b);
+    }
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    HttpClient http = HttpClient.newHttpClient();
+    try (CqlSession cql = CqlSessions.open(target);
+        io.trailcast.stream.serve.ModelWatch models = new io.trailcast.stream.serve.ModelWatch(cql,
+            io.trailcast.stream.serve.ModelWatch.sparkLoader());
+        io.trailcast.stream.serve.ScoreServer server = io.trailcast.stream.serve.ScoreServer.start(
+            new io.trailcast.stream.serve.CassandraServeData(cql, target.keyspace(), SiteConfig.defaults(), models),
+            io.trailcast.stream.serve.ScoreServer.Options.of("127.0.0.1", 0))) {
+      models.refresh();
+      String base = "http://127.0.0.1:" + server.port();
+      int fresh = 0;
+      for (Row want : lastScorable.values()) {
+        String user = want.getString(0);
+        // The user's last session is the scorable one: what the site would ask about now.
+        com.datastax.oss.driver.api.core.cql.Row last = cql.execute("SELECT session_id FROM sessions_by_user WHERE "
+            + "user_id = ? AND month = ? LIMIT 1", user, want.getString(1)).one();
+        if (!last.getString(0).equals(want.getString(3))) {
+          continue;
+        }
+        com.fasterxml.jackson.databind.JsonNode stored = get(http, json, base + "/v1/users/" + user + "/score", 200);
+        com.datastax.oss.driver.api.core.cql.Row newest = cql.execute("SELECT score, scored_at FROM "
+            + "conversion_scores WHERE user_id = ? AND month = ? LIMIT 1", user, want.getString(1)).one();
+        assertEquals(newest.getDouble(0), stored.get("score").asDouble(), 0.0, "stored score of " + user);
+        assertEquals(newest.getInstant(1).toString(), stored.get("scored_at").asText());
+        assertEquals("conv-it", stored.get("model_version").asText());
+        com.fasterxml.jackson.databind.JsonNode now = get(http, json, base + "/v1/users/" + user
+            + "/score?fresh=true", 200);
+        assertEquals(want.getDouble(4), now.get("score").asDouble(), 1e-9, "fresh score of " + user);
+        assertEquals(want.getString(3), now.get("session_id").asText());
+        assertEquals(want.getTimestamp(2).toInstant().toString(), now.get("scored_at").asText());
+        assertTrue(now.get("fresh").asBoolean());
+        fresh++;
+      }
+      assertTrue(fresh >= 10, fresh + " users compared");
+
+      com.datastax.oss.driver.api.core.cql.Row page = cql.execute("SELECT site, landing_page, sessions, bounce_rate "
+          + "FROM live_page_metrics WHERE site = ? AND grain = 'day' AND window_start = ? LIMIT 1",
+          SiteConfig.defaults().site(), DAY.atStartOfDay(ZoneId.of("UTC")).toInstant()).one();
+      com.fasterxml.jackson.databind.JsonNode bounce = get(http, json, base + "/v1/landing-pages/bounce?url="
+          + java.net.URLEncoder.encode(page.getString(1), StandardCharsets.UTF_8), 200);
+      assertEquals(page.getLong(2), bounce.get("day").get("sessions").asLong());
+      assertEquals(page.isNull(3) ? null : page.getDouble(3), bounce.get("day").get("bounce_rate").isNull() ? null
+          : bounce.get("day").get("bounce_rate").asDouble());
+      assertEquals("watermark", bounce.get("as_of_source").asText());
+
+      assertTrue(get(http, json, base + "/v1/users/nobody-at-all/score", 404).get("error").asText().length() > 0);
+      assertTrue(get(http, json, base + "/v1/users/" + "x".repeat(300) + "/score", 400).has("error"));
+      assertTrue(get(http, json, base + "/v1/users/u1/score?fresh=maybe", 400).has("error"));
+      assertTrue(get(http, json, base + "/v1/landing-pages/bounce", 400).has("error"));
+      assertEquals("ok", get(http, json, base + "/health", 200).get("status").asText());
+    }
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode get(HttpClient http,
+      com.fasterxml.jackson.databind.ObjectMapper json, String url, int status) throws Exception {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(status, response.statusCode(), url + ": " + response.body());
+    assertEquals("application/json", response.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+    return json.readTree(response.body());
   }
 
   private static List<String> rows(Dataset<Row> rows, String[] columns) {

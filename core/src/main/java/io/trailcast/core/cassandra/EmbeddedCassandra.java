@@ -221,6 +221,11 @@ public final class EmbeddedCassandra {
         "auto_snapshot: false",
         // Jobs send single-partition batches of up to 16 KiB (spark.cassandra.output.batch.size.bytes).
         "batch_size_warn_threshold: 64KiB",
+        // The live tables are upserted again and again (a session at each of its events): a large
+        // memtable merges those versions before they reach disk, instead of flushing small
+        // memtables every second and compacting them (most of the node's CPU under the stream).
+        "memtable_allocation_type: offheap_objects",
+        "memtable_offheap_space: 768MiB",
         "");
   }
 

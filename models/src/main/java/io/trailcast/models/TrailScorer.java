@@ -1,0 +1,271 @@
+package io.trailcast.models;
+
+import io.trailcast.core.UserException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.classification.GBTClassificationModel;
+import org.apache.spark.ml.classification.LogisticRegressionModel;
+import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
+import org.apache.spark.ml.feature.CountVectorizerModel;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.linalg.SparseVector;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+
+/**
+ * Everything between a session's events and its conversion score, for one saved model version:
+ * the trail cut (conversion, funnel pages) and the minimum pageviews the model was trained with,
+ * the feature pipeline and the classifier, all as plain Java on one trail: no Spark job per
+ * score. Batch {@code model score}, the streaming job and {@code serve} all score through it,
+ * so the same trail gets the same score wherever it is scored.
+ *
+ * <p>The pipeline's stages are replayed as MLlib computes them: each vocabulary
+ * ({@link CountVectorizerModel}) counts the words it knows, keeps those at or above its minimum
+ * term frequency, as 1.0 when binary; the assembler concatenates the numeric features and the
+ * vectors in its input order; the classifier's own {@code predictProbability} then scores the
+ * vector, which is what its {@code transform} computes.
+ */
+public final class TrailScorer implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** How a session's events become the trail a model scores: where it stops, and how long it must be. */
+  public record Rules(List<String> funnel, int minPageviews) implements Serializable {
+    public Rules {
+      funnel = List.copyOf(funnel);
+      if (minPageviews < 0) {
+        throw new UserException("the minimum pageviews must not be negative: " + minPageviews);
+      }
+    }
+
+    /** The rules a recorded model was trained with. */
+    public static Rules of(ModelJob.Recorded recorded) {
+      return new Rules(recorded.funnel(), recorded.minPageviews());
+    }
+
+    public List<Pattern> patterns() {
+      return funnel.stream().map(Pattern::compile).toList();
+    }
+
+    /**
+     * A finished session's trail: its events up to (never including) the first conversion or
+     * funnel page, ending at the last interactive event before that, the moment a site would last
+     * have scored it. Null when it has fewer pageviews than the minimum.
+     */
+    public TrailFeatures.Features trail(List<TrailFeatures.Event> events, List<Pattern> patterns,
+        TrailFeatures.History history) {
+      int end = TrailFeatures.cut(events, patterns);
+      while (end > 0 && !events.get(end - 1).interactive()) {
+        end--;
+      }
+      return atLeastMinimum(TrailFeatures.of(events, end, history));
+    }
+
+    /** The features of a trail prefix, or null under the minimum pageviews: no score, rather than 0. */
+    public TrailFeatures.Features atLeastMinimum(TrailFeatures.Features features) {
+      return features.pageviews() >= minPageviews ? features : null;
+    }
+  }
+
+  /** A score: the probability of converting and the three features that pushed it most. */
+  public record Score(double probability, List<String> topFeatures) implements Serializable {
+  }
+
+  /** One input of the assembler: a numeric feature (by its index) or a vocabulary over a list feature. */
+  private record Input(int numeric, String list, Map<String, Integer> vocabulary, double minTf, boolean binary)
+      implements Serializable {
+  }
+
+  private final String version;
+  private final Rules rules;
+  private final List<Input> inputs;
+  private final int size;
+  private final ProbabilisticClassificationModel<Vector, ?> classifier;
+  private final List<String> names;
+  private final double[] weights;
+  private final boolean signedWeights;
+  private transient List<Pattern> patterns;
+
+  private TrailScorer(String version, Rules rules, List<Input> inputs, int size,
+      ProbabilisticClassificationModel<Vector, ?> classifier, List<String> names, double[] weights,
+      boolean signedWeights) {
+    this.version = version;
+    this.rules = rules;
+    this.inputs = inputs;
+    this.size = size;
+    this.classifier = classifier;
+    this.names = names;
+    this.weights = weights;
+    this.signedWeights = signedWeights;
+  }
+
+  /** The scorer of a recorded trail model (loads its saved pipeline: a driver-side call). */
+  public static TrailScorer load(ModelJob.Recorded recorded) {
+    if (!recorded.kind().equals(ModelJob.TRAILS)) {
+      throw new UserException("model " + recorded.version() + " was trained on a feature table, not on session "
+          + "trails: it cannot score sessions");
+    }
+    return of(recorded.version(), PipelineModel.load(recorded.path()), Rules.of(recorded));
+  }
+
+  /**
+   * The scorer of a trail pipeline: vocabularies over the trail's lists, an assembler of the
+   * numeric features and those vectors, then a probabilistic classifier.
+   */
+  @SuppressWarnings("unchecked")
+  public static TrailScorer of(String version, PipelineModel model, Rules rules) {
+    Map<String, Input> vectors = new HashMap<>();
+    VectorAssembler assembler = null;
+    Transformer[] stages = model.stages();
+    for (int i = 0; i < stages.length - 1; i++) {
+      if (stages[i] instanceof CountVectorizerModel cv) {
+        Map<String, Integer> vocabulary = new HashMap<>();
+        String[] words = cv.vocabulary();
+        for (int w = 0; w < words.length; w++) {
+          vocabulary.put(words[w], w);
+        }
+        vectors.put(cv.getOutputCol(), new Input(-1, cv.getInputCol(), vocabulary, cv.getMinTF(), cv.getBinary()));
+      } else if (stages[i] instanceof VectorAssembler found) {
+        assembler = found;
+      } else {
+        throw new UserException("model " + version + " has a stage a trail scorer does not know: "
+            + stages[i].getClass().getSimpleName());
+      }
+    }
+    if (assembler == null || !(stages[stages.length - 1] instanceof ProbabilisticClassificationModel)) {
+      throw new UserException("model " + version + " is not a trail pipeline (vocabularies, an assembler, a "
+          + "probabilistic classifier)");
+    }
+    List<Input> inputs = new ArrayList<>();
+    int size = 0;
+    for (String column : assembler.getInputCols()) {
+      Input input = vectors.get(column);
+      if (input == null) {
+        int index = TrailFeatures.NUMERIC.indexOf(column);
+        if (index < 0) {
+          throw new UserException("model " + version + " reads a column a trail does not have: " + column);
+        }
+        input = new Input(index, null, null, 0, false);
+        size++;
+      } else {
+        size += input.vocabulary().size();
+      }
+      inputs.add(input);
+    }
+    Object last = stages[stages.length - 1];
+    double[] weights = last instanceof LogisticRegressionModel lr ? lr.coefficients().toArray()
+        : last instanceof GBTClassificationModel gbt ? gbt.featureImportances().toArray() : new double[0];
+    return new TrailScorer(version, rules, List.copyOf(inputs), size,
+        (ProbabilisticClassificationModel<Vector, ?>) last, ConversionModel.featureNames(model), weights,
+        last instanceof LogisticRegressionModel);
+  }
+
+  public String version() {
+    return version;
+  }
+
+  public Rules rules() {
+    return rules;
+  }
+
+  /** The compiled funnel patterns of the rules (kept per instance, rebuilt after deserialization). */
+  public List<Pattern> patterns() {
+    if (patterns == null) {
+      patterns = rules.patterns();
+    }
+    return patterns;
+  }
+
+  /** A finished session's trail by this model's rules, or null when it is too short to score. */
+  public TrailFeatures.Features trail(List<TrailFeatures.Event> events, TrailFeatures.History history) {
+    return rules.trail(events, patterns(), history);
+  }
+
+  /** The assembled feature vector of a trail, as the pipeline's {@code features} column holds it. */
+  public Vector vector(TrailFeatures.Features f) {
+    List<Integer> indices = new ArrayList<>();
+    List<Double> values = new ArrayList<>();
+    int offset = 0;
+    for (Input input : inputs) {
+      if (input.list() == null) {
+        double x = f.numeric()[input.numeric()];
+        if (x != 0) {
+          indices.add(offset);
+          values.add(x);
+        }
+        offset++;
+        continue;
+      }
+      List<String> document = list(f, input.list());
+      Map<Integer, Double> counts = new java.util.TreeMap<>();
+      for (String term : document) {
+        Integer index = input.vocabulary().get(term);
+        if (index != null) {
+          counts.merge(index, 1.0, Double::sum);
+        }
+      }
+      double minTf = input.minTf() >= 1.0 ? input.minTf() : document.size() * input.minTf();
+      for (Map.Entry<Integer, Double> count : counts.entrySet()) {
+        if (count.getValue() >= minTf) {
+          indices.add(offset + count.getKey());
+          values.add(input.binary() ? 1.0 : count.getValue());
+        }
+      }
+      offset += input.vocabulary().size();
+    }
+    int[] at = indices.stream().mapToInt(Integer::intValue).toArray();
+    double[] xs = values.stream().mapToDouble(Double::doubleValue).toArray();
+    return Vectors.sparse(size, at, xs).compressed();
+  }
+
+  /** The probability that the trail converts. */
+  public double probability(TrailFeatures.Features f) {
+    return classifier.predictProbability(vector(f)).apply(1);
+  }
+
+  /** The probability and the three features that pushed it most. */
+  public Score score(TrailFeatures.Features f) {
+    Vector v = vector(f);
+    return new Score(classifier.predictProbability(v).apply(1), strongest(v, 3));
+  }
+
+  /**
+   * The {@code n} strongest features of one vector, as "name +0.42" (pushing up) or "name -0.13":
+   * coefficient × value for a logistic model, the importance of each present feature otherwise.
+   */
+  public List<String> strongest(Vector features, int n) {
+    List<double[]> contributions = new ArrayList<>();
+    SparseVector sparse = features.toSparse();
+    for (int k = 0; k < sparse.indices().length; k++) {
+      int index = sparse.indices()[k];
+      double value = sparse.values()[k];
+      if (index < weights.length && value != 0) {
+        contributions.add(new double[] {index, signedWeights ? weights[index] * value : weights[index]});
+      }
+    }
+    contributions.sort(Comparator.comparingDouble((double[] c) -> -Math.abs(c[1])));
+    List<String> out = new ArrayList<>();
+    for (double[] c : contributions.subList(0, Math.min(n, contributions.size()))) {
+      int i = (int) c[0];
+      out.add(String.format(Locale.ROOT, "%s %+.3f", i < names.size() ? names.get(i) : "#" + i, c[1]));
+    }
+    return out;
+  }
+
+  private static List<String> list(TrailFeatures.Features f, String column) {
+    return switch (column) {
+      case "sections" -> f.sections();
+      case "bigrams" -> f.bigrams();
+      case "themes" -> f.themes();
+      case "landing" -> List.of(f.landing());
+      default -> throw new IllegalStateException("no trail list " + column);
+    };
+  }
+}
