@@ -64,10 +64,10 @@ public final class StreamCommand implements Callable<Integer> {
       description = "Most Kafka messages (or files) per micro-batch; 0 for no cap. Default: ${DEFAULT-VALUE}.")
   long maxPerTrigger;
 
-  @Option(names = "--metrics-every", paramLabel = "DURATION", defaultValue = "10s",
-      description = "How often live metrics are recomputed from the changed days' sessions. Default: "
-          + "${DEFAULT-VALUE}.")
-  String metricsEvery;
+  @Option(names = "--model-every", paramLabel = "DURATION", defaultValue = "10s",
+      description = "How often the newest conversion model is looked for; a new one scores from the next "
+          + "micro-batch on. Default: ${DEFAULT-VALUE}.")
+  String modelEvery;
 
   @Option(names = "--starting-offsets", paramLabel = "WHERE", defaultValue = "earliest",
       description = "Where a new checkpoint starts reading Kafka: earliest or latest. Default: ${DEFAULT-VALUE}.")
@@ -108,7 +108,7 @@ public final class StreamCommand implements Callable<Integer> {
     Duration stopAfter = runFor == null ? null : Durations.parse(runFor, "--for");
     Duration interval = trigger.strip().equals("0") ? Duration.ZERO : Durations.parse(trigger, "--trigger");
     Duration delay = Durations.parse(watermark, "--watermark");
-    Duration refresh = Durations.parse(metricsEvery, "--metrics-every");
+    Duration refresh = Durations.parse(modelEvery, "--model-every");
     InputFormat inputFormat = InputFormat.parse(format);
     CassandraTarget target = cluster.target();
     StreamJob.Options options = new StreamJob.Options(parsed, inputFormat,

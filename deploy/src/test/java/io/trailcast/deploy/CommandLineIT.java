@@ -118,6 +118,6 @@ class CommandLineIT {
     List<String> lines = tables.out().lines().toList();
     assertEquals("table,rows", lines.get(0));
     assertTrue(lines.contains("events_by_user,0"), tables.out());
-    assertTrue(lines.contains("live_sessions_by_day,0"), tables.out());
+    assertTrue(lines.contains("live_page_metrics,0"), tables.out());
   }
 }

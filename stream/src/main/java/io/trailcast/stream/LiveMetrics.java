@@ -1,112 +1,178 @@
 package io.trailcast.stream;
 
-import static org.apache.spark.sql.functions.current_timestamp;
-import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.lit;
-
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
-import io.trailcast.aggregate.Metrics;
-import io.trailcast.core.cassandra.CassandraTarget;
-import io.trailcast.core.cassandra.CqlSessions;
-import io.trailcast.core.spark.CassandraTables;
-import io.trailcast.core.spark.CassandraWriter;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
+import java.util.Map;
 
 /**
- * Live bounce and search metrics: for every day whose live sessions changed ({@code live_days}),
- * the batch's {@link Metrics} over that day's sessions ({@code live_sessions_by_day}), per day and
- * per hour of the site time zone, into {@code live_page_metrics} and {@code live_search_metrics}.
- * Recomputed from the sessions, never incremented: a replayed micro-batch or a killed job cannot
- * count a session twice.
+ * Live bounce and search metrics, per hour and day of the site time zone
+ * ({@code live_page_metrics}, {@code live_search_metrics}): each micro-batch's {@link LiveCounts}
+ * changes, added on the driver to the counts of the rows they touch (one round of asynchronous
+ * reads, one of writes), the rates derived as the batch {@link io.trailcast.aggregate.Metrics}
+ * derives them. A row records the micro-batch that last changed it, so a micro-batch replayed
+ * after a crash is not applied twice; a row whose sessions are all retracted is deleted (a replay
+ * then finds it gone and its counts below zero, and leaves it so).
  */
-public final class LiveMetrics {
-  private static final String[] SESSION_COLUMNS = {"site", "day", "session_id", "session_start", "landing_page",
-      "depth", "bounced", "engaged", "searches", "searches_with_click", "clicks", "bot", "search_exit",
-      "search_queries", "search_clicks", "search_exits"};
-  private static final StructType DAYS = new StructType().add("site", DataTypes.StringType)
-      .add("day", DataTypes.DateType);
+final class LiveMetrics {
+  private final String keyspace;
 
-  private LiveMetrics() {
+  LiveMetrics(String keyspace) {
+    this.keyspace = keyspace;
   }
 
-  /** A day to recompute, and the change it was marked with. */
-  private record Dirty(String site, LocalDate day, Instant changedAt) {
+  /** Sums the changes of a micro-batch by key; a key whose changes cancel out is left out. */
+  static Map<LiveCounts.Key, long[]> merge(List<LiveCounts.Delta> deltas) {
+    Map<LiveCounts.Key, long[]> merged = new LinkedHashMap<>();
+    for (LiveCounts.Delta d : deltas) {
+      LiveCounts.merge(merged, d.key(), d.counts(), 1);
+    }
+    return merged;
   }
 
-  /** Recomputes the metrics of every changed day; returns how many days. */
-  public static int refresh(SparkSession spark, CassandraTarget target, ZoneId zone) {
-    List<Dirty> dirty = new ArrayList<>();
-    try (CqlSession cql = CqlSessions.open(target)) {
-      for (Row row : cql.execute("SELECT site, day, changed_at, refreshed_at FROM live_days")) {
-        if (!row.isNull(2) && (row.isNull(3) || row.getInstant(2).isAfter(row.getInstant(3)))) {
-          dirty.add(new Dirty(row.getString(0), row.getLocalDate(1), row.getInstant(2)));
+  /** Applies the changes of micro-batch {@code batchId}; returns the rows written or deleted. */
+  int apply(CqlSession session, Map<LiveCounts.Key, long[]> changes, long batchId) {
+    if (changes.isEmpty()) {
+      return 0;
+    }
+    String where = " WHERE site = ? AND grain = ? AND window_start = ? AND ";
+    PreparedStatement readPage = session.prepare("SELECT sessions, bounces, engaged_sessions, depth_sum, "
+        + "bot_sessions, depth_counts, batch_id, avg_depth FROM " + keyspace + ".live_page_metrics" + where
+        + "landing_page = ?");
+    PreparedStatement readSearch = session.prepare("SELECT sessions, searches, searches_with_click, clicks, "
+        + "search_exits, batch_id FROM " + keyspace + ".live_search_metrics" + where + "query = ?");
+    PreparedStatement writePage = session.prepare("INSERT INTO " + keyspace + ".live_page_metrics (site, grain, "
+        + "window_start, landing_page, sessions, bounces, bounce_rate, engaged_sessions, engaged_bounce_rate, "
+        + "avg_depth, depth_sum, depth_counts, bot_sessions, batch_id, updated_at) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    PreparedStatement writeSearch = session.prepare("INSERT INTO " + keyspace + ".live_search_metrics (site, "
+        + "grain, window_start, query, sessions, searches, searches_with_click, search_ctr, clicks, "
+        + "clicks_per_search, zero_click_searches, search_exits, batch_id, updated_at) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    PreparedStatement deletePage = session.prepare("DELETE FROM " + keyspace + ".live_page_metrics" + where
+        + "landing_page = ?");
+    PreparedStatement deleteSearch = session.prepare("DELETE FROM " + keyspace + ".live_search_metrics" + where
+        + "query = ?");
+
+    List<LiveCounts.Key> keys = new ArrayList<>(changes.keySet());
+    List<BoundStatement> reads = new ArrayList<>(keys.size());
+    for (LiveCounts.Key k : keys) {
+      reads.add((k.table() == LiveCounts.Table.PAGES ? readPage : readSearch).bind(k.site(), k.grain(),
+          Instant.ofEpochMilli(k.windowStart()), k.dimension()));
+    }
+    List<Row> stored = AsyncQueries.firstRows(session, reads);
+    Instant now = Instant.now();
+    List<BoundStatement> writes = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      LiveCounts.Key k = keys.get(i);
+      boolean pages = k.table() == LiveCounts.Table.PAGES;
+      Row row = stored.get(i);
+      if (row != null && !row.isNull(pages ? 6 : 5) && row.getLong(pages ? 6 : 5) >= batchId) {
+        continue;
+      }
+      long[] counts = pages ? pageCounts(row) : searchCounts(k, row);
+      long[] change = changes.get(k);
+      for (int j = 0; j < counts.length; j++) {
+        counts[j] += change[j];
+      }
+      Object[] key = {k.site(), k.grain(), Instant.ofEpochMilli(k.windowStart()), k.dimension()};
+      if (counts[0] <= 0) {
+        if (row != null) {
+          writes.add((pages ? deletePage : deleteSearch).bind(key));
         }
+        continue;
       }
-      if (dirty.isEmpty()) {
-        return 0;
-      }
-      List<org.apache.spark.sql.Row> keys = new ArrayList<>();
-      for (Dirty d : dirty) {
-        keys.add(RowFactory.create(d.site(), java.sql.Date.valueOf(d.day())));
-      }
-      String z = zone.getId();
-      Dataset<org.apache.spark.sql.Row> sessions = CassandraTables.lookup(spark, spark.createDataFrame(keys, DAYS),
-              target, "live_sessions_by_day", SESSION_COLUMNS)
-          .withColumn("search_outcomes", expr("transform(arrays_zip(search_queries, search_clicks, search_exits), "
-              + "x -> named_struct('query', x.search_queries, 'clicks', x.search_clicks, 'exit', x.search_exits))"))
-          .withColumn("hour_start", expr("to_utc_timestamp(date_trunc('HOUR', from_utc_timestamp(session_start, '"
-              + z + "')), '" + z + "')"))
-          .withColumn("day_start", expr("to_utc_timestamp(cast(day as timestamp), '" + z + "')"))
-          .cache();
-      try {
-        clear(cql, dirty, zone);
-        for (String grain : List.of("day", "hour")) {
-          String window = grain + "_start";
-          CassandraWriter.write(spark, Metrics.pages(sessions, window).withColumnRenamed(window, "window_start")
-              .withColumn("grain", lit(grain)).withColumn("updated_at", current_timestamp()), target,
-              "live_page_metrics");
-          CassandraWriter.write(spark, Metrics.search(sessions, window).withColumnRenamed(window, "window_start")
-              .withColumn("grain", lit(grain)).withColumn("updated_at", current_timestamp()), target,
-              "live_search_metrics");
-        }
-      } finally {
-        sessions.unpersist();
-      }
-      PreparedStatement done = cql.prepare("UPDATE live_days SET refreshed_at = ? WHERE site = ? AND day = ?");
-      for (Dirty d : dirty) {
-        cql.execute(done.bind(d.changedAt(), d.site(), d.day()));
+      if (pages) {
+        writes.add(writePage.bind(pageValues(key, counts, batchId, now)));
+      } else {
+        BoundStatement write = writeSearch.bind(searchValues(key, k, counts, batchId, now));
+        // sessions is the total's alone: left unset on a query's row, not a null cell each time.
+        writes.add(k.dimension().equals("*") ? write : write.unset(4));
       }
     }
-    return dirty.size();
+    AsyncQueries.firstRows(session, writes);
+    return writes.size();
   }
 
-  /** Deletes the windows about to be rewritten, so a landing page or query that is gone leaves no row. */
-  private static void clear(CqlSession cql, List<Dirty> dirty, ZoneId zone) {
-    PreparedStatement pages = cql.prepare("DELETE FROM live_page_metrics WHERE site = ? AND grain = ? AND "
-        + "window_start = ?");
-    PreparedStatement search = cql.prepare("DELETE FROM live_search_metrics WHERE site = ? AND grain = ? AND "
-        + "window_start = ?");
-    for (Dirty d : dirty) {
-      ZonedDateTime start = d.day().atStartOfDay(zone);
-      ZonedDateTime end = d.day().plusDays(1).atStartOfDay(zone);
-      for (PreparedStatement delete : List.of(pages, search)) {
-        cql.execute(delete.bind(d.site(), "day", start.toInstant()));
-        for (ZonedDateTime hour = start; hour.isBefore(end); hour = hour.plusHours(1)) {
-          cql.execute(delete.bind(d.site(), "hour", hour.toInstant()));
-        }
-      }
+  /** A live_page_metrics row as {@link LiveCounts#PAGE_FIELDS} and depth counts; zeros when none. */
+  private static long[] pageCounts(Row row) {
+    long[] counts = new long[LiveCounts.PAGE_WIDTH];
+    if (row == null) {
+      return counts;
     }
+    long sessions = row.isNull(0) ? 0 : row.getLong(0);
+    long bots = row.isNull(4) ? 0 : row.getLong(4);
+    counts[0] = sessions + bots;
+    counts[1] = sessions;
+    counts[2] = row.isNull(1) ? 0 : row.getLong(1);
+    counts[3] = row.isNull(2) ? 0 : row.getLong(2);
+    // A row from before depth_sum was kept: its average times its sessions.
+    counts[4] = !row.isNull(3) ? row.getLong(3) : row.isNull(7) ? 0 : Math.round(row.getDouble(7) * sessions);
+    counts[5] = bots;
+    List<Long> depths = row.getList(5, Long.class);
+    for (int d = 0; d < Math.min(depths.size(), LiveCounts.DEPTH_BUCKETS); d++) {
+      counts[LiveCounts.PAGE_FIELDS.length + d] = depths.get(d);
+    }
+    return counts;
+  }
+
+  /** A live_search_metrics row as {@link LiveCounts#SEARCH_FIELDS}; zeros when none. */
+  private static long[] searchCounts(LiveCounts.Key k, Row row) {
+    long[] counts = new long[LiveCounts.SEARCH_FIELDS.length];
+    if (row == null) {
+      return counts;
+    }
+    for (int j = 1; j < counts.length; j++) {
+      counts[j] = row.isNull(j) ? 0 : row.getLong(j);
+    }
+    counts[0] = k.dimension().equals("*") ? (row.isNull(0) ? 0 : row.getLong(0)) : counts[1];
+    return counts;
+  }
+
+  private static Object[] pageValues(Object[] key, long[] c, long batchId, Instant now) {
+    long sessions = c[1];
+    List<Long> depths = new ArrayList<>(LiveCounts.DEPTH_BUCKETS);
+    for (int d = 0; d < LiveCounts.DEPTH_BUCKETS; d++) {
+      depths.add(c[LiveCounts.PAGE_FIELDS.length + d]);
+    }
+    Object[] values = Arrays.copyOf(key, 15);
+    values[4] = sessions;
+    values[5] = c[2];
+    values[6] = ratio(c[2], sessions);
+    values[7] = c[3];
+    values[8] = sessions > 0 ? 1 - (double) c[3] / sessions : null;
+    values[9] = ratio(c[4], sessions);
+    values[10] = c[4];
+    values[11] = depths;
+    values[12] = c[5];
+    values[13] = batchId;
+    values[14] = now;
+    return values;
+  }
+
+  private static Object[] searchValues(Object[] key, LiveCounts.Key k, long[] c, long batchId, Instant now) {
+    Object[] values = Arrays.copyOf(key, 14);
+    values[4] = k.dimension().equals("*") ? c[0] : null;
+    values[5] = c[1];
+    values[6] = c[2];
+    values[7] = ratio(c[2], c[1]);
+    values[8] = c[3];
+    values[9] = ratio(c[3], c[1]);
+    values[10] = c[1] - c[2];
+    values[11] = c[4];
+    values[12] = batchId;
+    values[13] = now;
+    return values;
+  }
+
+  /** {@code part / whole}, null when there is nothing to divide by (as the batch metrics). */
+  private static Double ratio(long part, long whole) {
+    return whole > 0 ? (double) part / whole : null;
   }
 }

@@ -51,11 +51,12 @@ public final class LiveSessions implements Serializable {
 
   /**
    * What one call produced: sessions now final, sessions live, live sessions that are gone (id →
-   * start), the moments to score, and the event time at which the state must be looked at again
-   * even without new events (for the watermark to make something final), or -1.
+   * start), the moments to score, what the live metrics change by ({@link LiveCounts}: the changed
+   * sessions' new counts less their old ones), and the event time at which the state must be
+   * looked at again even without new events (for the watermark to make something final), or -1.
    */
   public record Result(List<Session> finals, List<Session> live, Map<String, Long> gone, List<ScorePoint> scores,
-      long wakeAt) {
+      Map<LiveCounts.Key, long[]> counts, long wakeAt) {
   }
 
   /**
@@ -83,8 +84,9 @@ public final class LiveSessions implements Serializable {
     List<Session> live = new ArrayList<>();
     List<ScorePoint> scores = new ArrayList<>();
     Map<String, Long> nowLive = new LinkedHashMap<>();
-    Map<String, Long> nowWritten = new java.util.HashMap<>();
-    Map<String, Long> written = state.written == null ? Map.of() : state.written;
+    Map<String, Session> nowCounted = new java.util.HashMap<>();
+    Map<String, Session> counted = state.counted == null ? Map.of() : state.counted;
+    Map<LiveCounts.Key, long[]> counts = new java.util.HashMap<>();
     UserState running = state.copyOfHistory();
     Sessionizer sessionizer = new Sessionizer(rules, user, site);
     int sessionFrom = 0;
@@ -113,6 +115,14 @@ public final class LiveSessions implements Serializable {
       if (!closed.bot()) {
         addToHistory(running, closed, events);
       }
+      Session before = counted.get(closed.sessionId());
+      boolean changed = !closed.equals(before);
+      if (changed) {
+        if (before != null) {
+          LiveCounts.add(counts, before, -1, rules.zone());
+        }
+        LiveCounts.add(counts, closed, 1, rules.zone());
+      }
       if (isFinal) {
         finals.add(closed);
         if (!closed.bot()) {
@@ -122,12 +132,11 @@ public final class LiveSessions implements Serializable {
       } else {
         // Written again only when it changed: a call woken by the watermark alone, or new events of
         // another session, leave it as it stands.
-        long fingerprint = fingerprint(closed);
-        if (!Long.valueOf(fingerprint).equals(written.get(closed.sessionId()))) {
+        if (changed) {
           live.add(closed);
         }
         nowLive.put(closed.sessionId(), closed.start());
-        nowWritten.put(closed.sessionId(), fingerprint);
+        nowCounted.put(closed.sessionId(), closed);
       }
       sessionFrom = i;
     }
@@ -137,12 +146,18 @@ public final class LiveSessions implements Serializable {
     for (Session s : finals) {
       gone.remove(s.sessionId());
     }
+    for (String id : gone.keySet()) {
+      Session before = counted.get(id);
+      if (before != null) {
+        LiveCounts.add(counts, before, -1, rules.zone());
+      }
+    }
     state.live = nowLive;
-    state.written = nowWritten;
+    state.counted = nowCounted;
     buffer.subList(0, finalUpTo).clear();
     // A copy of an event has its time: once older than the watermark, none can arrive any more.
     state.seen.values().removeIf(ts -> ts < watermark);
-    return new Result(finals, live, gone, scores, wakeAt(state, watermark));
+    return new Result(finals, live, gone, scores, counts, wakeAt(state, watermark));
   }
 
   /**
@@ -205,11 +220,6 @@ public final class LiveSessions implements Serializable {
         state.themePageviews.merge(theme, 1L, Long::sum);
       }
     }
-  }
-
-  /** What tells two versions of a live session apart: its fields' hash, and its event count. */
-  private static long fingerprint(Session s) {
-    return ((long) s.hashCode() << 32) | (s.events() & 0xffffffffL);
   }
 
   /** The day of an instant in the site time zone, as sessions carry it. */

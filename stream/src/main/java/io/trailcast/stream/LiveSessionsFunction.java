@@ -40,11 +40,24 @@ public final class LiveSessionsFunction implements FlatMapGroupsWithStateFunctio
     INPUT_COLUMNS[USER_AGENT + 1] = "pageview";
   }
 
-  /** What the function emits: a kind (final, live, gone, score) and a session or a conversion_scores row. */
+  /** A change of the live metrics ({@link LiveCounts.Delta}). */
+  static final StructType COUNTS = new StructType()
+      .add("table", DataTypes.StringType, false)
+      .add("site", DataTypes.StringType, false)
+      .add("grain", DataTypes.StringType, false)
+      .add("window_start", DataTypes.LongType, false)
+      .add("dimension", DataTypes.StringType, false)
+      .add("counts", DataTypes.createArrayType(DataTypes.LongType, false), false);
+
+  /**
+   * What the function emits: a kind (final, live, gone, score, counts) and a session, a
+   * conversion_scores row or a change of the live metrics.
+   */
   public static final StructType OUTPUT = new StructType()
       .add("kind", DataTypes.StringType, false)
       .add("session", Sessions.SCHEMA)
-      .add("score", ModelJob.SCORES);
+      .add("score", ModelJob.SCORES)
+      .add("counts", COUNTS);
   private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy-MM");
 
   private final LiveSessions sessions;
@@ -106,19 +119,26 @@ public final class LiveSessionsFunction implements FlatMapGroupsWithStateFunctio
         model == null ? null : model.rules());
     List<Row> out = new ArrayList<>();
     for (Session s : result.finals()) {
-      out.add(RowFactory.create("final", Sessions.row(s), null));
+      out.add(RowFactory.create("final", Sessions.row(s), null, null));
     }
     for (Session s : result.live()) {
-      out.add(RowFactory.create("live", Sessions.row(s), null));
+      out.add(RowFactory.create("live", Sessions.row(s), null, null));
     }
     for (Map.Entry<String, Long> gone : result.gone().entrySet()) {
-      out.add(RowFactory.create("gone", goneRow(user, site, gone.getKey(), gone.getValue(), sessions), null));
+      out.add(RowFactory.create("gone", goneRow(user, site, gone.getKey(), gone.getValue(), sessions), null, null));
+    }
+    for (Map.Entry<LiveCounts.Key, long[]> change : result.counts().entrySet()) {
+      LiveCounts.Key k = change.getKey();
+      out.add(RowFactory.create("counts", null, null, RowFactory.create(k.table().name(), k.site(), k.grain(),
+          k.windowStart(), k.dimension(),
+          scala.collection.JavaConverters.asScalaBuffer(java.util.Arrays.stream(change.getValue()).boxed().toList())
+              .toSeq())));
     }
     long scoring = System.nanoTime();
     for (LiveSessions.ScorePoint point : result.scores()) {
       Session s = point.session();
       out.add(RowFactory.create("score", null, ModelJob.scoreRow(s.userId(), s.sessionId(), s.day(),
-          new Timestamp(point.features().cutTs()), model.score(point.features()), model.version())));
+          new Timestamp(point.features().cutTs()), model.score(point.features()), model.version()), null));
     }
     timers.scoring().add((System.nanoTime() - scoring) / 1000);
     if (result.wakeAt() >= 0) {
@@ -134,7 +154,7 @@ public final class LiveSessionsFunction implements FlatMapGroupsWithStateFunctio
     return out.iterator();
   }
 
-  /** The keys of a live session a later call no longer finds (sessions_by_user's and live_sessions_by_day's). */
+  /** The keys of a live session a later call no longer finds (sessions_by_user's). */
   private static Row goneRow(String user, String site, String sessionId, long start, LiveSessions sessions) {
     LocalDate day = sessions.day(start);
     Object[] values = new Object[Sessions.SCHEMA.size()];

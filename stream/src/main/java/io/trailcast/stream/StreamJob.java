@@ -49,16 +49,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The streaming job: two Structured Streaming queries over one source, each with its checkpoint.
- * <ul>
- *   <li>{@code events}: ingest's parsing, identification, bot flags and dedup on every micro-batch,
- *       written by ingest's sink into {@code events_by_user}, {@code event_days} and
- *       {@code quarantine}: every event, late or not, so that the next batch run sees them all.
- *   <li>{@code live}: events with their URL's theme, a watermark, then {@link LiveSessionsFunction}
- *       per user and site ({@code flatMapGroupsWithState}, event-time timeouts): sessions,
- *       their days' live metrics, landing pages' recency-weighted bounce, and a conversion score at
- *       every new interactive event. Events older than the watermark are counted, not sessionized.
- * </ul>
+ * The streaming job: one Structured Streaming query ({@code live}) over one source, with its
+ * checkpoint. Each micro-batch parses every message once ({@link LiveInput}: ingest's parsing,
+ * identification, bot flags and dedup, written by ingest's sink into {@code events_by_user},
+ * {@code event_days} and {@code quarantine}, late or not, so that the next batch run sees them all;
+ * then the URLs' themes and the users' history looked up per partition), puts a watermark on
+ * them and runs {@link LiveSessionsFunction} per user and site ({@code flatMapGroupsWithState},
+ * event-time timeouts): sessions, the changes of the live metrics, and a conversion score at every
+ * new interactive event. {@link LiveWriter} writes what it emits in one pass, then applies the
+ * metrics' changes and the landing pages' recency-weighted bounce. Events older than the watermark
+ * are counted, not sessionized.
  */
 public final class StreamJob {
   private static final Logger LOG = LoggerFactory.getLogger(StreamJob.class);
@@ -75,16 +75,16 @@ public final class StreamJob {
    * @param trigger the micro-batch interval (zero: each batch as soon as the previous is done)
    * @param maxPerTrigger cap of a micro-batch in Kafka messages or files (0: none)
    * @param watermarkDelay how late an event may arrive and still be sessionized
-   * @param metricsEvery how often live metrics are recomputed from the changed days' sessions
+   * @param modelEvery how often the newest conversion model is looked for
    * @param startingOffsets where a new checkpoint starts reading Kafka: earliest or latest
    * @param partitions shuffle and state partitions (0: Spark's default parallelism); a checkpoint
    *     keeps the number of its first run
    */
   public record Options(StreamSource source, InputFormat format, SiteConfig site, String salt, String checkpoint,
       boolean availableNow, Duration runFor, Duration trigger, long maxPerTrigger, Duration watermarkDelay,
-      Duration metricsEvery, String startingOffsets, int reservoirSize, Duration themeRefresh, int partitions) {
+      Duration modelEvery, String startingOffsets, int reservoirSize, Duration themeRefresh, int partitions) {
     public Options {
-      if (watermarkDelay.isNegative() || trigger.isNegative() || metricsEvery.isNegative()) {
+      if (watermarkDelay.isNegative() || trigger.isNegative() || modelEvery.isNegative()) {
         throw new UserException("durations must not be negative");
       }
       if (!List.of("earliest", "latest").contains(startingOffsets)) {
@@ -158,14 +158,12 @@ public final class StreamJob {
       t.setDaemon(true);
       return t;
     });
-    SessionRules rules = SessionRules.of(o.site());
-    long every = Math.max(1, o.metricsEvery().toMillis());
+    long every = Math.max(1, o.modelEvery().toMillis());
     background.scheduleWithFixedDelay(() -> {
       try {
-        LiveMetrics.refresh(spark, target, rules.zone());
         refreshModel(target, function);
       } catch (RuntimeException e) {
-        LOG.warn("live metrics refresh failed (retried at the next interval): {}", e.toString());
+        LOG.warn("looking for a newer model failed (tried again at the next interval): {}", e.toString());
       }
     }, every, every, TimeUnit.MILLISECONDS);
     long deadline = o.runFor() == null ? Long.MAX_VALUE : System.currentTimeMillis() + o.runFor().toMillis();
@@ -204,7 +202,6 @@ public final class StreamJob {
       spark.streams().removeListener(status);
     }
     status.record(live.lastProgress());
-    LiveMetrics.refresh(spark, target, rules.zone());
 
     Map<String, Long> counts = new LinkedHashMap<>();
     counts.put("events_read", counters.read().value());

@@ -22,8 +22,11 @@ public final class UserState implements Serializable {
   final Map<String, Long> seen = new HashMap<>();
   /** Session id → start, of the sessions written as live (not final) at the last call. */
   Map<String, Long> live = new LinkedHashMap<>();
-  /** Session id → fingerprint of the version last written, of those live sessions (null in older state). */
-  Map<String, Long> written = new HashMap<>();
+  /**
+   * Session id → the version last written and counted in the live metrics, of those live sessions
+   * (null in state from before it was kept: those sessions are then written and counted again).
+   */
+  Map<String, io.trailcast.aggregate.sessions.Session> counted = new HashMap<>();
   boolean historyLoaded;
   long previousEnd = -1;
   long sessions;

@@ -127,6 +127,55 @@ class LiveSessionsTest {
     assertEquals(batch(List.of(a, bridge, c), T0 + 10 * MIN), List.copyOf(table.values()));
   }
 
+  /**
+   * The live metrics' changes, summed over the calls, are the counts of the sessions as they now
+   * stand: a late event that merges two bounced sessions retracts both and adds the merged one.
+   */
+  @Test
+  void theMetricsChangesAddUpToTheCountsOfTheSessionsAsTheyNowStand() {
+    UserState state = new UserState();
+    Map<String, Session> table = new TreeMap<>();
+    Map<LiveCounts.Key, long[]> metrics = new java.util.HashMap<>();
+    LiveEvent a = page(0, "/");
+    LiveEvent c = page(40, "/shoes");
+    LiveEvent bridge = page(20, "/shoes/red");
+    for (LiveSessions.Result r : List.of(live.advance(state, "u", "s", List.of(a, c), T0 - MIN, SCORING),
+        live.advance(state, "u", "s", List.of(), T0, SCORING))) {
+      apply(table, r);
+      r.counts().forEach((key, counts) -> LiveCounts.merge(metrics, key, counts, 1));
+    }
+    long day = Instant.parse("2026-01-05T00:00:00Z").toEpochMilli();
+    long hour = Instant.parse("2026-01-05T10:00:00Z").toEpochMilli();
+    // Two bounced sessions of one pageview, landing on / and on /shoes.
+    assertEquals(List.of(1L, 1L, 1L, 0L, 1L, 0L, 1L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L),
+        counts(metrics, LiveCounts.Table.PAGES, "day", day, "shop.example/"));
+    assertEquals(List.of(2L, 0L, 0L, 0L, 0L), counts(metrics, LiveCounts.Table.SEARCH, "hour", hour, "*"));
+
+    LiveSessions.Result merged = live.advance(state, "u", "s", List.of(bridge), T0 + 10 * MIN, SCORING);
+    apply(table, merged);
+    merged.counts().forEach((key, counts) -> LiveCounts.merge(metrics, key, counts, 1));
+    // One session of three pageviews landing on /: /shoes has no session left, so no row.
+    assertEquals(List.of(1L, 1L, 0L, 1L, 3L, 0L, 0L, 0L, 1L, 0L, 0L, 0L, 0L, 0L, 0L, 0L),
+        counts(metrics, LiveCounts.Table.PAGES, "day", day, "shop.example/"));
+    assertEquals(null, counts(metrics, LiveCounts.Table.PAGES, "day", day, "shop.example/shoes"));
+    assertEquals(List.of(1L, 0L, 0L, 0L, 0L), counts(metrics, LiveCounts.Table.SEARCH, "day", day, "*"));
+    Map<LiveCounts.Key, long[]> expected = new java.util.HashMap<>();
+    table.values().forEach(session -> LiveCounts.add(expected, session, 1, ZoneId.of("UTC")));
+    assertEquals(asLists(expected), asLists(metrics));
+  }
+
+  private static List<Long> counts(Map<LiveCounts.Key, long[]> metrics, LiveCounts.Table table, String grain,
+      long window, String dimension) {
+    long[] counts = metrics.get(new LiveCounts.Key(table, "s", grain, window, dimension));
+    return counts == null ? null : java.util.Arrays.stream(counts).boxed().toList();
+  }
+
+  private static Map<LiveCounts.Key, List<Long>> asLists(Map<LiveCounts.Key, long[]> metrics) {
+    Map<LiveCounts.Key, List<Long>> out = new java.util.HashMap<>();
+    metrics.forEach((k, v) -> out.put(k, java.util.Arrays.stream(v).boxed().toList()));
+    return out;
+  }
+
   @Test
   void everyNewInteractiveEventIsScoredUpToTheTrailsCut() {
     UserState state = new UserState();

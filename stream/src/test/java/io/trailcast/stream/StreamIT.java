@@ -1,6 +1,7 @@
 package io.trailcast.stream;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -229,22 +230,68 @@ class StreamIT {
     assertTrue(expectedSessions.size() > 10, expectedSessions.size() + " sessions");
     assertEquals(expectedSessions, rows(stored, sessionColumns));
 
-    // Metrics: the batch definitions over those sessions, per day; the hours add up to the day.
+    // Metrics, kept as counts changed at every micro-batch: the batch definitions over those
+    // sessions, per day and per hour of the site time zone.
+    String zone = rules.zone().getId();
+    Dataset<Row> windowed = expected
+        .withColumn("day_start", expr("to_utc_timestamp(cast(day as timestamp), '" + zone + "')"))
+        .withColumn("hour_start", expr("to_utc_timestamp(date_trunc('HOUR', from_utc_timestamp(session_start, '"
+            + zone + "')), '" + zone + "')"));
     Dataset<Row> livePages = CassandraTables.read(spark, target, "live_page_metrics");
-    String[] pageColumns = {"site", "landing_page", "sessions", "bounces", "bounce_rate", "engaged_sessions",
-        "engaged_bounce_rate", "avg_depth", "depth_counts", "bot_sessions"};
-    assertEquals(rows(Metrics.pages(expected), pageColumns),
-        rows(livePages.filter(col("grain").equalTo("day")), pageColumns));
-    assertEquals(rows(livePages.filter(col("grain").equalTo("day")).groupBy("landing_page").sum("sessions"),
-            new String[] {"landing_page", "sum(sessions)"}),
-        rows(livePages.filter(col("grain").equalTo("hour")).groupBy("landing_page").sum("sessions"),
-            new String[] {"landing_page", "sum(sessions)"}));
-    String[] searchColumns = {"site", "query", "searches", "searches_with_click", "search_ctr", "clicks",
-        "clicks_per_search", "zero_click_searches", "search_exits"};
-    assertEquals(rows(Metrics.search(expected), searchColumns),
-        rows(CassandraTables.read(spark, target, "live_search_metrics").filter(col("grain").equalTo("day")),
-            searchColumns));
+    Dataset<Row> liveSearch = CassandraTables.read(spark, target, "live_search_metrics");
+    String[] pageColumns = {"site", "window_start", "landing_page", "sessions", "bounces", "bounce_rate",
+        "engaged_sessions", "engaged_bounce_rate", "avg_depth", "depth_counts", "bot_sessions"};
+    String[] searchColumns = {"site", "window_start", "query", "searches", "searches_with_click", "search_ctr",
+        "clicks", "clicks_per_search", "zero_click_searches", "search_exits"};
+    for (String grain : List.of("day", "hour")) {
+      String window = grain + "_start";
+      List<String> pages = rows(Metrics.pages(windowed, window).withColumnRenamed(window, "window_start"),
+          pageColumns);
+      assertTrue(pages.size() > 5, grain + ": " + pages.size() + " landing pages");
+      assertEquals(pages, rows(livePages.filter(col("grain").equalTo(grain)), pageColumns), grain);
+      assertEquals(rows(Metrics.search(windowed, window).withColumnRenamed(window, "window_start"), searchColumns),
+          rows(liveSearch.filter(col("grain").equalTo(grain)), searchColumns), grain);
+    }
     expected.unpersist();
+  }
+
+  /**
+   * A micro-batch replayed after a crash changes the live metrics once: each row records the
+   * micro-batch that last changed it, and a row deleted by the batch (all its sessions retracted)
+   * stays deleted.
+   */
+  @Test
+  void aMetricsChangeReplayedWithItsMicroBatchIsAppliedOnce() {
+    long hour = java.time.Instant.parse("2026-03-01T10:00:00Z").toEpochMilli();
+    LiveCounts.Key page = new LiveCounts.Key(LiveCounts.Table.PAGES, "replay.example", "hour", hour,
+        "replay.example/");
+    LiveCounts.Key total = new LiveCounts.Key(LiveCounts.Table.SEARCH, "replay.example", "hour", hour, "*");
+    long[] bounced = {1, 1, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    long[] searched = {1, 2, 1, 3, 0};
+    LiveMetrics metrics = new LiveMetrics(target.keyspace());
+    try (CqlSession cql = CqlSessions.open(target)) {
+      SimpleStatement read = SimpleStatement.newInstance("SELECT sessions, bounces, bounce_rate, depth_counts, "
+          + "batch_id FROM live_page_metrics WHERE site = 'replay.example' AND grain = 'hour' AND window_start = ?",
+          java.time.Instant.ofEpochMilli(hour));
+      for (long batch : new long[] {7, 7, 8, 8}) {
+        metrics.apply(cql, Map.of(page, bounced, total, searched), batch);
+      }
+      com.datastax.oss.driver.api.core.cql.Row row = cql.execute(read).one();
+      assertEquals(2, row.getLong(0), "two micro-batches of one session each, each applied once");
+      assertEquals(2, row.getLong(1));
+      assertEquals(1.0, row.getDouble(2));
+      assertEquals(List.of(2L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L), row.getList(3, Long.class));
+      assertEquals(8, row.getLong(4));
+      com.datastax.oss.driver.api.core.cql.Row search = cql.execute(SimpleStatement.newInstance("SELECT sessions, "
+          + "searches, search_ctr, zero_click_searches FROM live_search_metrics WHERE site = 'replay.example' "
+          + "AND grain = 'hour' AND window_start = ? AND query = '*'", java.time.Instant.ofEpochMilli(hour))).one();
+      assertEquals(List.of(2L, 4L, 0.5, 2L), List.of(search.getLong(0), search.getLong(1), search.getDouble(2),
+          search.getLong(3)));
+      long[] bothRetracted = java.util.Arrays.stream(bounced).map(v -> -2 * v).toArray();
+      metrics.apply(cql, Map.of(page, bothRetracted), 9);
+      metrics.apply(cql, Map.of(page, bothRetracted), 9);
+      assertEquals(null, cql.execute(read).one(), "no session left: the row is gone, and a replay leaves it so");
+    }
   }
 
   /**

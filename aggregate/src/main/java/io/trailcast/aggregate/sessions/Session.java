@@ -17,7 +17,7 @@ package io.trailcast.aggregate.sessions;
 public record Session(String userId, String site, String sessionId, long start, long end, String endReason,
     String landingPage, String exitPage, int depth, int events, boolean bounced, boolean engaged, int searches,
     int searchesWithClick, int clicks, boolean converted, boolean bot, String campaign, boolean searchExit,
-    java.time.LocalDate day, java.util.List<SearchOutcome> searchOutcomes) {
+    java.time.LocalDate day, java.util.List<SearchOutcome> searchOutcomes) implements java.io.Serializable {
 
   /** One search submission (paging included) and what came of it. */
   public record SearchOutcome(String query, int clicks, boolean exit) implements java.io.Serializable {

@@ -29,8 +29,8 @@ class EmbeddedCassandraIT {
       List<String> tables = session.getMetadata().getKeyspace(target.keyspace()).orElseThrow().getTables().keySet()
           .stream().map(id -> id.asInternal()).sorted().toList();
       assertEquals(List.of("aggregated_days", "conversion_scores", "crm_accounts", "event_days", "events_by_user",
-          "identity_edges", "job_runs", "landing_recency", "live_days", "live_page_metrics", "live_search_metrics",
-          "live_sessions_by_day", "models", "page_metrics_by_day", "person_by_identifier", "person_history",
+          "identity_edges", "job_runs", "landing_recency", "live_page_metrics", "live_search_metrics",
+          "models", "page_metrics_by_day", "person_by_identifier", "person_history",
           "person_profile", "quarantine", "schema_migrations", "search_metrics_by_day", "segment_history",
           "segment_members", "segment_sizes", "segments_by_person", "session_metrics_by_day", "sessions_by_user",
           "stream_status", "url_themes", "user_daily", "user_lifetime"), tables);
