@@ -2,6 +2,7 @@ package io.trailcast.deploy;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.trailcast.aggregate.sessions.SessionRules;
 import io.trailcast.core.TrailcastHome;
 import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.cassandra.CqlSessions;
@@ -14,6 +15,7 @@ import io.trailcast.ingest.IngestConfig;
 import io.trailcast.ingest.InputFormat;
 import io.trailcast.ingest.SiteConfig;
 import io.trailcast.stream.Collector;
+import io.trailcast.stream.LiveMetrics;
 import io.trailcast.stream.StreamJob;
 import io.trailcast.stream.StreamSource;
 import io.trailcast.stream.serve.CassandraServeData;
@@ -74,9 +76,14 @@ final class LiveDemo {
         + "(%,d sent, %,d dropped)%n", lines.size(), persons, day, topic, sent[0], sent[1]);
     out.flush();
     String checkpoint = TrailcastHome.varDir().resolve("demo/stream/" + topic).toString();
+    SiteConfig site = SiteConfig.defaults().withSite("trailmag");
+    // A new checkpoint over the same day would count its sessions again: its live metrics start from zero.
+    try (CqlSession cql = CqlSessions.open(target)) {
+      LiveMetrics.clearDay(cql, target.keyspace(), site.site(), day, SessionRules.of(site).zone());
+    }
     StreamJob.Result result = StreamJob.run(spark, target, new StreamJob.Options(
         StreamSource.parse("kafka:" + broker.bootstrap() + "/" + topic), InputFormat.AUTO,
-        SiteConfig.defaults().withSite("trailmag"), IngestConfig.DEFAULT_SALT, checkpoint, true, null, Duration.ZERO,
+        site, IngestConfig.DEFAULT_SALT, checkpoint, true, null, Duration.ZERO,
         2_000, Duration.ofMinutes(10), Duration.ofSeconds(10), "earliest", 1_000, Duration.ofMinutes(10), 0));
     out.println("[stream]    " + result.line());
     String user = printScores(target, day, out);

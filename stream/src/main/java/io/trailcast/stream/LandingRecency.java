@@ -1,5 +1,6 @@
 package io.trailcast.stream;
 
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
@@ -15,8 +16,8 @@ import java.util.Map;
  * Feeds the final sessions of a micro-batch, per landing page in start order, into the page's
  * {@link RecencyReservoir} kept in {@code landing_recency}: on the driver, from the entries the
  * micro-batch's one write pass gathered (a few per landing page), with one round of asynchronous
- * reads and one of writes. A row records the batch that last changed it, so a micro-batch
- * replayed after a crash is not applied twice.
+ * reads and one of writes. A row records, per streaming query, the micro-batch that last changed
+ * it, so a micro-batch replayed after a crash is not applied twice.
  */
 final class LandingRecency {
   private final String keyspace;
@@ -32,8 +33,11 @@ final class LandingRecency {
     this.capacity = capacity;
   }
 
-  /** Applies {@code entries} (any order) of micro-batch {@code batchId}; returns the pages updated. */
-  int update(CqlSession session, List<Entry> entries, long batchId) {
+  /**
+   * Applies {@code entries} (any order) of micro-batch {@code batchId} of the streaming query
+   * {@code queryId}; returns the pages updated.
+   */
+  int update(CqlSession session, List<Entry> entries, String queryId, long batchId) {
     if (entries.isEmpty()) {
       return 0;
     }
@@ -41,20 +45,22 @@ final class LandingRecency {
     for (Entry e : entries) {
       byPage.computeIfAbsent(List.of(e.site(), e.landingPage()), k -> new ArrayList<>()).add(e);
     }
-    PreparedStatement read = session.prepare("SELECT sample, sessions_seen, batch_id FROM " + keyspace
+    PreparedStatement read = session.prepare("SELECT sample, sessions_seen, batches FROM " + keyspace
         + ".landing_recency WHERE site = ? AND landing_page = ?");
-    PreparedStatement write = session.prepare("INSERT INTO " + keyspace + ".landing_recency (site, landing_page, "
-        + "sample, sessions_seen, recency_bounce_rate, last_session_start, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    PreparedStatement write = session.prepare("UPDATE " + keyspace + ".landing_recency SET sample = ?, "
+        + "sessions_seen = ?, recency_bounce_rate = ?, last_session_start = ?, batches[?] = ? "
+        + "WHERE site = ? AND landing_page = ?");
     List<List<String>> pages = new ArrayList<>(byPage.keySet());
     List<BoundStatement> reads = new ArrayList<>();
     for (List<String> page : pages) {
-      reads.add(read.bind(page.get(0), page.get(1)));
+      reads.add(read.bind(page.get(0), page.get(1)).setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM));
     }
     List<com.datastax.oss.driver.api.core.cql.Row> stored = AsyncQueries.firstRows(session, reads);
     List<BoundStatement> writes = new ArrayList<>();
     for (int i = 0; i < pages.size(); i++) {
       com.datastax.oss.driver.api.core.cql.Row row = stored.get(i);
-      if (row != null && !row.isNull(2) && row.getLong(2) >= batchId) {
+      Long applied = row == null ? null : row.getMap(2, String.class, Long.class).get(queryId);
+      if (applied != null && applied >= batchId) {
         continue;
       }
       RecencyReservoir reservoir = row == null ? new RecencyReservoir(capacity, List.of(), 0)
@@ -65,8 +71,9 @@ final class LandingRecency {
         double[] draws = RecencyReservoir.draws(e.sessionId());
         reservoir.add(e.bounced(), draws[0], draws[1]);
       }
-      writes.add(write.bind(pages.get(i).get(0), pages.get(i).get(1), reservoir.sample(), reservoir.seen(),
-          reservoir.bounceRate(), sessions.get(sessions.size() - 1).start(), batchId));
+      writes.add(write.bind(reservoir.sample(), reservoir.seen(), reservoir.bounceRate(),
+          sessions.get(sessions.size() - 1).start(), queryId, batchId, pages.get(i).get(0), pages.get(i).get(1))
+          .setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM));
     }
     AsyncQueries.firstRows(session, writes);
     return writes.size();

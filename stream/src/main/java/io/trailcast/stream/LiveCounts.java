@@ -2,8 +2,9 @@ package io.trailcast.stream;
 
 import io.trailcast.aggregate.sessions.Session;
 import java.io.Serializable;
+import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Map;
@@ -49,8 +50,7 @@ public final class LiveCounts {
   /** Adds {@code sign} (1 or −1) times the counts of {@code s} into {@code into}. */
   public static void add(Map<Key, long[]> into, Session s, int sign, ZoneId zone) {
     long day = s.day().atStartOfDay(zone).toInstant().toEpochMilli();
-    long hour = ZonedDateTime.ofInstant(java.time.Instant.ofEpochMilli(s.start()), zone)
-        .truncatedTo(ChronoUnit.HOURS).toInstant().toEpochMilli();
+    long hour = hourStart(s.start(), zone).toEpochMilli();
     for (int g = 0; g < 2; g++) {
       String grain = g == 0 ? "day" : "hour";
       long window = g == 0 ? day : hour;
@@ -78,6 +78,16 @@ public final class LiveCounts {
             new long[] {1, 1, search.clicks() > 0 ? 1 : 0, search.clicks(), search.exit() ? 1 : 0}, sign);
       }
     }
+  }
+
+  /**
+   * The start of the hour of the site time zone holding {@code ts}: the local time truncated to
+   * the hour, the earlier offset when that local time occurs twice (as Spark's
+   * {@code to_utc_timestamp(date_trunc('HOUR', from_utc_timestamp(ts, zone)), zone)}).
+   */
+  public static Instant hourStart(long ts, ZoneId zone) {
+    return LocalDateTime.ofInstant(Instant.ofEpochMilli(ts), zone).truncatedTo(ChronoUnit.HOURS).atZone(zone)
+        .toInstant();
   }
 
   /** Adds {@code sign × counts} to the key's counts; a key whose counts come to zero leaves the map. */

@@ -16,11 +16,12 @@ import java.util.Map;
  * ({@code live_page_metrics}, {@code live_search_metrics}): each micro-batch's {@link LiveCounts}
  * changes, added on the driver to the counts of the rows they touch (one round of asynchronous
  * reads, one of writes), the rates derived as the batch {@link io.trailcast.aggregate.Metrics}
- * derives them. A row records the micro-batch that last changed it, so a micro-batch replayed
- * after a crash is not applied twice; a row whose sessions are all retracted is deleted (a replay
- * then finds it gone and its counts below zero, and leaves it so).
+ * derives them. A row records, per streaming query, the micro-batch that last changed it
+ * ({@code batches}), so a micro-batch replayed after a crash is not applied twice; a row whose
+ * sessions are all retracted is deleted (a replay then finds it gone and its counts below zero,
+ * and leaves it so). One query at a time updates a site's rows: two at once could lose an update.
  */
-final class LiveMetrics {
+public final class LiveMetrics {
   private final String keyspace;
 
   LiveMetrics(String keyspace) {
@@ -36,25 +37,26 @@ final class LiveMetrics {
     return merged;
   }
 
-  /** Applies the changes of micro-batch {@code batchId}; returns the rows written or deleted. */
-  int apply(CqlSession session, Map<LiveCounts.Key, long[]> changes, long batchId) {
+  /**
+   * Applies the changes of micro-batch {@code batchId} of the streaming query {@code queryId} (its
+   * id survives restarts from its checkpoint); returns the rows written or deleted.
+   */
+  int apply(CqlSession session, Map<LiveCounts.Key, long[]> changes, String queryId, long batchId) {
     if (changes.isEmpty()) {
       return 0;
     }
     String where = " WHERE site = ? AND grain = ? AND window_start = ? AND ";
     PreparedStatement readPage = session.prepare("SELECT sessions, bounces, engaged_sessions, depth_sum, "
-        + "bot_sessions, depth_counts, batch_id, avg_depth FROM " + keyspace + ".live_page_metrics" + where
-        + "landing_page = ?");
+        + "bot_sessions, depth_counts, batches FROM " + keyspace + ".live_page_metrics" + where + "landing_page = ?");
     PreparedStatement readSearch = session.prepare("SELECT sessions, searches, searches_with_click, clicks, "
-        + "search_exits, batch_id FROM " + keyspace + ".live_search_metrics" + where + "query = ?");
-    PreparedStatement writePage = session.prepare("INSERT INTO " + keyspace + ".live_page_metrics (site, grain, "
-        + "window_start, landing_page, sessions, bounces, bounce_rate, engaged_sessions, engaged_bounce_rate, "
-        + "avg_depth, depth_sum, depth_counts, bot_sessions, batch_id, updated_at) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    PreparedStatement writeSearch = session.prepare("INSERT INTO " + keyspace + ".live_search_metrics (site, "
-        + "grain, window_start, query, sessions, searches, searches_with_click, search_ctr, clicks, "
-        + "clicks_per_search, zero_click_searches, search_exits, batch_id, updated_at) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        + "search_exits, batches FROM " + keyspace + ".live_search_metrics" + where + "query = ?");
+    // An update sets this query's entry of batches and leaves other queries' entries as they are.
+    PreparedStatement writePage = session.prepare("UPDATE " + keyspace + ".live_page_metrics SET sessions = ?, "
+        + "bounces = ?, bounce_rate = ?, engaged_sessions = ?, engaged_bounce_rate = ?, avg_depth = ?, depth_sum = ?, "
+        + "depth_counts = ?, bot_sessions = ?, updated_at = ?, batches[?] = ?" + where + "landing_page = ?");
+    PreparedStatement writeSearch = session.prepare("UPDATE " + keyspace + ".live_search_metrics SET sessions = ?, "
+        + "searches = ?, searches_with_click = ?, search_ctr = ?, clicks = ?, clicks_per_search = ?, "
+        + "zero_click_searches = ?, search_exits = ?, updated_at = ?, batches[?] = ?" + where + "query = ?");
     PreparedStatement deletePage = session.prepare("DELETE FROM " + keyspace + ".live_page_metrics" + where
         + "landing_page = ?");
     PreparedStatement deleteSearch = session.prepare("DELETE FROM " + keyspace + ".live_search_metrics" + where
@@ -63,8 +65,8 @@ final class LiveMetrics {
     List<LiveCounts.Key> keys = new ArrayList<>(changes.keySet());
     List<BoundStatement> reads = new ArrayList<>(keys.size());
     for (LiveCounts.Key k : keys) {
-      reads.add((k.table() == LiveCounts.Table.PAGES ? readPage : readSearch).bind(k.site(), k.grain(),
-          Instant.ofEpochMilli(k.windowStart()), k.dimension()));
+      reads.add(quorum((k.table() == LiveCounts.Table.PAGES ? readPage : readSearch).bind(k.site(), k.grain(),
+          Instant.ofEpochMilli(k.windowStart()), k.dimension())));
     }
     List<Row> stored = AsyncQueries.firstRows(session, reads);
     Instant now = Instant.now();
@@ -73,7 +75,8 @@ final class LiveMetrics {
       LiveCounts.Key k = keys.get(i);
       boolean pages = k.table() == LiveCounts.Table.PAGES;
       Row row = stored.get(i);
-      if (row != null && !row.isNull(pages ? 6 : 5) && row.getLong(pages ? 6 : 5) >= batchId) {
+      Long applied = row == null ? null : row.getMap(pages ? 6 : 5, String.class, Long.class).get(queryId);
+      if (applied != null && applied >= batchId) {
         continue;
       }
       long[] counts = pages ? pageCounts(row) : searchCounts(k, row);
@@ -82,22 +85,52 @@ final class LiveMetrics {
         counts[j] += change[j];
       }
       Object[] key = {k.site(), k.grain(), Instant.ofEpochMilli(k.windowStart()), k.dimension()};
+      Object[] guard = {now, queryId, batchId};
       if (counts[0] <= 0) {
         if (row != null) {
-          writes.add((pages ? deletePage : deleteSearch).bind(key));
+          writes.add(quorum((pages ? deletePage : deleteSearch).bind(key)));
         }
         continue;
       }
       if (pages) {
-        writes.add(writePage.bind(pageValues(key, counts, batchId, now)));
+        writes.add(quorum(writePage.bind(concat(pageValues(counts), guard, key))));
       } else {
-        BoundStatement write = writeSearch.bind(searchValues(key, k, counts, batchId, now));
+        BoundStatement write = writeSearch.bind(concat(searchValues(k, counts), guard, key));
         // sessions is the total's alone: left unset on a query's row, not a null cell each time.
-        writes.add(k.dimension().equals("*") ? write : write.unset(4));
+        writes.add(quorum(k.dimension().equals("*") ? write : write.unset(0)));
       }
     }
     AsyncQueries.firstRows(session, writes);
     return writes.size();
+  }
+
+  /**
+   * Deletes the live metrics of {@code site} on {@code day} (the day's window and its hours): for a
+   * run that streams a day's events again from a new checkpoint, which would count them again.
+   */
+  public static void clearDay(CqlSession session, String keyspace, String site, java.time.LocalDate day,
+      java.time.ZoneId zone) {
+    List<BoundStatement> deletes = new ArrayList<>();
+    for (String table : List.of("live_page_metrics", "live_search_metrics")) {
+      PreparedStatement delete = session.prepare("DELETE FROM " + keyspace + "." + table
+          + " WHERE site = ? AND grain = ? AND window_start = ?");
+      Instant start = day.atStartOfDay(zone).toInstant();
+      Instant end = day.plusDays(1).atStartOfDay(zone).toInstant();
+      deletes.add(quorum(delete.bind(site, "day", start)));
+      for (Instant hour = start; hour.isBefore(end); hour = hour.plusSeconds(3600)) {
+        deletes.add(quorum(delete.bind(site, "hour", LiveCounts.hourStart(hour.toEpochMilli(), zone))));
+      }
+    }
+    AsyncQueries.firstRows(session, deletes);
+  }
+
+  /** Reads and writes at LOCAL_QUORUM: a read-modify-write must see the last write on any replica set. */
+  private static BoundStatement quorum(BoundStatement statement) {
+    return statement.setConsistencyLevel(com.datastax.oss.driver.api.core.ConsistencyLevel.LOCAL_QUORUM);
+  }
+
+  private static Object[] concat(Object[]... parts) {
+    return Arrays.stream(parts).flatMap(Arrays::stream).toArray();
   }
 
   /** A live_page_metrics row as {@link LiveCounts#PAGE_FIELDS} and depth counts; zeros when none. */
@@ -112,8 +145,7 @@ final class LiveMetrics {
     counts[1] = sessions;
     counts[2] = row.isNull(1) ? 0 : row.getLong(1);
     counts[3] = row.isNull(2) ? 0 : row.getLong(2);
-    // A row from before depth_sum was kept: its average times its sessions.
-    counts[4] = !row.isNull(3) ? row.getLong(3) : row.isNull(7) ? 0 : Math.round(row.getDouble(7) * sessions);
+    counts[4] = row.isNull(3) ? 0 : row.getLong(3);
     counts[5] = bots;
     List<Long> depths = row.getList(5, Long.class);
     for (int d = 0; d < Math.min(depths.size(), LiveCounts.DEPTH_BUCKETS); d++) {
@@ -135,40 +167,21 @@ final class LiveMetrics {
     return counts;
   }
 
-  private static Object[] pageValues(Object[] key, long[] c, long batchId, Instant now) {
+  /** The counted columns of a live_page_metrics update, in its order. */
+  private static Object[] pageValues(long[] c) {
     long sessions = c[1];
     List<Long> depths = new ArrayList<>(LiveCounts.DEPTH_BUCKETS);
     for (int d = 0; d < LiveCounts.DEPTH_BUCKETS; d++) {
       depths.add(c[LiveCounts.PAGE_FIELDS.length + d]);
     }
-    Object[] values = Arrays.copyOf(key, 15);
-    values[4] = sessions;
-    values[5] = c[2];
-    values[6] = ratio(c[2], sessions);
-    values[7] = c[3];
-    values[8] = sessions > 0 ? 1 - (double) c[3] / sessions : null;
-    values[9] = ratio(c[4], sessions);
-    values[10] = c[4];
-    values[11] = depths;
-    values[12] = c[5];
-    values[13] = batchId;
-    values[14] = now;
-    return values;
+    return new Object[] {sessions, c[2], ratio(c[2], sessions), c[3],
+        sessions > 0 ? 1 - (double) c[3] / sessions : null, ratio(c[4], sessions), c[4], depths, c[5]};
   }
 
-  private static Object[] searchValues(Object[] key, LiveCounts.Key k, long[] c, long batchId, Instant now) {
-    Object[] values = Arrays.copyOf(key, 14);
-    values[4] = k.dimension().equals("*") ? c[0] : null;
-    values[5] = c[1];
-    values[6] = c[2];
-    values[7] = ratio(c[2], c[1]);
-    values[8] = c[3];
-    values[9] = ratio(c[3], c[1]);
-    values[10] = c[1] - c[2];
-    values[11] = c[4];
-    values[12] = batchId;
-    values[13] = now;
-    return values;
+  /** The counted columns of a live_search_metrics update, in its order. */
+  private static Object[] searchValues(LiveCounts.Key k, long[] c) {
+    return new Object[] {k.dimension().equals("*") ? c[0] : null, c[1], c[2], ratio(c[2], c[1]), c[3],
+        ratio(c[3], c[1]), c[1] - c[2], c[4]};
   }
 
   /** {@code part / whole}, null when there is nothing to divide by (as the batch metrics). */

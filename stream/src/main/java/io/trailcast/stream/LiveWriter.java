@@ -73,8 +73,13 @@ final class LiveWriter implements VoidFunction2<Dataset<Row>, Long> {
     counters.counts().reset();
     counters.entries().reset();
     out.foreachPartition((ForeachPartitionFunction<Row>) tables::write);
-    metrics.apply(cql, LiveMetrics.merge(counters.counts().value()), batchId);
-    recency.update(cql, counters.entries().value(), batchId);
+    // The query's id, kept by its checkpoint: what the driver's updates record with the batch id.
+    String queryId = out.sparkSession().sparkContext().getLocalProperty("sql.streaming.queryId");
+    if (queryId == null) {
+      throw new IllegalStateException("live writer called outside a streaming query");
+    }
+    metrics.apply(cql, LiveMetrics.merge(counters.counts().value()), queryId, batchId);
+    recency.update(cql, counters.entries().value(), queryId, batchId);
   }
 
   /** The executor side: one partition's output into the session tables. */

@@ -256,9 +256,9 @@ class StreamIT {
   }
 
   /**
-   * A micro-batch replayed after a crash changes the live metrics once: each row records the
-   * micro-batch that last changed it, and a row deleted by the batch (all its sessions retracted)
-   * stays deleted.
+   * A micro-batch replayed after a crash changes the live metrics once: each row records, per
+   * streaming query, the micro-batch that last changed it; another query's micro-batch of the same
+   * number is its own change; a row deleted by a micro-batch (all its sessions retracted) stays deleted.
    */
   @Test
   void aMetricsChangeReplayedWithItsMicroBatchIsAppliedOnce() {
@@ -271,25 +271,26 @@ class StreamIT {
     LiveMetrics metrics = new LiveMetrics(target.keyspace());
     try (CqlSession cql = CqlSessions.open(target)) {
       SimpleStatement read = SimpleStatement.newInstance("SELECT sessions, bounces, bounce_rate, depth_counts, "
-          + "batch_id FROM live_page_metrics WHERE site = 'replay.example' AND grain = 'hour' AND window_start = ?",
+          + "batches FROM live_page_metrics WHERE site = 'replay.example' AND grain = 'hour' AND window_start = ?",
           java.time.Instant.ofEpochMilli(hour));
       for (long batch : new long[] {7, 7, 8, 8}) {
-        metrics.apply(cql, Map.of(page, bounced, total, searched), batch);
+        metrics.apply(cql, Map.of(page, bounced, total, searched), "query-a", batch);
       }
+      metrics.apply(cql, Map.of(page, bounced, total, searched), "query-b", 8);
       com.datastax.oss.driver.api.core.cql.Row row = cql.execute(read).one();
-      assertEquals(2, row.getLong(0), "two micro-batches of one session each, each applied once");
-      assertEquals(2, row.getLong(1));
+      assertEquals(3, row.getLong(0), "three micro-batches of one session each, each applied once");
+      assertEquals(3, row.getLong(1));
       assertEquals(1.0, row.getDouble(2));
-      assertEquals(List.of(2L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L), row.getList(3, Long.class));
-      assertEquals(8, row.getLong(4));
+      assertEquals(List.of(3L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L), row.getList(3, Long.class));
+      assertEquals(Map.of("query-a", 8L, "query-b", 8L), row.getMap(4, String.class, Long.class));
       com.datastax.oss.driver.api.core.cql.Row search = cql.execute(SimpleStatement.newInstance("SELECT sessions, "
           + "searches, search_ctr, zero_click_searches FROM live_search_metrics WHERE site = 'replay.example' "
           + "AND grain = 'hour' AND window_start = ? AND query = '*'", java.time.Instant.ofEpochMilli(hour))).one();
-      assertEquals(List.of(2L, 4L, 0.5, 2L), List.of(search.getLong(0), search.getLong(1), search.getDouble(2),
+      assertEquals(List.of(3L, 6L, 0.5, 3L), List.of(search.getLong(0), search.getLong(1), search.getDouble(2),
           search.getLong(3)));
-      long[] bothRetracted = java.util.Arrays.stream(bounced).map(v -> -2 * v).toArray();
-      metrics.apply(cql, Map.of(page, bothRetracted), 9);
-      metrics.apply(cql, Map.of(page, bothRetracted), 9);
+      long[] allRetracted = java.util.Arrays.stream(bounced).map(v -> -3 * v).toArray();
+      metrics.apply(cql, Map.of(page, allRetracted), "query-a", 9);
+      metrics.apply(cql, Map.of(page, allRetracted), "query-a", 9);
       assertEquals(null, cql.execute(read).one(), "no session left: the row is gone, and a replay leaves it so");
     }
   }

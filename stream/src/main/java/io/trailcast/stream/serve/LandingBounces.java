@@ -6,7 +6,6 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -55,7 +54,7 @@ final class LandingBounces {
 
   /** The start of the hour holding {@code at} in {@code zone} (a zone's hours need not start on UTC's). */
   static Instant hourStart(Instant at, ZoneId zone) {
-    return at.atZone(zone).truncatedTo(ChronoUnit.HOURS).toInstant();
+    return io.trailcast.stream.LiveCounts.hourStart(at.toEpochMilli(), zone);
   }
 
   /** The start of the day holding {@code at} in {@code zone}. */
