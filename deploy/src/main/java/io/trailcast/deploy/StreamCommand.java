@@ -69,6 +69,12 @@ public final class StreamCommand implements Callable<Integer> {
           + "micro-batch on. Default: ${DEFAULT-VALUE}.")
   String modelEvery;
 
+  @Option(names = "--allow-data-loss",
+      description = "Skip Kafka offsets the checkpoint has still to read but the topic no longer holds (retention "
+          + "passed them, or the topic was recreated), with Spark's warning in the log; without it the job stops "
+          + "and says so.")
+  boolean allowDataLoss;
+
   @Option(names = "--starting-offsets", paramLabel = "WHERE", defaultValue = "earliest",
       description = "Where a new checkpoint starts reading Kafka: earliest or latest. Default: ${DEFAULT-VALUE}.")
   String startingOffsets;
@@ -104,7 +110,7 @@ public final class StreamCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     // The flags first: a mistyped one is said before anything is looked up.
-    StreamSource parsed = StreamSource.parse(source);
+    StreamSource parsed = allowDataLoss ? StreamSource.parse(source).allowingDataLoss() : StreamSource.parse(source);
     Duration stopAfter = runFor == null ? null : Durations.parse(runFor, "--for");
     Duration interval = trigger.strip().equals("0") ? Duration.ZERO : Durations.parse(trigger, "--trigger");
     Duration delay = Durations.parse(watermark, "--watermark");

@@ -27,6 +27,10 @@ public final class EventBuilder implements Serializable {
   private final String salt;
   private transient ZoneId zone;
 
+  public SiteConfig site() {
+    return site;
+  }
+
   public EventBuilder(SiteConfig site, String salt) {
     this.site = site;
     this.bots = new BotDetector(site.botUserAgents());

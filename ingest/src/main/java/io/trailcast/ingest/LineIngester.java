@@ -1,5 +1,6 @@
 package io.trailcast.ingest;
 
+import io.trailcast.core.Durations;
 import io.trailcast.ingest.parse.CombinedLogParser;
 import io.trailcast.ingest.parse.JsonEventParser;
 import io.trailcast.ingest.parse.ParsedLine;
@@ -30,10 +31,20 @@ public final class LineIngester {
   private final W3cLogParser w3c = new W3cLogParser();
   private InputFormat format;
 
+  private final java.util.function.LongSupplier clock;
+  private final long futureToleranceMs;
+
   public LineIngester(String source, InputFormat format, EventBuilder builder) {
+    this(source, format, builder, System::currentTimeMillis);
+  }
+
+  /** {@code clock}: the time a line is read at, for the site's future tolerance. */
+  LineIngester(String source, InputFormat format, EventBuilder builder, java.util.function.LongSupplier clock) {
     this.source = source;
     this.format = format == InputFormat.AUTO ? null : format;
     this.builder = builder;
+    this.clock = clock;
+    this.futureToleranceMs = builder.site().futureTolerance().toMillis();
   }
 
   /** The outcome of one line: an Event, a Rejected, or null for a line without data. */
@@ -89,6 +100,11 @@ public final class LineIngester {
     }
     if (parsed.ts() < MIN_TS || parsed.ts() >= MAX_TS) {
       return reject(lineNo, "timestamp out of range (1990 to 2099): " + parsed.ts() + " ms", bytes);
+    }
+    long now = clock.getAsLong();
+    if (parsed.ts() > now + futureToleranceMs) {
+      return reject(lineNo, "timestamp in the future: " + java.time.Instant.ofEpochMilli(parsed.ts()) + " is more than "
+          + Durations.format(builder.site().futureTolerance()) + " after the line was read", bytes);
     }
     return builder.build(parsed, eventId, source, lineNo);
   }

@@ -43,6 +43,8 @@ public final class SiteConfig implements Serializable {
     @JsonProperty("bot_user_agents")
     public List<String> botUserAgents;
     public Sessions sessions;
+    @JsonProperty("future_tolerance")
+    public String futureTolerance;
   }
 
   /** The session rules (DESIGN.md "Session"); every key is optional, the defaults are DESIGN.md's. */
@@ -90,6 +92,7 @@ public final class SiteConfig implements Serializable {
   private final int burstEvents;
   private final Duration burstWindow;
   private final Duration engagedDuration;
+  private final Duration futureTolerance;
 
   private SiteConfig(Document d, String origin) {
     site = required(d.site, "site", origin);
@@ -119,6 +122,7 @@ public final class SiteConfig implements Serializable {
     burstEvents = count(sessions.burstEvents, 100, "sessions.burst_events", origin);
     burstWindow = duration(sessions.burstWindow, "100s", "sessions.burst_window", origin);
     engagedDuration = duration(sessions.engagedDuration, "10s", "sessions.engaged_duration", origin);
+    futureTolerance = duration(d.futureTolerance, "1h", "future_tolerance", origin);
   }
 
   /** The shipped default (generic conventions; it also fits the simulated site). */
@@ -173,6 +177,7 @@ public final class SiteConfig implements Serializable {
     d.sessions.burstEvents = burstEvents;
     d.sessions.burstWindow = Durations.format(burstWindow);
     d.sessions.engagedDuration = Durations.format(engagedDuration);
+    d.futureTolerance = Durations.format(futureTolerance);
     return new SiteConfig(d, "--site");
   }
 
@@ -220,6 +225,14 @@ public final class SiteConfig implements Serializable {
 
   public String host() {
     return host;
+  }
+
+  /**
+   * How far past the moment a line is read its time may be (clocks differ a little); a later one is
+   * a mistake, quarantined: one event dated years ahead would move the stream's watermark there.
+   */
+  public Duration futureTolerance() {
+    return futureTolerance;
   }
 
   public ZoneId zone() {

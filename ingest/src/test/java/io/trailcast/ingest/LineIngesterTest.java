@@ -52,6 +52,43 @@ class LineIngesterTest {
     assertEquals("ts out of range: 99999999999999999999", huge.reason());
   }
 
+  /**
+   * A time more than the site's tolerance (1 hour by default) after the line is read is a mistake:
+   * quarantined, so that it cannot move the stream's watermark ahead; a clock a little fast is not.
+   */
+  @Test
+  void aTimeBeyondTheToleranceAfterTheLineIsReadIsQuarantined() {
+    long readAt = java.time.Instant.parse("2026-01-05T10:00:00Z").toEpochMilli();
+    LineIngester ingester = new LineIngester("f", InputFormat.JSONL, BUILDER, () -> readAt);
+    long fastClock = readAt + 59 * 60_000;
+    assertInstanceOf(Event.class, accept(ingester, "{\"ts\":" + fastClock + ",\"user\":\"u\",\"url\":\"/a\"}"));
+    Rejected ahead = (Rejected) accept(ingester, "{\"ts\":" + (readAt + 61 * 60_000)
+        + ",\"user\":\"u\",\"url\":\"/a\"}");
+    assertEquals("timestamp in the future: 2026-01-05T11:01:00Z is more than 1h after the line was read",
+        ahead.reason());
+    Rejected year2099 = (Rejected) accept(new LineIngester("f", InputFormat.COMBINED, BUILDER, () -> readAt),
+        "1.2.3.4 - - [31/Dec/2099:23:00:00 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"Mozilla/5.0\"");
+    assertTrue(year2099.reason().startsWith("timestamp in the future: 2099-12-31T23:00:00Z"), year2099.reason());
+    // The tolerance is the site's.
+    SiteConfig strict = SiteConfig.load(writeSite("future_tolerance: 5m"));
+    LineIngester strictIngester = new LineIngester("f", InputFormat.JSONL, new EventBuilder(strict, "salt"),
+        () -> readAt);
+    assertInstanceOf(Rejected.class, accept(strictIngester, "{\"ts\":" + (readAt + 6 * 60_000)
+        + ",\"user\":\"u\",\"url\":\"/a\"}"));
+  }
+
+  private static Path writeSite(String extra) {
+    try (InputStream in = SiteConfig.class.getResourceAsStream("default-site.yaml")) {
+      String yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("future_tolerance: 1h", extra);
+      Path file = Files.createTempFile("site", ".yaml");
+      Files.writeString(file, yaml);
+      file.toFile().deleteOnExit();
+      return file;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   @Test
   void aDamagedGzipFileIsQuarantinedNotFatal() {
     InputFileRows rows = new InputFileRows(new java.io.ByteArrayInputStream(new byte[] {0x1f, (byte) 0x8b, 1, 2}),

@@ -277,6 +277,11 @@ public final class StreamJob {
           throw new UserException("Kafka topic " + o.source().topic() + " does not exist at " + o.source().servers()
               + ": create it, or let a producer (bin/trailcast collect) create it first", e);
         }
+        if (String.valueOf(cause.getMessage()).contains("failOnDataLoss")) {
+          throw new UserException("Kafka data loss: offsets of topic " + o.source().topic() + " this checkpoint had "
+              + "still to read are gone (retention passed them, or the topic was recreated); the events are lost. "
+              + "Rerun with --allow-data-loss to skip them, or start a new --checkpoint", e);
+        }
       }
       String outage = outage(e);
       if (outage != null) {

@@ -37,8 +37,13 @@ import org.apache.spark.sql.types.StructType;
  * where rotated log files arrive, plain or gzip). Both give ingest's rows ({@link IngestRows}),
  * parsed by the batch code: a file of the directory exactly as {@code ingest} reads it, a Kafka
  * message as a line whose source is {@code kafka:TOPIC/PARTITION} and line number its offset.
+ *
+ * <p>Kafka offsets the checkpoint still has to read but the topic no longer holds (retention passed
+ * them, or the topic was recreated) fail the job by default; {@code allowDataLoss} skips them, as
+ * Spark's {@code failOnDataLoss=false} does, with Spark's warning in the log.
  */
-public record StreamSource(String kind, String servers, String topic, String path) implements Serializable {
+public record StreamSource(String kind, String servers, String topic, String path, boolean allowDataLoss)
+    implements Serializable {
   private static final Pattern KAFKA = Pattern.compile("kafka:([^/\\s]+)/([\\w.-]+)");
 
   public static StreamSource parse(String spec) {
@@ -52,12 +57,17 @@ public record StreamSource(String kind, String servers, String topic, String pat
         // A broker without a port listens on Kafka's default one.
         servers.add(server.contains(":") ? server : server + ":9092");
       }
-      return new StreamSource("kafka", String.join(",", servers), kafka.group(2), null);
+      return new StreamSource("kafka", String.join(",", servers), kafka.group(2), null, false);
     }
     if (spec.startsWith("dir:") && spec.length() > 4) {
-      return new StreamSource("dir", null, null, spec.substring(4));
+      return new StreamSource("dir", null, null, spec.substring(4), false);
     }
     throw new UserException("bad --source '" + spec + "': use kafka:HOST[:PORT]/TOPIC or dir:PATH");
+  }
+
+  /** The same source, skipping Kafka offsets that are gone instead of failing ({@code --allow-data-loss}). */
+  public StreamSource allowingDataLoss() {
+    return new StreamSource(kind, servers, topic, path, true);
   }
 
   /** The source as the user wrote it. */
@@ -75,8 +85,8 @@ public record StreamSource(String kind, String servers, String topic, String pat
     if (kind.equals("kafka")) {
       reader = reader.format("kafka").option("kafka.bootstrap.servers", servers).option("subscribe", topic)
           .option("startingOffsets", startingOffsets)
-          // A topic recreated under a running job is the operator's call; say so in the log, don't stop.
-          .option("failOnDataLoss", "false");
+          // Offsets gone from the topic are events lost: the job stops and says so, unless told to skip them.
+          .option("failOnDataLoss", Boolean.toString(!allowDataLoss));
       if (maxPerTrigger > 0) {
         reader = reader.option("maxOffsetsPerTrigger", maxPerTrigger);
       }

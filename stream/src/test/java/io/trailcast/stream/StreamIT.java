@@ -69,8 +69,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Simulated traffic through the embedded Kafka into the streaming job in a JVM of its own, killed
  * with SIGKILL midway and restarted from its checkpoint: events, sessions, metrics and the live
  * conversion scores then equal the batch recomputation of the same events, with events arriving
- * out of order within the watermark's delay, a duplicate line, and one event too late to be
- * sessionized. One run, shared by the tests below.
+ * out of order within the watermark's delay, a duplicate line, one event too late to be
+ * sessionized, and one dated in 2099 (quarantined: the watermark stays the data's). One run,
+ * shared by the tests below.
  */
 class StreamIT {
   static final String SALT = "salt";
@@ -78,6 +79,9 @@ class StreamIT {
   private static final LocalDate DAY = LocalDate.of(2026, 1, 5);
   private static final String TOO_LATE = "10.9.9.9 - - [05/Jan/2026:00:00:01 +0000] \"GET /too-late HTTP/1.1\" 200 "
       + "512 \"-\" \"Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0\"";
+  /** Dated far ahead: taken in, it would move the watermark past every later event. */
+  private static final String FUTURE = "10.9.9.8 - - [31/Dec/2099:23:00:00 +0000] \"GET /from-the-future HTTP/1.1\" "
+      + "200 512 \"-\" \"Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0\"";
   /** The two runs' output, kept for a look after a failure. */
   private static final Path LOGS = Path.of("target", "stream-it");
   @TempDir
@@ -132,6 +136,7 @@ class StreamIT {
     arrivals.add(arrivals.size() / 2, arrivals.get(arrivals.size() / 2));
     arrivals.add(TOO_LATE);
     arrivals.add(arrivals.size() / 3, "not a log line at all");
+    arrivals.add(arrivals.size() / 4, FUTURE);
     // Through collect, as a site would send them: in order, a few hundred lines per request.
     String topic = "it-stream";
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrap()))) {
@@ -202,9 +207,12 @@ class StreamIT {
     assertEquals(rows(CassandraTables.read(spark, batch, "events_by_user"), eventColumns),
         rows(CassandraTables.read(spark, target, "events_by_user"), eventColumns));
     try (CqlSession cql = CqlSessions.open(target)) {
-      com.datastax.oss.driver.api.core.cql.Row rejected = cql.execute("SELECT raw, reason FROM quarantine").one();
-      assertEquals("not a log line at all", rejected.getString(0), "the bad line, quarantined with its reason");
-      assertTrue(rejected.getString(1).startsWith("not an access log line"), rejected.getString(1));
+      Map<String, String> rejected = new java.util.TreeMap<>();
+      cql.execute("SELECT raw, reason FROM quarantine").forEach(r -> rejected.put(r.getString(0), r.getString(1)));
+      assertEquals(List.of(FUTURE, "not a log line at all"), List.copyOf(rejected.keySet()),
+          "the bad line and the one dated in 2099, each quarantined with its reason");
+      assertTrue(rejected.get("not a log line at all").startsWith("not an access log line"), rejected.toString());
+      assertTrue(rejected.get(FUTURE).startsWith("timestamp in the future: 2099-12-31T23:00:00Z"), rejected.toString());
     }
   }
 
