@@ -371,6 +371,8 @@ public final class StreamJob {
     private final LiveTimers timers;
     private volatile Instant watermark;
     private long lateEvents;
+    /** The newest micro-batch whose late events are counted: the run's end records its last progress again. */
+    private long countedBatch = -1;
     private Map<String, Long> timersBefore = Map.of();
 
     StatusListener(CqlSession cql, String source, String keyspace, LiveTimers timers) {
@@ -416,14 +418,20 @@ public final class StreamJob {
       }
       String mark = p.eventTime().get("watermark");
       Instant at = mark == null ? null : Instant.parse(mark);
+      // An idle trigger reports no batch (and the id of the next one); a batch's progress seen again counts nothing.
+      boolean executed = p.durationMs().containsKey("addBatch");
+      boolean seen = executed && p.batchId() <= countedBatch;
       if ("live".equals(p.name())) {
-        lateEvents += late;
+        if (executed && !seen) {
+          lateEvents += late;
+          countedBatch = p.batchId();
+        }
         watermark = at == null ? watermark : at;
       }
       Long batchMs = p.durationMs().get("triggerExecution");
       Map<String, Long> timersNow = timers.millis();
       // Every micro-batch that ran (with data, or moved by the watermark alone), not idle triggers.
-      if (p.durationMs().containsKey("addBatch")) {
+      if (executed && !seen) {
         LOG.info("{} batch {}: {} rows in {} ms, watermark {}{}; {}", p.name(), p.batchId(), p.numInputRows(), batchMs,
             mark, late > 0 ? ", " + late + " late" : "", breakdown(p.durationMs(), timersBefore, timersNow));
       }
