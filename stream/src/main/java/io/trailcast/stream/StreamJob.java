@@ -109,7 +109,9 @@ public final class StreamJob {
   }
 
   public static Result run(SparkSession spark, CassandraTarget target, Options o) {
-    try (CqlSession cql = CqlSessions.open(target)) {
+    // One stream per checkpoint, said before anything else is done.
+    CheckpointLock checkpoint = CheckpointLock.acquire(o.checkpoint());
+    try (checkpoint; CqlSession cql = CqlSessions.open(target)) {
       SchemaMigrator.requireCurrent(cql, target.keyspace());
       JobRuns run = JobRuns.start(cql, "stream", List.of(o.source().describe()), null, null);
       LOG.info("stream run {} started: {} into {}, checkpoint {}", run.runId(), o.source().describe(),
