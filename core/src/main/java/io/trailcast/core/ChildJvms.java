@@ -120,4 +120,35 @@ public final class ChildJvms {
       LOG.debug("could not delete {}", file, e);
     }
   }
+
+  /**
+   * Held while a child JVM of {@code dataDir} is looked for and started: two {@code start} at once
+   * (two terminals, two test JVMs) would otherwise both find none and launch two on one data
+   * folder. The second waits, then finds the first's. Let go when closed or when its JVM exits.
+   */
+  public static Held startLock(Path dataDir) {
+    try {
+      Files.createDirectories(dataDir);
+      java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(dataDir.resolve(".start.lock"),
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+      // Callers are synchronized: within one JVM a second lock of the file would throw, not wait.
+      java.nio.channels.FileLock lock = channel.lock();
+      return () -> {
+        try {
+          lock.release();
+          channel.close();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      };
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot lock " + dataDir + " to start a child JVM", e);
+    }
+  }
+
+  /** A lock held until closed. */
+  public interface Held extends AutoCloseable {
+    @Override
+    void close();
+  }
 }

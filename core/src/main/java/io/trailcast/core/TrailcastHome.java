@@ -17,9 +17,29 @@ public final class TrailcastHome {
     return (root == null || root.isBlank() ? Path.of("") : Path.of(root)).toAbsolutePath().normalize();
   }
 
+  /**
+   * {@code var/}: the embedded node's and broker's data, the demo's logs. Private to its owner
+   * (0700): what it holds is every event of every visitor.
+   */
   public static Path varDir() {
-    return root().resolve("var");
+    Path var = root().resolve("var");
+    try {
+      if (!Files.isDirectory(var)) {
+        Files.createDirectories(var, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(PRIVATE));
+      }
+      if (!Files.getPosixFilePermissions(var).equals(PRIVATE)) {
+        Files.setPosixFilePermissions(var, PRIVATE);
+      }
+    } catch (UnsupportedOperationException e) {
+      // Not a POSIX file system: its own access rules apply.
+    } catch (java.io.IOException e) {
+      throw new UserException("cannot create " + var + " private to its owner: " + e.getMessage(), e);
+    }
+    return var;
   }
+
+  private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> PRIVATE =
+      java.nio.file.attribute.PosixFilePermissions.fromString("rwx------");
 
   /** The file listing the embedded node's jars, written by the deploy/cassandra-node module. */
   public static Path cassandraClasspathFile() {

@@ -144,6 +144,7 @@ public final class DemoCommand implements Callable<Integer> {
         + "score USER --keyspace %s%n", scored, keyspace);
     out.flush();
     LiveDemo.run(spark, target, START.plusDays(days), Math.max(20, persons / 10), out);
+    forgetOnePerson(spark, target, traffic, out);
     Map<String, Long> counts = TablesCommand.count(spark, target);
     out.println("[tables]    rows per table, counted by Spark: " + counts);
     out.println("Query it: bin/trailcast query --keyspace " + keyspace + " \"SELECT * FROM job_runs LIMIT 10\"");
@@ -152,6 +153,25 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /** Word2Vec on the demo's navigation, themes for its pages, and how they compare with the truth. */
+  /**
+   * A person's right to be forgotten, shown on the first simulated person with two devices, an email
+   * and a CRM account: the same one each run, who then stays out of every later run.
+   */
+  private static void forgetOnePerson(SparkSession spark, CassandraTarget target, Path traffic, PrintWriter out) {
+    org.apache.spark.sql.Row person = spark.read().option("header", "true").csv(traffic.resolve("truth/persons.csv")
+        .toString()).filter("kind = 'human' AND devices LIKE '%;%' AND email IS NOT NULL AND crm_id IS NOT NULL")
+        .orderBy("person_id").first();
+    io.trailcast.aggregate.identity.ForgetJob.Result forgot = io.trailcast.aggregate.identity.ForgetJob.run(spark,
+        target, person.getAs("email"), io.trailcast.aggregate.identity.ForgetJob.Kind.EMAIL,
+        IngestConfig.DEFAULT_SALT, false);
+    out.printf(Locale.ROOT, "[forget]    simulated person %s (devices %s, an email, CRM account %s), asked for by "
+            + "email: %d identifiers, %,d rows deleted (%s); suppressed from every later run (bin/trailcast forget "
+            + "--identifier EMAIL --kind email --keyspace %s)%n", person.<String>getAs("person_id"),
+        person.<String>getAs("devices"), person.<String>getAs("crm_id"), forgot.person().identifiers().size(),
+        forgot.total(), io.trailcast.aggregate.identity.ForgetJob.describe(forgot.deleted()), target.keyspace());
+    out.flush();
+  }
+
   private static void themes(SparkSession spark, CassandraTarget target, Path traffic, LocalDate end, PrintWriter out)
       throws IOException {
     ThemeTraining.Result trained = ThemeTraining.train(spark, target, START, end, List.of(),

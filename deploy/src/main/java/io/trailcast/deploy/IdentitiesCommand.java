@@ -10,7 +10,6 @@ import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.cassandra.CqlSessions;
 import io.trailcast.core.cli.OutputFormat;
 import io.trailcast.core.spark.SparkSessions;
-import io.trailcast.ingest.Salts;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -57,10 +56,8 @@ public final class IdentitiesCommand implements Callable<Integer> {
       description = "Rounds of label propagation at most (default: ${DEFAULT-VALUE}).")
   int maxRounds;
 
-  @Option(names = "--salt-file", paramLabel = "FILE",
-      description = "The salt ingest hashed logins with, for the CRM emails (else $TRAILCAST_SALT, else the "
-          + "embedded default).")
-  Path saltFile;
+  @Mixin
+  SaltOption salt;
 
   @Override
   public Integer call() {
@@ -76,7 +73,7 @@ public final class IdentitiesCommand implements Callable<Integer> {
     }
     CassandraTarget target = cluster.target();
     IdentityJob.Result result = IdentityJob.run(SparkSessions.create("identities", target), target, from, last, crm,
-        Salts.resolve(saltFile, target), new IdentityGraph.Rules(maxLinks, maxRounds));
+        salt.resolve(target), new IdentityGraph.Rules(maxLinks, maxRounds));
     spec.commandLine().getOut().println(result.line());
     spec.commandLine().getOut().flush();
     return 0;
@@ -96,9 +93,8 @@ public final class IdentitiesCommand implements Callable<Integer> {
     @Option(names = "--truth", required = true, paramLabel = "DIR", description = "The simulator's --out folder.")
     Path truth;
 
-    @Option(names = "--salt-file", paramLabel = "FILE",
-        description = "The salt ingest hashed addresses with (else $TRAILCAST_SALT, else the embedded default).")
-    Path saltFile;
+    @Mixin
+    SaltOption salt;
 
     @Option(names = "--format", paramLabel = "F", defaultValue = "table",
         description = "table or json ({\"precision\": .., \"recall\": ..} and the counts). Default: ${DEFAULT-VALUE}.")
@@ -108,7 +104,7 @@ public final class IdentitiesCommand implements Callable<Integer> {
     public Integer call() throws IOException {
       CassandraTarget target = cluster.target();
       IdentityEvaluation.Pairs p = IdentityEvaluation.compare(SparkSessions.create("identities evaluate", target),
-          target, truth, Salts.resolve(saltFile, target));
+          target, truth, salt.resolve(target));
       PrintWriter out = spec.commandLine().getOut();
       if (format == OutputFormat.JSON) {
         Map<String, Object> json = new LinkedHashMap<>();

@@ -6,7 +6,6 @@ import io.trailcast.ingest.IngestConfig;
 import io.trailcast.ingest.IngestJob;
 import io.trailcast.ingest.IngestResult;
 import io.trailcast.ingest.InputFormat;
-import io.trailcast.ingest.Salts;
 import io.trailcast.ingest.SiteConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -68,10 +67,8 @@ public final class IngestCommand implements Callable<Integer> {
             + "default: the shipped default-site.yaml.")
     Path siteConfig;
 
-    @Option(names = "--salt-file", paramLabel = "FILE",
-        description = "File holding the secret salt of ip/login hashes (else $TRAILCAST_SALT; the public default "
-            + "salt is accepted only by the embedded node).")
-    Path saltFile;
+    @Mixin
+    SaltOption salt;
 
     @Option(names = "--from", paramLabel = "D", description = "Keep only events on or after this day (site time zone).")
     LocalDate from;
@@ -96,7 +93,7 @@ public final class IngestCommand implements Callable<Integer> {
 
     IngestConfig config(CassandraTarget target, LocalDate day) {
       SiteConfig siteConfig = siteConfig();
-      return new IngestConfig(inputs, InputFormat.parse(format), siteConfig, Salts.resolve(saltFile, target),
+      return new IngestConfig(inputs, InputFormat.parse(format), siteConfig, salt.resolve(target),
           from == null ? day : from, to == null ? day : to, dryRun);
     }
   }

@@ -35,6 +35,7 @@ import picocli.CommandLine.Command;
         StreamCommand.class,
         CollectCommand.class,
         ServeCommand.class,
+        ForgetCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec

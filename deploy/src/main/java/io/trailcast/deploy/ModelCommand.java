@@ -8,7 +8,6 @@ import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.cli.OutputFormat;
 import io.trailcast.core.cli.RowPrinter;
 import io.trailcast.core.spark.SparkSessions;
-import io.trailcast.ingest.Salts;
 import io.trailcast.ingest.SiteConfig;
 import io.trailcast.models.ConversionModel;
 import io.trailcast.models.FeatureTable;
@@ -249,9 +248,8 @@ public final class ModelCommand implements Runnable {
     @Option(names = "--version", paramLabel = "V", description = "Model version (default: the newest).")
     String version;
 
-    @Option(names = "--salt-file", paramLabel = "FILE",
-        description = "The salt ingest hashed addresses with (else $TRAILCAST_SALT, else the embedded default).")
-    Path saltFile;
+    @Mixin
+    SaltOption salt;
 
     @Option(names = "--format", paramLabel = "F", defaultValue = "table",
         description = "table or json (roc_auc, bayes_auc, ratio, matched, scored). Default: ${DEFAULT-VALUE}.")
@@ -262,7 +260,7 @@ public final class ModelCommand implements Runnable {
       CassandraTarget target = cluster.target();
       ModelJob.Recorded model = ModelJob.model(target, version);
       ModelJob.TruthComparison c = ModelJob.compareWithTruth(SparkSessions.create("model evaluate", target), target,
-          model, truth, Salts.resolve(saltFile, target));
+          model, truth, salt.resolve(target));
       PrintWriter print = spec.commandLine().getOut();
       if (format == OutputFormat.JSON) {
         Map<String, Object> json = new LinkedHashMap<>();

@@ -11,7 +11,6 @@ import io.trailcast.core.cli.OutputFormat;
 import io.trailcast.core.cli.RowPrinter;
 import io.trailcast.core.spark.SparkSessions;
 import io.trailcast.enrich.themes.ThemeDefinitions;
-import io.trailcast.ingest.Salts;
 import io.trailcast.segments.SegmentDefinitions;
 import io.trailcast.segments.SegmentEvaluation;
 import io.trailcast.segments.SegmentJob;
@@ -229,9 +228,8 @@ public final class SegmentsCommand implements Callable<Integer> {
     @Option(names = "--truth", required = true, paramLabel = "DIR", description = "The simulator's --out folder.")
     Path truth;
 
-    @Option(names = "--salt-file", paramLabel = "FILE",
-        description = "The salt ingest hashed addresses with (else $TRAILCAST_SALT, else the embedded default).")
-    Path saltFile;
+    @Mixin
+    SaltOption salt;
 
     @Option(names = "--date", paramLabel = "D",
         description = "Membership as of the end of this day (default: the newest aggregated day).")
@@ -246,7 +244,7 @@ public final class SegmentsCommand implements Callable<Integer> {
       CassandraTarget target = cluster.target();
       LocalDate asOf = date == null ? newestAggregatedDay(target) : date;
       SegmentEvaluation.Comparison comparison = SegmentEvaluation.compare(SparkSessions.create("segments "
-          + "evaluate", target), target, truth, Salts.resolve(saltFile, target), definitions.load(), asOf);
+          + "evaluate", target), target, truth, salt.resolve(target), definitions.load(), asOf);
       Map<String, SegmentEvaluation.Score> scores = comparison.segments();
       PrintWriter out = spec.commandLine().getOut();
       SegmentEvaluation.Score all = comparison.all();

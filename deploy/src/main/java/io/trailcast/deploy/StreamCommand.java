@@ -5,7 +5,6 @@ import io.trailcast.core.TrailcastHome;
 import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.spark.SparkSessions;
 import io.trailcast.ingest.InputFormat;
-import io.trailcast.ingest.Salts;
 import io.trailcast.ingest.SiteConfig;
 import io.trailcast.stream.StreamJob;
 import io.trailcast.stream.StreamSource;
@@ -102,10 +101,8 @@ public final class StreamCommand implements Callable<Integer> {
       description = "The site's YAML config; default: the shipped default-site.yaml.")
   Path siteConfig;
 
-  @Option(names = "--salt-file", paramLabel = "FILE",
-      description = "File holding the secret salt of ip/login hashes (else $TRAILCAST_SALT; the public default "
-          + "salt is accepted only by the embedded node).")
-  Path saltFile;
+  @Mixin
+  SaltOption salt;
 
   @Override
   public Integer call() {
@@ -118,7 +115,7 @@ public final class StreamCommand implements Callable<Integer> {
     InputFormat inputFormat = InputFormat.parse(format);
     CassandraTarget target = cluster.target();
     StreamJob.Options options = new StreamJob.Options(parsed, inputFormat,
-        siteConfig == null ? SiteConfig.defaults() : SiteConfig.load(siteConfig), Salts.resolve(saltFile, target),
+        siteConfig == null ? SiteConfig.defaults() : SiteConfig.load(siteConfig), salt.resolve(target),
         checkpointDir(target, parsed), availableNow, stopAfter, interval, maxPerTrigger, delay, refresh,
         startingOffsets, reservoir, Duration.ofMinutes(10), partitions);
     PrintWriter out = spec.commandLine().getOut();

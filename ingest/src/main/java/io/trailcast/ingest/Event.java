@@ -7,7 +7,8 @@ import java.util.Map;
  * One normalised event, as {@code events_by_user} stores it (column names in snake case).
  *
  * @param eventId deterministic id: hash of the raw line (logs) or of the identifying fields (JSON)
- * @param userId {@code c:<cookie>}, {@code s:<session id>} or {@code h:<salted hash of ip and user agent>}
+ * @param userId {@code c:}, {@code s:} or {@code h:} and the salted hash of the cookie, the session id, or
+ *     the ip and user agent
  * @param day the date of {@code ts} in the site time zone (the partition)
  * @param ts epoch ms UTC
  * @param login salted hash of the normalised login, or null

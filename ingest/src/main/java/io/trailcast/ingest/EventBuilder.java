@@ -25,22 +25,29 @@ public final class EventBuilder implements Serializable {
   private final SiteConfig site;
   private final BotDetector bots;
   private final String salt;
+  private final PersonalData personal;
   private transient ZoneId zone;
 
   public SiteConfig site() {
     return site;
   }
 
+  /** What this site's lines may carry that is never stored. */
+  public PersonalData personalData() {
+    return personal;
+  }
+
   public EventBuilder(SiteConfig site, String salt) {
     this.site = site;
     this.bots = new BotDetector(site.botUserAgents());
     this.salt = salt;
+    this.personal = new PersonalData(site);
   }
 
   /** The event of a parsed line; {@code eventId} identifies it (see {@link Event#eventId()}). */
   public Event build(ParsedLine p, String eventId, String source, long line) {
     NormalizedUrl url = NormalizedUrl.of(p.target(), p.vhost() == null ? site.host() : p.vhost(),
-        site.sessionIdParameters());
+        site.sessionIdParameters(), personal);
     boolean interactive = p.method() != null && PAGE_METHODS.contains(p.method().toUpperCase(Locale.ROOT))
         && !site.isAsset(url.path());
     String searchQuery = p.query();
@@ -63,27 +70,42 @@ public final class EventBuilder implements Serializable {
     if (action.equals("search") && searchQuery == null) {
       searchQuery = url.parameter(site.searchParameter());
     }
+    searchQuery = PersonalData.withoutEmails(searchQuery);
     String userId = userId(p, url);
     String login = login(p.login());
     String loginHash = login == null ? null : Hashing.salted(salt, login);
     String botReason = bots.reason(p.userAgent());
     return new Event(eventId, userId, LocalDate.ofInstant(Instant.ofEpochMilli(p.ts()), zone()), p.ts(),
-        p.site() == null ? site.site() : p.site(), url.url(), url.host(), url.path(), action, p.referrer(),
+        p.site() == null ? site.site() : p.site(), url.url(), url.host(), url.path(), action,
+        personal.scrubUrl(p.referrer()),
         searchQuery, url.tracking(), url.campaign(), p.client() == null ? null : Hashing.salted(salt, p.client()),
         p.userAgent(), p.status(), interactive, botReason != null, botReason, loginHash,
         login != null && login.contains("@") ? loginHash : null, source, line);
   }
 
-  /** The user id rule of DESIGN.md: explicit id, else a session id parameter, else ip + user agent. */
+  /**
+   * The user id rule of DESIGN.md: explicit id, else a session id parameter, else ip + user agent;
+   * each a salted hash, since a cookie or session id in a log is a live credential.
+   */
   private String userId(ParsedLine p, NormalizedUrl url) {
     if (p.user() != null) {
-      return "c:" + p.user();
+      return cookieUserId(salt, p.user());
     }
     if (url.sessionId() != null) {
-      return "s:" + url.sessionId();
+      return "s:" + Hashing.salted(salt, url.sessionId());
     }
-    return "h:" + Hashing.salted(salt, (p.client() == null ? "" : p.client()) + "\u0001"
-        + (p.userAgent() == null ? "" : p.userAgent()));
+    return addressUserId(salt, p.client(), p.userAgent());
+  }
+
+  /** The user id of a visitor with an explicit (cookie) id. */
+  public static String cookieUserId(String salt, String cookie) {
+    return "c:" + Hashing.salted(salt, cookie);
+  }
+
+  /** The user id of a visitor known only by address and user agent. */
+  public static String addressUserId(String salt, String client, String userAgent) {
+    return "h:" + Hashing.salted(salt, (client == null ? "" : client) + "\u0001"
+        + (userAgent == null ? "" : userAgent));
   }
 
   /**

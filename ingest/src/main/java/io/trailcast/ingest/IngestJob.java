@@ -9,6 +9,7 @@ import io.trailcast.core.spark.CassandraWriter;
 import io.trailcast.core.spark.Progress;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -34,21 +35,35 @@ public final class IngestJob {
   }
 
   public static IngestResult run(SparkSession spark, CassandraTarget target, IngestConfig config) {
+    return run(spark, target, config, rows -> rows);
+  }
+
+  /**
+   * {@code betweenReadAndWrite}: applied to the rows between the readers and the writers; the
+   * identity, but for a test that loses a row on purpose and sees the run fail.
+   */
+  static IngestResult run(SparkSession spark, CassandraTarget target, IngestConfig config,
+      java.util.function.UnaryOperator<Dataset<Row>> betweenReadAndWrite) {
     Map<String, InputFormat> files = InputFiles.resolve(config.inputs(), config.format(),
         spark.sparkContext().hadoopConfiguration());
     files.forEach((file, format) -> LOG.info("input {}: {}{}", file, format.label(),
         config.format() == InputFormat.AUTO ? " (detected)" : ""));
     try (CqlSession session = CqlSessions.open(target)) {
       SchemaMigrator.requireCurrent(session, target.keyspace());
+      Salts.requireSameSalt(session, target.keyspace(), config.salt());
       JobRuns run = JobRuns.start(session, config.dryRun() ? "ingest-dry-run" : "ingest",
           new ArrayList<>(files.keySet()), config.from(), config.to());
       LOG.info("ingest run {} started: {} file(s), site {}, {}, into {}", run.runId(), files.size(),
           config.site().site(), config.hasWindow() ? "days " + config.from() + ".." + config.to() : "all days",
           target.describe());
       try {
-        IngestResult result = ingest(spark, target, config, files);
-        if (!result.balanced()) {
-          throw new IllegalStateException("counts do not add up: " + result.line());
+        IngestSink.Counters counters = IngestSink.Counters.create(spark.sparkContext(), "ingest");
+        IngestResult result = ingest(spark, target, config, files, Suppression.load(session, target.keyspace()),
+            counters, betweenReadAndWrite);
+        List<String> unbalanced = LineAccounts.unbalanced(counters.lines().value());
+        if (!unbalanced.isEmpty() || !result.balanced()) {
+          throw new IllegalStateException("counts do not add up: " + (unbalanced.isEmpty() ? result.line()
+              : String.join("; ", unbalanced)));
         }
         run.succeeded(session, result.counts());
         LOG.info("ingest run {} done in {} s: {}", run.runId(),
@@ -63,31 +78,30 @@ public final class IngestJob {
   }
 
   private static IngestResult ingest(SparkSession spark, CassandraTarget target, IngestConfig config,
-      Map<String, InputFormat> files) {
+      Map<String, InputFormat> files, Suppression suppression, IngestSink.Counters counters,
+      java.util.function.UnaryOperator<Dataset<Row>> betweenReadAndWrite) {
     JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<Map<String, InputFormat>> formats = context.broadcast(Map.copyOf(files));
     Broadcast<EventBuilder> builder = context.broadcast(new EventBuilder(config.site(), config.salt()));
     LongAccumulator lines = spark.sparkContext().longAccumulator("ingest lines");
     JavaRDD<Row> rdd = context.binaryFiles(String.join(",", files.keySet()), files.size())
         .flatMap(file -> readFile(file, formats.value(), builder.value(), lines));
-    Dataset<Row> unique = Ingest.dedup(spark.createDataFrame(rdd, IngestRows.SCHEMA));
-    IngestSink.Counters counters = new IngestSink.Counters(counter(spark, "read"), counter(spark, "written"),
-        counter(spark, "duplicates"), counter(spark, "quarantined"), counter(spark, "filtered"),
-        counter(spark, "bots"));
-    IngestSink sink = new IngestSink(CassandraWriter.connector(spark), target.keyspace(), config, counters);
+    Dataset<Row> marked = betweenReadAndWrite.apply(Ingest.markDuplicates(spark.createDataFrame(rdd,
+        IngestRows.SCHEMA)));
+    IngestSink sink = new IngestSink(CassandraWriter.connector(spark), target.keyspace(), config, counters,
+        suppression);
     Progress progress = Progress.start(spark, "ingest", lines::value);
     try {
       // One pass: read, parse, one shuffle, then both tables written and every row counted.
-      unique.foreachPartition((ForeachPartitionFunction<Row>) sink::write);
+      marked.foreachPartition((ForeachPartitionFunction<Row>) sink::write);
     } finally {
       progress.close();
     }
-    return new IngestResult(counters.read().value(), counters.written().value(), counters.duplicates().value(),
-        counters.quarantined().value(), counters.filtered().value(), counters.bots().value(), files);
-  }
-
-  private static LongAccumulator counter(SparkSession spark, String name) {
-    return spark.sparkContext().longAccumulator("ingest " + name);
+    long[] total = LineAccounts.total(counters.lines().value());
+    return new IngestResult(total[LineAccounts.Outcome.LINES.ordinal()], total[LineAccounts.Outcome.BLANK.ordinal()],
+        counters.read().value(), counters.written().value(), counters.duplicates().value(),
+        counters.quarantined().value(), counters.filtered().value(), counters.suppressed().value(),
+        counters.bots().value(), files);
   }
 
   private static Iterator<Row> readFile(Tuple2<String, PortableDataStream> file, Map<String, InputFormat> formats,

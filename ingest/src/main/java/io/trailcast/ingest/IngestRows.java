@@ -7,7 +7,10 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-/** The one row shape ingest produces: an event (reject_reason null) or a quarantined line. */
+/**
+ * The one row shape ingest produces: an event (reject_reason null), a quarantined line, or a
+ * source's line count (physical_lines set: what its reader saw, for {@link LineAccounts}).
+ */
 public final class IngestRows {
   public static final StructType SCHEMA = new StructType()
       .add("user_id", DataTypes.StringType)
@@ -34,7 +37,9 @@ public final class IngestRows {
       .add("source", DataTypes.StringType, false)
       .add("line", DataTypes.LongType, false)
       .add("reject_reason", DataTypes.StringType)
-      .add("raw", DataTypes.StringType);
+      .add("raw", DataTypes.StringType)
+      .add("physical_lines", DataTypes.LongType)
+      .add("blank_lines", DataTypes.LongType);
 
   private IngestRows() {
   }
@@ -46,11 +51,24 @@ public final class IngestRows {
         e.host(), e.path(), e.action(), e.referrer(), e.searchQuery(), tracking, e.campaign(), e.ipHash(),
         e.userAgent(),
         e.status(), e.interactive(), e.bot(), e.botReason(), e.login(), e.emailHash(), e.source(), e.line(), null,
-        null);
+        null, null, null);
   }
 
   public static Row of(Rejected r) {
     return RowFactory.create(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, r.source(), r.line(), r.reason(), r.raw());
+        null, null, null, null, null, null, r.source(), r.line(), r.reason(), r.raw(), null, null);
+  }
+
+  /**
+   * What the reader of {@code source} saw: its physical lines, and how many held no data (blank, a
+   * W3C directive). Line 0, which no line has.
+   */
+  public static Row lineCount(String source, long physical, long blank) {
+    Object[] values = new Object[SCHEMA.size()];
+    values[SCHEMA.fieldIndex("source")] = source;
+    values[SCHEMA.fieldIndex("line")] = 0L;
+    values[SCHEMA.fieldIndex("physical_lines")] = physical;
+    values[SCHEMA.fieldIndex("blank_lines")] = blank;
+    return RowFactory.create(values);
   }
 }

@@ -6,9 +6,11 @@ import io.trailcast.core.spark.CassandraWriter;
 import java.io.Serializable;
 import java.time.LocalDate;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.LongAccumulator;
@@ -34,10 +36,22 @@ public final class IngestSink implements Serializable {
   private static final int LINE = IngestRows.SCHEMA.fieldIndex("line");
   private static final int REASON = IngestRows.SCHEMA.fieldIndex("reject_reason");
   private static final int RAW = IngestRows.SCHEMA.fieldIndex("raw");
+  private static final int PHYSICAL = IngestRows.SCHEMA.fieldIndex("physical_lines");
+  private static final int BLANK = IngestRows.SCHEMA.fieldIndex("blank_lines");
 
   /** The run's counters, read on the driver once the action is done. */
   public record Counters(LongAccumulator read, LongAccumulator written, LongAccumulator duplicates,
-      LongAccumulator quarantined, LongAccumulator filtered, LongAccumulator bots) implements Serializable {
+      LongAccumulator quarantined, LongAccumulator filtered, LongAccumulator suppressed, LongAccumulator bots,
+      LineAccounts lines) implements Serializable {
+    /** The run's counters, named {@code PREFIX read}, {@code PREFIX written}, ... in the Spark UI. */
+    public static Counters create(org.apache.spark.SparkContext context, String prefix) {
+      LineAccounts lines = new LineAccounts();
+      context.register(lines, prefix + " lines per source");
+      return new Counters(context.longAccumulator(prefix + " read"), context.longAccumulator(prefix + " written"),
+          context.longAccumulator(prefix + " duplicates"), context.longAccumulator(prefix + " quarantined"),
+          context.longAccumulator(prefix + " filtered"), context.longAccumulator(prefix + " suppressed"),
+          context.longAccumulator(prefix + " bots"), lines);
+    }
   }
 
   private final CassandraConnector connector;
@@ -46,17 +60,30 @@ public final class IngestSink implements Serializable {
   private final LocalDate to;
   private final boolean dryRun;
   private final Counters counters;
+  /** Set anew by the stream between micro-batches, as forget requests arrive. */
+  private volatile Suppression suppression;
 
-  public IngestSink(CassandraConnector connector, String keyspace, IngestConfig config, Counters counters) {
+  public IngestSink(CassandraConnector connector, String keyspace, IngestConfig config, Counters counters,
+      Suppression suppression) {
     this.connector = connector;
     this.keyspace = keyspace;
     this.from = config.from();
     this.to = config.to();
     this.dryRun = config.dryRun();
     this.counters = counters;
+    this.suppression = suppression;
   }
 
-  /** Writes and counts one partition of deduplicated rows ({@link Ingest#dedup}). */
+  public Suppression suppression() {
+    return suppression;
+  }
+
+  /** Applies from the next write on (the stream's next micro-batch). */
+  public void suppress(Suppression next) {
+    this.suppression = next;
+  }
+
+  /** Writes and counts one partition of rows with their duplicate mark ({@link Ingest#markDuplicates}). */
   public void write(Iterator<Row> rows) throws InterruptedException {
     if (dryRun) {
       count(rows, null, null, null);
@@ -85,14 +112,28 @@ public final class IngestSink implements Serializable {
     long duplicates = 0;
     long quarantined = 0;
     long filtered = 0;
+    long suppressed = 0;
     long bots = 0;
+    Suppression forgotten = suppression;
     Object[] event = new Object[EVENT_COLUMNS.length];
+    Map<String, long[]> lines = new HashMap<>();
     while (rows.hasNext()) {
       Row row = rows.next();
-      long copies = row.getLong(row.size() - 1);
-      read += copies;
+      long[] source = lines.computeIfAbsent(row.getString(SOURCE), k -> new long[LineAccounts.Outcome.values().length]);
+      if (!row.isNullAt(PHYSICAL)) {
+        source[LineAccounts.Outcome.LINES.ordinal()] += row.getLong(PHYSICAL);
+        source[LineAccounts.Outcome.BLANK.ordinal()] += row.getLong(BLANK);
+        continue;
+      }
+      read++;
+      if (row.getBoolean(row.size() - 1)) {
+        duplicates++;
+        source[LineAccounts.Outcome.DUPLICATE.ordinal()]++;
+        continue;
+      }
       if (!row.isNullAt(REASON)) {
         quarantined++;
+        source[LineAccounts.Outcome.QUARANTINED.ordinal()]++;
         if (quarantine != null) {
           long line = row.getLong(LINE);
           int bucket = (int) (line / 100_000);
@@ -101,13 +142,19 @@ public final class IngestSink implements Serializable {
         }
         continue;
       }
-      duplicates += copies - 1;
       LocalDate day = row.getDate(DAY).toLocalDate();
       if ((from != null && day.isBefore(from)) || (to != null && day.isAfter(to))) {
         filtered++;
+        source[LineAccounts.Outcome.FILTERED.ordinal()]++;
+        continue;
+      }
+      if (forgotten.holds(row)) {
+        suppressed++;
+        source[LineAccounts.Outcome.SUPPRESSED.ordinal()]++;
         continue;
       }
       written++;
+      source[LineAccounts.Outcome.WRITTEN.ordinal()]++;
       bots += row.getBoolean(BOT) ? 1 : 0;
       if (events != null) {
         for (int i = 0; i < event.length; i++) {
@@ -120,11 +167,13 @@ public final class IngestSink implements Serializable {
         }
       }
     }
+    counters.lines().addAll(lines);
     counters.read().add(read);
     counters.written().add(written);
     counters.duplicates().add(duplicates);
     counters.quarantined().add(quarantined);
     counters.filtered().add(filtered);
+    counters.suppressed().add(suppressed);
     counters.bots().add(bots);
   }
 }

@@ -9,8 +9,9 @@ import java.util.zip.GZIPInputStream;
 import org.apache.spark.sql.Row;
 
 /**
- * The rows of one input file, read lazily line by line (plain or gzip, told by its magic bytes).
- * Runs on an executor; the whole file never sits in memory.
+ * The rows of one input file, read lazily line by line (plain or gzip, told by its magic bytes),
+ * and last its line count ({@link IngestRows#lineCount}). Runs on an executor; the whole file
+ * never sits in memory.
  */
 public final class InputFileRows implements Iterator<Row> {
   private final InputStream in;
@@ -18,8 +19,11 @@ public final class InputFileRows implements Iterator<Row> {
   private final LineIngester ingester;
   private final String source;
   private long lineNo;
+  private long blank;
+  private long unreadable;
   private Row next;
   private boolean done;
+  private boolean counted;
 
   public InputFileRows(InputStream raw, String source, InputFormat format, EventBuilder builder) {
     this.ingester = new LineIngester(source, format, builder);
@@ -32,6 +36,7 @@ public final class InputFileRows implements Iterator<Row> {
       opened = raw;
       done = true;
       next = IngestRows.of(new Rejected(source, 1, "file unreadable from this line on: " + e, ""));
+      unreadable = 1;
     }
     this.in = opened;
     this.lines = new LineReader(in, LineIngester.MAX_LINE_BYTES);
@@ -62,7 +67,14 @@ public final class InputFileRows implements Iterator<Row> {
           next = IngestRows.of(event);
         } else if (outcome instanceof Rejected rejected) {
           next = IngestRows.of(rejected);
+        } else {
+          blank++;
         }
+      }
+      if (next == null && !counted) {
+        // Last, the file's line count as the reader saw it: what every outcome must add up to.
+        counted = true;
+        next = IngestRows.lineCount(source, lineNo + unreadable, blank);
       }
       return next != null;
     } catch (IOException e) {
@@ -70,6 +82,8 @@ public final class InputFileRows implements Iterator<Row> {
       done = true;
       closeQuietly();
       next = IngestRows.of(new Rejected(source, lineNo + 1, "file unreadable from this line on: " + e, ""));
+      // The unreadable rest counts as one line: the quarantined one that says so.
+      unreadable = 1;
       return true;
     }
   }

@@ -118,12 +118,19 @@ public final class LineIngester {
     return format;
   }
 
+  /** Quarantine keeps the line for a person to read why it failed, without the personal data it holds. */
   private Rejected reject(long lineNo, String reason, byte[] bytes) {
-    return new Rejected(source, lineNo, reason, printable(bytes));
+    PersonalData personal = builder.personalData();
+    String masked = personal.maskLine(printable(bytes, 2 * Rejected.RAW_LIMIT));
+    return new Rejected(source, lineNo, personal.maskLine(reason),
+        masked.length() > Rejected.RAW_LIMIT ? masked.substring(0, Rejected.RAW_LIMIT) : masked);
   }
 
-  /** The raw line for a person to read: valid UTF-8 as text, controls and other bytes as \xNN. */
-  static String printable(byte[] bytes) {
+  /**
+   * The raw line for a person to read: valid UTF-8 as text, controls and other bytes as \xNN; up to
+   * {@code limit} characters (masking reads a little past the cut, so that no address is cut in half).
+   */
+  static String printable(byte[] bytes, int limit) {
     String text;
     try {
       text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
@@ -132,7 +139,7 @@ public final class LineIngester {
     }
     StringBuilder out = new StringBuilder();
     int n = text == null ? bytes.length : text.length();
-    for (int i = 0; i < n && out.length() < Rejected.RAW_LIMIT; i++) {
+    for (int i = 0; i < n && out.length() < limit; i++) {
       int c = text == null ? bytes[i] & 0xff : text.charAt(i);
       boolean control = (c < 0x20 && c != '\t') || c == 0x7f;
       if (control || (text == null && c > 0x7e)) {

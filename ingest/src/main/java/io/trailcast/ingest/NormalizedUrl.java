@@ -30,6 +30,16 @@ public record NormalizedUrl(String url, String host, String path, String query, 
    * the {@link #sessionId()}.
    */
   public static NormalizedUrl of(String target, String defaultHost, List<String> sessionParameters) {
+    return of(target, defaultHost, sessionParameters, null);
+  }
+
+  /**
+   * As {@link #of(String, String, List)}, and without the personal data {@code personal} names
+   * (null: none): sensitive parameters are dropped, as query and as path parameters; an email in
+   * the path or in a parameter's value becomes {@code [email]}.
+   */
+  public static NormalizedUrl of(String target, String defaultHost, List<String> sessionParameters,
+      PersonalData personal) {
     String rest = target;
     String host = defaultHost;
     int scheme = rest.indexOf("://");
@@ -60,6 +70,9 @@ public record NormalizedUrl(String url, String host, String path, String query, 
         path = path.substring(0, semicolon);
       }
     }
+    if (personal != null) {
+      path = PersonalData.withoutEmails(personal.withoutPathParameters(path));
+    }
     if (path.isEmpty()) {
       path = "/";
     } else if (!path.startsWith("/")) {
@@ -74,6 +87,12 @@ public record NormalizedUrl(String url, String host, String path, String query, 
         }
         int eq = param.indexOf('=');
         String name = eq < 0 ? param : param.substring(0, eq);
+        if (personal != null && !sessionParameters.contains(name.toLowerCase(Locale.ROOT))) {
+          if (personal.isRemoved(name)) {
+            continue;
+          }
+          param = eq < 0 ? param : name + "=" + PersonalData.withoutEmailsInValue(param.substring(eq + 1));
+        }
         if (isTracking(name)) {
           tracking.put(name.toLowerCase(Locale.ROOT), eq < 0 ? "" : decode(param.substring(eq + 1)));
         } else if (sessionParameters.contains(name.toLowerCase(Locale.ROOT))) {

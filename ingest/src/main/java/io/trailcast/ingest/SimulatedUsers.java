@@ -39,16 +39,13 @@ public final class SimulatedUsers {
     for (Row d : spark.read().option("header", "true").csv(devices.toString())
         .select("device_id", "person_id", "bot", "ip", "user_agent", "cookie").collectAsList()) {
       boolean bot = Boolean.parseBoolean(d.getString(2));
-      ids.add(RowFactory.create(d.getString(0), d.getString(1), bot, "h:" + Hashing.salted(salt,
-          nullToEmpty(d.getString(3)) + "\u0001" + nullToEmpty(d.getString(4)))));
+      ids.add(RowFactory.create(d.getString(0), d.getString(1), bot, EventBuilder.addressUserId(salt,
+          d.getString(3), d.getString(4))));
       if (d.getString(5) != null) {
-        ids.add(RowFactory.create(d.getString(0), d.getString(1), bot, "c:" + d.getString(5)));
+        ids.add(RowFactory.create(d.getString(0), d.getString(1), bot, EventBuilder.cookieUserId(salt,
+            d.getString(5))));
       }
     }
     return spark.createDataFrame(ids, SCHEMA);
-  }
-
-  private static String nullToEmpty(String s) {
-    return s == null ? "" : s;
   }
 }

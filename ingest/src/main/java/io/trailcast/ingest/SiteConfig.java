@@ -45,6 +45,8 @@ public final class SiteConfig implements Serializable {
     public Sessions sessions;
     @JsonProperty("future_tolerance")
     public String futureTolerance;
+    @JsonProperty("sensitive_parameters")
+    public List<String> sensitiveParameters;
   }
 
   /** The session rules (DESIGN.md "Session"); every key is optional, the defaults are DESIGN.md's. */
@@ -93,6 +95,7 @@ public final class SiteConfig implements Serializable {
   private final Duration burstWindow;
   private final Duration engagedDuration;
   private final Duration futureTolerance;
+  private final List<String> sensitiveParameters;
 
   private SiteConfig(Document d, String origin) {
     site = required(d.site, "site", origin);
@@ -123,6 +126,8 @@ public final class SiteConfig implements Serializable {
     burstWindow = duration(sessions.burstWindow, "100s", "sessions.burst_window", origin);
     engagedDuration = duration(sessions.engagedDuration, "10s", "sessions.engaged_duration", origin);
     futureTolerance = duration(d.futureTolerance, "1h", "future_tolerance", origin);
+    sensitiveParameters = d.sensitiveParameters == null ? defaults().sensitiveParameters()
+        : lower(d.sensitiveParameters);
   }
 
   /** The shipped default (generic conventions; it also fits the simulated site). */
@@ -178,6 +183,7 @@ public final class SiteConfig implements Serializable {
     d.sessions.burstWindow = Durations.format(burstWindow);
     d.sessions.engagedDuration = Durations.format(engagedDuration);
     d.futureTolerance = Durations.format(futureTolerance);
+    d.sensitiveParameters = sensitiveParameters;
     return new SiteConfig(d, "--site");
   }
 
@@ -262,6 +268,14 @@ public final class SiteConfig implements Serializable {
 
   public List<String> sessionIdParameters() {
     return sessionIdParameters;
+  }
+
+  /**
+   * URL parameters whose values are credentials or personal data: never stored (taken out of URLs
+   * and referrers, masked in quarantined lines). Lower case.
+   */
+  public List<String> sensitiveParameters() {
+    return sensitiveParameters;
   }
 
   /** Assets: a listed path, or a path whose extension is listed. */

@@ -73,18 +73,35 @@ class EventBuilderTest {
     assertEquals("h:" + Hashing.salted(SALT, "81.2.69.143\u0001Mozilla/5.0"), byAddress.userId());
     assertEquals(Hashing.salted(SALT, "81.2.69.143"), byAddress.ipHash());
     Event bySession = build("GET", "/a?jsessionid=ABC&x=1", 200, null);
-    assertEquals("s:ABC", bySession.userId());
+    assertEquals("s:" + Hashing.salted(SALT, "ABC"), bySession.userId(), "a session id is a credential: hashed");
     assertEquals("www.trailmag.com/a?x=1", bySession.url(), "a session id would split every page per visitor");
     Event byPathParameter = build("GET", "/cart;jsessionid=XYZ?step=2", 200, null);
-    assertEquals("s:XYZ", byPathParameter.userId());
+    assertEquals("s:" + Hashing.salted(SALT, "XYZ"), byPathParameter.userId());
     assertEquals("www.trailmag.com/cart?step=2", byPathParameter.url());
     ParsedLine json = new ParsedLine(TS, "1.2.3.4", "Jo@Mail.COM ", "GET", "https://www.trailmag.com/a?sid=9", 200,
         null, null, "UA", null, "cookie-1", null, null, "other-site", null);
     Event explicit = builder.build(json, "id", "f", 1);
-    assertEquals("c:cookie-1", explicit.userId(), "an explicit id wins over a session id parameter");
+    assertEquals("c:" + Hashing.salted(SALT, "cookie-1"), explicit.userId(),
+        "an explicit id wins over a session id parameter, hashed too");
     assertEquals("other-site", explicit.site());
     assertEquals(Hashing.salted(SALT, "jo@mail.com"), explicit.login());
     assertEquals(explicit.login(), explicit.emailHash());
+  }
+
+  @Test
+  void noCredentialOrEmailIsStoredInUrlsReferrersOrQueries() {
+    Event event = builder.build(request("GET", "/account/bob@mail.com/;jsessionid=S1?token=T0K&email=bob%40mail.com"
+        + "&next=x@y.org&page=3&utm_content=bob@mail.com&utm_source=news", 200,
+        "https://www.trailmag.com/login;JSESSIONID=S2?sid=S3&password=hunter2&from=bob@mail.com&tab=1#access_token=A",
+        "UA", null), "id", "f", 1);
+    assertEquals("www.trailmag.com/account/[email]/?next=%5Bemail%5D&page=3", event.url());
+    assertEquals("{utm_content=[email], utm_source=news}", event.tracking().toString());
+    assertEquals("https://www.trailmag.com/login?from=%5Bemail%5D&tab=1", event.referrer());
+    Event search = build("GET", "/search?q=invoice+for+jo%40mail.com", 200, null);
+    assertEquals("search", search.action());
+    assertEquals("invoice for [email]", search.searchQuery());
+    assertEquals("https://other.com/a#top", build("GET", "/a", 200, "https://other.com/a#top").referrer(),
+        "a plain anchor stays");
   }
 
   @Test

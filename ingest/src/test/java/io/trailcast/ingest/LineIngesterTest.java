@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -97,7 +98,26 @@ class LineIngesterTest {
     assertEquals(1L, only.getLong(IngestRows.SCHEMA.fieldIndex("line")));
     assertTrue(only.getString(IngestRows.SCHEMA.fieldIndex("reject_reason"))
         .startsWith("file unreadable from this line on:"));
+    org.apache.spark.sql.Row count = rows.next();
+    assertEquals(1L, count.getLong(IngestRows.SCHEMA.fieldIndex("physical_lines")),
+        "the unreadable rest counts as the one quarantined line");
     assertFalse(rows.hasNext());
+  }
+
+  @Test
+  void aFileEndsWithTheCountOfItsLinesAsItsReaderSawThem() {
+    byte[] file = String.join("\n", "#Version: 1.0", "#Fields: date time c-ip cs-method cs-uri-stem sc-status", "",
+        "2026-01-05 10:00:00 203.0.113.9 GET /a 200", "   ", "not a line of this format",
+        "2026-01-05 10:00:01 203.0.113.9 GET /b 200").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    InputFileRows rows = new InputFileRows(new java.io.ByteArrayInputStream(file), "f.log", InputFormat.AUTO,
+        BUILDER);
+    List<org.apache.spark.sql.Row> all = new java.util.ArrayList<>();
+    rows.forEachRemaining(all::add);
+    assertEquals(4, all.size(), "two events, one rejected line, the count");
+    org.apache.spark.sql.Row count = all.get(3);
+    assertEquals(7L, count.getLong(IngestRows.SCHEMA.fieldIndex("physical_lines")));
+    assertEquals(4L, count.getLong(IngestRows.SCHEMA.fieldIndex("blank_lines")), "two directives, two blank");
+    assertEquals(0L, count.getLong(IngestRows.SCHEMA.fieldIndex("line")));
   }
 
   @Test
@@ -136,7 +156,7 @@ class LineIngesterTest {
     assertOutcomes(fixtures.resolve("goaccess_vcombined.log"), 3, Map.of(3L, noRequest408));
     assertOutcomes(fixtures.resolve("iis_access-full.log"), 1, Map.of());
     assertOutcomes(fixtures.resolve("iis_test-iis-7.5.log"), 3,
-        Map.of(5L, "bad client address '[10.100.118.31](http://10.100.118.31)'"));
+        Map.of(5L, "bad client address '[[ip]](http://[ip])'"), "the reason is masked as the line is");
     // Its last two rows have 15 fields under a 22-field header: which field is which is unknown.
     String wrongWidth = "W3C line has 15 fields, #Fields declares 22";
     assertOutcomes(fixtures.resolve("iis_test.log"), 3, Map.of(16L, wrongWidth, 17L, wrongWidth));
@@ -153,6 +173,11 @@ class LineIngesterTest {
   }
 
   private static void assertOutcomes(Path file, int events, Map<Long, String> rejected) throws IOException {
+    assertOutcomes(file, events, rejected, "");
+  }
+
+  private static void assertOutcomes(Path file, int events, Map<Long, String> rejected, String why)
+      throws IOException {
     Map<Long, String> reasons = new TreeMap<>();
     int count = 0;
     try (InputStream in = Files.newInputStream(file)) {
@@ -168,7 +193,7 @@ class LineIngesterTest {
         }
       }
     }
-    assertEquals(new TreeMap<>(rejected), reasons, file.getFileName().toString());
+    assertEquals(new TreeMap<>(rejected), reasons, file.getFileName().toString() + " " + why);
     assertEquals(events, count, file.getFileName().toString());
   }
 }

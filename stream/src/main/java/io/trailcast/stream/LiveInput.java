@@ -87,8 +87,10 @@ final class LiveInput implements Serializable {
     List<Row> events = new ArrayList<>();
     Set<String> pages = new HashSet<>();
     Set<String> users = new HashSet<>();
+    io.trailcast.ingest.Suppression forgotten = sink.suppression();
     for (Row row : unique) {
-      if (!row.isNullAt(REASON)) {
+      // Events only: not rejected lines, line counts, other copies or a forgotten person's.
+      if (!row.isNullAt(REASON) || row.isNullAt(USER) || row.getBoolean(row.size() - 1) || forgotten.holds(row)) {
         continue;
       }
       events.add(row);
@@ -129,29 +131,32 @@ final class LiveInput implements Serializable {
   }
 
   /**
-   * Ingest's dedup within the partition: copies of an event (one id) are one row, the first by
-   * (source, line), with their number appended as {@code copies}; each rejected line is its own.
-   * Copies in other partitions of the micro-batch are written again: the same row, an upsert.
+   * Ingest's dedup within the partition: copies of an event (one id) are one event, the first by
+   * (source, line); every row gets {@code duplicate} appended (the other copies: true), so the
+   * sink accounts for each. Copies in other partitions of the micro-batch are written again: the
+   * same row, an upsert.
    */
   static List<Row> dedup(Iterator<Row> rows) {
     Map<String, List<Row>> byKey = new LinkedHashMap<>();
     while (rows.hasNext()) {
       Row row = rows.next();
-      String key = row.isNullAt(EVENT_ID) ? "rejected:" + row.getString(SOURCE) + ":" + row.getLong(LINE)
+      String key = row.isNullAt(EVENT_ID) ? "line:" + row.getString(SOURCE) + ":" + row.getLong(LINE)
           : row.getString(EVENT_ID);
       byKey.computeIfAbsent(key, k -> new ArrayList<>(1)).add(row);
     }
     Comparator<Row> byPosition = Comparator.comparing((Row r) -> r.getString(SOURCE))
         .thenComparingLong(r -> r.getLong(LINE));
-    List<Row> out = new ArrayList<>(byKey.size());
+    List<Row> out = new ArrayList<>();
     for (List<Row> copies : byKey.values()) {
       Row first = copies.size() == 1 ? copies.get(0) : copies.stream().min(byPosition).orElseThrow();
-      Object[] values = new Object[first.size() + 1];
-      for (int i = 0; i < first.size(); i++) {
-        values[i] = first.get(i);
+      for (Row copy : copies) {
+        Object[] values = new Object[copy.size() + 1];
+        for (int i = 0; i < copy.size(); i++) {
+          values[i] = copy.get(i);
+        }
+        values[copy.size()] = copy != first;
+        out.add(RowFactory.create(values));
       }
-      values[first.size()] = (long) copies.size();
-      out.add(RowFactory.create(values));
     }
     return out;
   }

@@ -70,6 +70,7 @@ public final class LiveSessionsFunction implements FlatMapGroupsWithStateFunctio
    * it was when its micro-batch started, so a newer model applies from the next one on.
    */
   private volatile TrailScorer scorer;
+  private volatile io.trailcast.ingest.Suppression forgotten = io.trailcast.ingest.Suppression.NONE;
   private transient CqlSession session;
   private transient PreparedStatement lifetime;
 
@@ -96,12 +97,22 @@ public final class LiveSessionsFunction implements FlatMapGroupsWithStateFunctio
     return scorer;
   }
 
+  /** Users whose state is dropped, with nothing written, from the next micro-batch on (forgotten persons). */
+  public void forget(io.trailcast.ingest.Suppression next) {
+    this.forgotten = next;
+  }
+
   @Override
   public Iterator<Row> call(String key, Iterator<Row> rows, GroupState<UserState> group) {
     long started = System.nanoTime();
     int split = key.indexOf('\u0001');
     String user = key.substring(0, split);
     String site = key.substring(split + 1);
+    if (forgotten.contains(user)) {
+      // A forgotten person's open sessions end here: a timeout would otherwise write them back.
+      group.remove();
+      return java.util.Collections.emptyIterator();
+    }
     long watermark = group.getCurrentWatermarkMs();
     List<LiveEvent> incoming = new ArrayList<>();
     while (rows.hasNext()) {

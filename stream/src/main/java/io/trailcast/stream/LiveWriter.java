@@ -53,8 +53,17 @@ final class LiveWriter implements VoidFunction2<Dataset<Row>, Long> {
   private final TableWriter tables;
   final Counters counters;
 
-  LiveWriter(SparkSession spark, CassandraTarget target, CqlSession cql, LandingRecency recency, LiveTimers timers) {
+  /** The sink's lines per source: reset at each micro-batch, which must account for every line it read. */
+  private final io.trailcast.ingest.LineAccounts lines;
+  /** The Kafka offsets each task read, kept per micro-batch for its progress to compare with the plan. */
+  final org.apache.spark.util.CollectionAccumulator<KafkaOffsets.Seen> seen;
+  final KafkaOffsets.Tracker offsets = new KafkaOffsets.Tracker();
+
+  LiveWriter(SparkSession spark, CassandraTarget target, CqlSession cql, LandingRecency recency, LiveTimers timers,
+      io.trailcast.ingest.LineAccounts lines) {
     this.cql = cql;
+    this.lines = lines;
+    this.seen = spark.sparkContext().collectionAccumulator("kafka offsets seen");
     this.recency = recency;
     this.metrics = new LiveMetrics(target.keyspace());
     this.counters = new Counters(spark.sparkContext().longAccumulator("live final sessions"),
@@ -72,7 +81,18 @@ final class LiveWriter implements VoidFunction2<Dataset<Row>, Long> {
   public void call(Dataset<Row> out, Long batchId) {
     counters.counts().reset();
     counters.entries().reset();
+    lines.reset();
+    seen.reset();
     out.foreachPartition((ForeachPartitionFunction<Row>) tables::write);
+    offsets.saw(batchId, seen.value());
+    long[] read = io.trailcast.ingest.LineAccounts.total(lines.value());
+    long missing = io.trailcast.ingest.LineAccounts.unaccounted(read);
+    if (missing != 0) {
+      // Not an outage: restarting would not bring the lines back. The run stops and says so.
+      throw new IllegalStateException("micro-batch " + batchId + ": counts do not add up: "
+          + io.trailcast.ingest.LineAccounts.describe("its sources", read) + ": " + Math.abs(missing)
+          + (missing > 0 ? " unaccounted" : " too many"));
+    }
     // The query's id, kept by its checkpoint: what the driver's updates record with the batch id.
     String queryId = out.sparkSession().sparkContext().getLocalProperty("sql.streaming.queryId");
     if (queryId == null) {

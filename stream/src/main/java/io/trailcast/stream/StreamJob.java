@@ -16,6 +16,7 @@ import io.trailcast.enrich.vectors.WordVectors;
 import io.trailcast.ingest.EventBuilder;
 import io.trailcast.ingest.IngestConfig;
 import io.trailcast.ingest.IngestSink;
+import io.trailcast.ingest.Suppression;
 import io.trailcast.ingest.InputFormat;
 import io.trailcast.ingest.SiteConfig;
 import io.trailcast.models.ModelJob;
@@ -44,7 +45,6 @@ import org.apache.spark.sql.streaming.StreamingQueryException;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.apache.spark.sql.streaming.Trigger;
-import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,11 +108,15 @@ public final class StreamJob {
     }
   }
 
+  /** How often the stream reads the list of forgotten persons' identifiers. */
+  private static final long SUPPRESSION_EVERY_MS = 5_000;
+
   public static Result run(SparkSession spark, CassandraTarget target, Options o) {
     // One stream per checkpoint, said before anything else is done.
     CheckpointLock checkpoint = CheckpointLock.acquire(o.checkpoint());
     try (checkpoint; CqlSession cql = CqlSessions.open(target)) {
       SchemaMigrator.requireCurrent(cql, target.keyspace());
+      io.trailcast.ingest.Salts.requireSameSalt(cql, target.keyspace(), o.salt());
       JobRuns run = JobRuns.start(cql, "stream", List.of(o.source().describe()), null, null);
       LOG.info("stream run {} started: {} into {}, checkpoint {}", run.runId(), o.source().describe(),
           target.describe(), o.checkpoint());
@@ -137,23 +141,24 @@ public final class StreamJob {
 
   private static Result stream(SparkSession spark, CqlSession cql, CassandraTarget target, Options o) {
     EventBuilder builder = new EventBuilder(o.site(), o.salt());
-    Dataset<Row> rows = o.source().rows(spark, o.format(), builder, o.startingOffsets(), o.maxPerTrigger());
     Trigger trigger = o.availableNow() ? Trigger.AvailableNow() : Trigger.ProcessingTime(o.trigger().toMillis());
 
-    IngestSink.Counters counters = new IngestSink.Counters(counter(spark, "read"), counter(spark, "written"),
-        counter(spark, "duplicates"), counter(spark, "quarantined"), counter(spark, "filtered"),
-        counter(spark, "bots"));
+    IngestSink.Counters counters = IngestSink.Counters.create(spark.sparkContext(), "stream");
     IngestSink sink = new IngestSink(CassandraWriter.connector(spark), target.keyspace(),
         new IngestConfig(List.of(o.source().describe()), o.format(), o.site(), o.salt(), null, null, false),
-        counters);
+        counters, Suppression.load(cql, target.keyspace()));
     LiveTimers timers = LiveTimers.create(spark.sparkContext());
     LiveSessionsFunction function = new LiveSessionsFunction(new LiveSessions(SessionRules.of(o.site())),
         CassandraWriter.connector(spark), target.keyspace(), Duration.ofDays(1).toMillis(), timers);
     refreshModel(target, function);
-    StatusListener status = new StatusListener(cql, o.source().describe(), target.keyspace(), timers);
-    spark.streams().addListener(status);
+    function.forget(sink.suppression());
     LiveWriter writer = new LiveWriter(spark, target, cql, new LandingRecency(target.keyspace(), o.reservoirSize()),
-        timers);
+        timers, counters.lines());
+    Dataset<Row> rows = o.source().rows(spark, o.format(), builder, o.startingOffsets(), o.maxPerTrigger(),
+        writer.seen);
+    StatusListener status = new StatusListener(cql, o.source().describe(), target.keyspace(), timers,
+        o.source().allowDataLoss() ? writer.offsets : null);
+    spark.streams().addListener(status);
     Dataset<Row> plan = live(spark, target, rows, sink, function, timers, o);
     ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "trailcast-stream-background");
@@ -168,6 +173,19 @@ public final class StreamJob {
         LOG.warn("looking for a newer model failed (tried again at the next interval): {}", e.toString());
       }
     }, every, every, TimeUnit.MILLISECONDS);
+    // Forget requests reach the stream within seconds: its events and its state, from the next micro-batch.
+    background.scheduleWithFixedDelay(() -> {
+      try {
+        Suppression now = Suppression.load(cql, target.keyspace());
+        if (!now.identifiers().equals(sink.suppression().identifiers())) {
+          sink.suppress(now);
+          function.forget(now);
+          LOG.info("stream: {} identifiers of forgotten persons now dropped", now.identifiers().size());
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("reading suppressed_identifiers failed (tried again shortly): {}", e.toString());
+      }
+    }, SUPPRESSION_EVERY_MS, SUPPRESSION_EVERY_MS, TimeUnit.MILLISECONDS);
     long deadline = o.runFor() == null ? Long.MAX_VALUE : System.currentTimeMillis() + o.runFor().toMillis();
     StreamingQuery live = null;
     try {
@@ -210,6 +228,7 @@ public final class StreamJob {
     counts.put("events_written", counters.written().value());
     counts.put("duplicates", counters.duplicates().value());
     counts.put("quarantined", counters.quarantined().value());
+    counts.put("suppressed", counters.suppressed().value());
     counts.put("bot_events", counters.bots().value());
     counts.put("late_events", status.lateEvents());
     Map<String, Long> written = writer.counts();
@@ -360,10 +379,6 @@ public final class StreamJob {
         WordVectors.read(Path.of(m.path())), m.version(), m.tokenizer()));
   }
 
-  private static LongAccumulator counter(SparkSession spark, String name) {
-    return spark.sparkContext().longAccumulator("stream " + name);
-  }
-
   /** Records each query's progress in stream_status: batch, watermark, late events, rates. */
   static final class StatusListener extends StreamingQueryListener {
     private final CqlSession cql;
@@ -376,11 +391,20 @@ public final class StreamJob {
     /** The newest micro-batch whose late events are counted: the run's end records its last progress again. */
     private long countedBatch = -1;
     private Map<String, Long> timersBefore = Map.of();
+    /** With --allow-data-loss: what each batch read, to name the Kafka offsets it skipped. Else null. */
+    private final KafkaOffsets.Tracker offsets;
+    private final PreparedStatement loss;
+    private long lostOffsets;
 
-    StatusListener(CqlSession cql, String source, String keyspace, LiveTimers timers) {
+    StatusListener(CqlSession cql, String source, String keyspace, LiveTimers timers, KafkaOffsets.Tracker offsets) {
       this.cql = cql;
       this.source = source;
       this.timers = timers;
+      this.offsets = offsets;
+      this.loss = cql.prepare("UPDATE " + keyspace + ".stream_status SET lost_offsets = ?, last_loss = ?, "
+          + "last_loss_at = ? WHERE query = 'live'");
+      var before = cql.execute("SELECT lost_offsets FROM " + keyspace + ".stream_status WHERE query = 'live'").one();
+      this.lostOffsets = before == null || before.isNull(0) ? 0 : before.getLong(0);
       this.write = cql.prepare("INSERT INTO " + keyspace + ".stream_status (query, source, batch_id, watermark, "
           + "rows_in, late_events, input_rate, processed_rate, batch_ms, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
           + "?, ?)");
@@ -399,6 +423,28 @@ public final class StreamJob {
 
     @Override
     public void onQueryTerminated(QueryTerminatedEvent event) {
+    }
+
+    /** Kafka offsets the batch was planned to read but that were gone, recorded with where they were. */
+    private void recordLoss(StreamingQueryProgress p) {
+      if (offsets == null) {
+        return;
+      }
+      List<KafkaOffsets.Seen> read = offsets.take(p.batchId());
+      for (org.apache.spark.sql.streaming.SourceProgress s : p.sources()) {
+        if (!s.description().startsWith("Kafka")) {
+          continue;
+        }
+        KafkaOffsets.Loss lost = KafkaOffsets.lost(KafkaOffsets.parse(s.startOffset()),
+            KafkaOffsets.parse(s.endOffset()), read);
+        if (lost.offsets() > 0) {
+          lostOffsets += lost.offsets();
+          String what = "batch " + p.batchId() + ": " + lost.offsets() + " Kafka offsets gone before they were read ("
+              + lost.where() + ")";
+          LOG.warn("stream: {} (--allow-data-loss: skipped; {} in this stream so far)", what, lostOffsets);
+          cql.execute(loss.bind(lostOffsets, what, Instant.now()));
+        }
+      }
     }
 
     /** Records an outage the job rides out (a failure to record it is only logged: Cassandra may be the one down). */
@@ -427,6 +473,7 @@ public final class StreamJob {
         if (executed && !seen) {
           lateEvents += late;
           countedBatch = p.batchId();
+          recordLoss(p);
         }
         watermark = at == null ? watermark : at;
       }

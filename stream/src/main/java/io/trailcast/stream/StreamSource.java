@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -30,6 +31,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.DataStreamReader;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.CollectionAccumulator;
 
 /**
  * Where live events come from, as {@code --source} names it: {@code kafka:HOST[:PORT][,HOST[:PORT]]/TOPIC}
@@ -81,6 +83,12 @@ public record StreamSource(String kind, String servers, String topic, String pat
    */
   public Dataset<Row> rows(SparkSession spark, InputFormat format, EventBuilder builder, String startingOffsets,
       long maxPerTrigger) {
+    return rows(spark, format, builder, startingOffsets, maxPerTrigger, null);
+  }
+
+  /** As above; {@code seen} (Kafka only, may be null) gets the offsets each task read, per partition. */
+  Dataset<Row> rows(SparkSession spark, InputFormat format, EventBuilder builder, String startingOffsets,
+      long maxPerTrigger, CollectionAccumulator<KafkaOffsets.Seen> seen) {
     DataStreamReader reader = spark.readStream();
     if (kind.equals("kafka")) {
       reader = reader.format("kafka").option("kafka.bootstrap.servers", servers).option("subscribe", topic)
@@ -93,8 +101,9 @@ public record StreamSource(String kind, String servers, String topic, String pat
       Dataset<Row> messages = reader.load().select(
           concat(lit("kafka:"), col("topic"), lit("/"), col("partition").cast("string")).as("source"),
           col("offset"), col("value"));
-      MessageParser parser = new MessageParser(format, builder);
-      return messages.flatMap((FlatMapFunction<Row, Row>) parser::parse, Encoders.row(IngestRows.SCHEMA));
+      MessageParser parser = new MessageParser(format, builder, seen);
+      return messages.mapPartitions((MapPartitionsFunction<Row, Row>) parser::parsePartition,
+          Encoders.row(IngestRows.SCHEMA));
     }
     if (maxPerTrigger > 0) {
       reader = reader.option("maxFilesPerTrigger", maxPerTrigger);
@@ -109,18 +118,66 @@ public record StreamSource(String kind, String servers, String topic, String pat
         Encoders.row(IngestRows.SCHEMA));
   }
 
-  /** A Kafka message into ingest rows: one line (the usual case), or each line of a message that holds several. */
+  /**
+   * Kafka messages into ingest rows: one line (the usual case), or each line of a message that holds
+   * several; per partition of a micro-batch, last, the count of lines read ({@link IngestRows#lineCount}).
+   */
   static final class MessageParser implements Serializable {
     private static final long serialVersionUID = 1L;
     private final InputFormat format;
     private final EventBuilder builder;
+    private final CollectionAccumulator<KafkaOffsets.Seen> seen;
 
-    MessageParser(InputFormat format, EventBuilder builder) {
+    MessageParser(InputFormat format, EventBuilder builder, CollectionAccumulator<KafkaOffsets.Seen> seen) {
       this.format = format;
       this.builder = builder;
+      this.seen = seen;
     }
 
-    Iterator<Row> parse(Row message) {
+    /** A partition's messages, then its line count: every line read, and those without data. */
+    Iterator<Row> parsePartition(Iterator<Row> messages) {
+      // lines, lines without data, messages, lowest and highest offset
+      long[] tally = {0, 0, 0, Long.MAX_VALUE, Long.MIN_VALUE};
+      return new Iterator<>() {
+        private Iterator<Row> current = java.util.Collections.emptyIterator();
+        private String source;
+        private boolean counted;
+
+        @Override
+        public boolean hasNext() {
+          while (!current.hasNext()) {
+            if (messages.hasNext()) {
+              Row message = messages.next();
+              source = message.getString(0);
+              tally[2]++;
+              tally[3] = Math.min(tally[3], message.getLong(1));
+              tally[4] = Math.max(tally[4], message.getLong(1));
+              current = parse(message, tally);
+            } else if (!counted && source != null) {
+              counted = true;
+              if (seen != null) {
+                seen.add(new KafkaOffsets.Seen(source.substring("kafka:".length()), tally[3], tally[4], tally[2]));
+              }
+              current = List.of(IngestRows.lineCount(source, tally[0], tally[1])).iterator();
+            } else {
+              return false;
+            }
+          }
+          return true;
+        }
+
+        @Override
+        public Row next() {
+          if (!hasNext()) {
+            throw new java.util.NoSuchElementException();
+          }
+          return current.next();
+        }
+      };
+    }
+
+    /** One message's rows; {@code tally} gets its lines (an empty message is one) and its lines without data. */
+    Iterator<Row> parse(Row message, long[] tally) {
       String source = message.getString(0);
       long offset = message.getLong(1);
       byte[] value = message.isNullAt(2) ? new byte[0] : (byte[]) message.get(2);
@@ -142,8 +199,11 @@ public record StreamSource(String kind, String servers, String topic, String pat
           out.add(IngestRows.of(event));
         } else if (outcome instanceof Rejected rejected) {
           out.add(IngestRows.of(rejected));
+        } else {
+          tally[1]++;
         }
       }
+      tally[0] += Math.max(1, lines.size());
       if (out.isEmpty() && lines.isEmpty()) {
         out.add(IngestRows.of(new Rejected(source, offset, "empty message", "")));
       }

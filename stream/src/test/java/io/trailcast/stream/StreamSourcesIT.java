@@ -109,4 +109,57 @@ class StreamSourcesIT {
       assertEquals("open", session.getString(1));
     }
   }
+
+  /**
+   * Offsets the checkpoint had still to read, deleted from the topic as retention would: the stream
+   * stops with one line; with --allow-data-loss it goes on and records the lost offsets.
+   */
+  @Test
+  void kafkaOffsetsGoneBeforeTheyWereReadStopTheStreamOrAreRecordedWhenAllowed() throws Exception {
+    EmbeddedKafka.Status broker = TestKafka.broker();
+    String topic = "it-loss";
+    CassandraTarget target = TestCassandra.keyspaceFor(StreamSourcesIT.class, "loss");
+    org.apache.kafka.common.TopicPartition partition = new org.apache.kafka.common.TopicPartition(topic, 0);
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrap()));
+        org.apache.kafka.clients.producer.KafkaProducer<String, String> producer =
+            new org.apache.kafka.clients.producer.KafkaProducer<>(Map.of("bootstrap.servers", broker.bootstrap()),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+      for (int i = 0; i < 5; i++) {
+        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, String.format(PAGE, i, "a" + i)))
+            .get();
+      }
+      SparkSession spark = TestSpark.connectedTo(target);
+      String source = "kafka:" + broker.bootstrap() + "/" + topic;
+      Path checkpoint = tmp.resolve("loss-checkpoint");
+      assertEquals(5, StreamJob.run(spark, target, options(source, checkpoint)).counts().get("events_written"));
+
+      for (int i = 5; i < 10; i++) {
+        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, String.format(PAGE, i, "b" + i)))
+            .get();
+      }
+      admin.deleteRecords(Map.of(partition, org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(8))).all()
+          .get();
+      io.trailcast.core.UserException stopped = org.junit.jupiter.api.Assertions.assertThrows(
+          io.trailcast.core.UserException.class, () -> StreamJob.run(spark, target, options(source, checkpoint)));
+      assertTrue(stopped.getMessage().startsWith("Kafka data loss: offsets of topic it-loss"), stopped.getMessage());
+
+      StreamJob.Options allowing = withSource(options(source, checkpoint),
+          StreamSource.parse(source).allowingDataLoss());
+      assertEquals(2, StreamJob.run(spark, target, allowing).counts().get("events_written"), "offsets 8 and 9");
+      try (CqlSession cql = CqlSessions.open(target)) {
+        Row status = cql.execute("SELECT lost_offsets, last_loss FROM stream_status WHERE query = 'live'").one();
+        assertEquals(3, status.getLong(0));
+        assertTrue(status.getString(1).endsWith("3 Kafka offsets gone before they were read (it-loss/0 offsets 5..7)"),
+            status.getString(1));
+      }
+    }
+  }
+
+  private static StreamJob.Options withSource(StreamJob.Options o, StreamSource source) {
+    return new StreamJob.Options(source, o.format(), o.site(), o.salt(), o.checkpoint(), o.availableNow(), o.runFor(),
+        o.trigger(), o.maxPerTrigger(), o.watermarkDelay(), o.modelEvery(), o.startingOffsets(), o.reservoirSize(),
+        o.themeRefresh(), o.partitions());
+  }
 }

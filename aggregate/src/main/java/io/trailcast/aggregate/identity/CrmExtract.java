@@ -13,6 +13,7 @@ import io.trailcast.ingest.Hashing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -32,6 +33,19 @@ public final class CrmExtract {
 
   /** accounts: (crm_id, email_hash, plan, country, signup_date); edges as IdentityGraph reads them. */
   public record Read(Dataset<Row> accounts, Dataset<Row> edges, long leftOut, long withoutEmail) {
+    /**
+     * Without the accounts (and their edges) whose {@code crm:} id or {@code e:} email hash is in
+     * {@code suppressed} (one column, identifier): forgotten persons. Counted as left out.
+     */
+    public Read without(Dataset<Row> suppressed) {
+      Column identifier = suppressed.col("identifier");
+      Dataset<Row> kept = accounts.join(suppressed, concat(lit("crm:"), accounts.col("crm_id")).equalTo(identifier)
+          .or(concat(lit("e:"), accounts.col("email_hash")).equalTo(identifier)), "left_anti");
+      Dataset<Row> keptEdges = edges.join(kept.select(concat(lit("crm:"), col("crm_id")).as("kept")),
+          col("identifier").equalTo(col("kept")), "left_semi");
+      long dropped = accounts.count() - kept.count();
+      return new Read(kept, keptEdges, leftOut + dropped, withoutEmail);
+    }
   }
 
   private CrmExtract() {

@@ -76,10 +76,12 @@ public final class IdentityJob {
       String salt, IdentityGraph.Rules rules) {
     try (CqlSession session = CqlSessions.open(target)) {
       SchemaMigrator.requireCurrent(session, target.keyspace());
+      io.trailcast.ingest.Salts.requireSameSalt(session, target.keyspace(), salt);
       JobRuns run = JobRuns.start(session, "identities", crm == null ? List.of() : List.of(crm.toString()), from,
           to);
       try {
-        Result result = resolve(spark, target, from, to, crm, salt, rules);
+        Result result = resolve(spark, target, from, to, crm, salt, rules,
+            io.trailcast.ingest.Suppression.load(session, target.keyspace()));
         run.succeeded(session, result.counts());
         return result;
       } catch (RuntimeException e) {
@@ -90,15 +92,17 @@ public final class IdentityJob {
   }
 
   private static Result resolve(SparkSession spark, CassandraTarget target, LocalDate from, LocalDate to, Path crm,
-      String salt, IdentityGraph.Rules rules) {
+      String salt, IdentityGraph.Rules rules, io.trailcast.ingest.Suppression forgotten) {
     Timestamp now = Timestamp.from(Instant.now());
+    Dataset<Row> suppressed = spark.createDataset(List.copyOf(forgotten.identifiers()),
+        org.apache.spark.sql.Encoders.STRING()).toDF("identifier");
     List<Dataset<Row>> added = new ArrayList<>();
     added.add(loginEdges(spark, target, from, to));
     long crmAccounts = 0;
     long crmLeftOut = 0;
     long crmWithoutEmail = 0;
     if (crm != null) {
-      CrmExtract.Read accounts = CrmExtract.read(spark, crm, salt);
+      CrmExtract.Read accounts = CrmExtract.read(spark, crm, salt).without(suppressed);
       crmAccounts = accounts.accounts().count();
       crmLeftOut = accounts.leftOut();
       crmWithoutEmail = accounts.withoutEmail();
@@ -109,7 +113,12 @@ public final class IdentityJob {
         "identifier_type", "other_type", "source", "first_seen", "last_seen");
     // Materialised now (a checkpoint, not a cache): a cached Cassandra read under the graph's
     // checkpoints left Spark's adaptive execution waiting forever.
-    Dataset<Row> edges = IdentityGraph.merge(added.stream().reduce(stored, Dataset::union)).localCheckpoint();
+    // A forgotten person's identifiers join no graph again, whatever events or CRM rows still name them.
+    Dataset<Row> forgottenIds = suppressed.withColumnRenamed("identifier", "forgotten");
+    Dataset<Row> all = added.stream().reduce(stored, Dataset::union)
+        .join(forgottenIds, col("identifier").equalTo(col("forgotten")), "left_anti")
+        .join(forgottenIds, col("other").equalTo(col("forgotten")), "left_anti");
+    Dataset<Row> edges = IdentityGraph.merge(all).localCheckpoint();
     IdentityGraph.Result resolved = IdentityGraph.resolve(edges, rules);
     Dataset<Row> judged = resolved.edges().persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> persons = resolved.persons().persist(StorageLevel.MEMORY_AND_DISK());

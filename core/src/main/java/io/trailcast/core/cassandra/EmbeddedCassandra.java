@@ -90,7 +90,15 @@ public final class EmbeddedCassandra {
    * Starts the node described by {@code spec}, or reuses the live node of its data directory, and
    * returns once it accepts CQL connections.
    */
-  public static Status start(NodeSpec spec) {
+  public static synchronized Status start(NodeSpec spec) {
+    // One start at a time per data folder, across processes: the second finds the first's.
+    ChildJvms.Held held = ChildJvms.startLock(spec.dataDir());
+    try (held) {
+      return startUnlocked(spec);
+    }
+  }
+
+  private static Status startUnlocked(NodeSpec spec) {
     Optional<Status> existing = status(spec.dataDir());
     if (existing.isPresent()) {
       Status running = existing.get();

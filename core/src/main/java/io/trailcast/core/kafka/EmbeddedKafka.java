@@ -64,7 +64,15 @@ public final class EmbeddedKafka {
   }
 
   /** Starts the broker of {@code spec} (formatting its storage the first time), or reuses the live one. */
-  public static Status start(BrokerSpec spec) {
+  public static synchronized Status start(BrokerSpec spec) {
+    // One start at a time per data folder, across processes: the second finds the first's.
+    ChildJvms.Held held = ChildJvms.startLock(spec.dataDir());
+    try (held) {
+      return startUnlocked(spec);
+    }
+  }
+
+  private static Status startUnlocked(BrokerSpec spec) {
     Optional<Status> existing = status(spec.dataDir());
     if (existing.isPresent()) {
       Status running = existing.get();
