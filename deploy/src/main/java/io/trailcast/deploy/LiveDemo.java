@@ -59,21 +59,25 @@ final class LiveDemo {
     String topic = "demo-" + System.currentTimeMillis();
     List<String> lines = Files.readAllLines(traffic.resolve("logs/access-" + day + ".log"), StandardCharsets.UTF_8);
     HttpClient http = HttpClient.newHttpClient();
-    long[] sent;
-    try (Collector collector = Collector.start("127.0.0.1", 0, broker.bootstrap(), topic)) {
+    Collector.Counts sent;
+    try (Collector collector = Collector.start(Collector.Options.of("127.0.0.1", 0, broker.bootstrap(), topic))) {
       URI events = URI.create("http://127.0.0.1:" + collector.port() + "/events");
       for (int i = 0; i < lines.size(); i += CHUNK) {
         String body = String.join("\n", lines.subList(i, Math.min(lines.size(), i + CHUNK)));
-        HttpResponse<Void> response = http.send(HttpRequest.newBuilder(events)
-            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
+        HttpRequest post = HttpRequest.newBuilder(events).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpResponse<String> response = http.send(post, HttpResponse.BodyHandlers.ofString());
+        // 503: Kafka did not acknowledge in time; sent again, as a site would (copies are deduplicated).
+        for (int tries = 1; response.statusCode() == 503 && tries < 3; tries++) {
+          response = http.send(post, HttpResponse.BodyHandlers.ofString());
+        }
         if (response.statusCode() != 204) {
-          throw new IllegalStateException("collect answered " + response.statusCode());
+          throw new IllegalStateException("collect answered " + response.statusCode() + ": " + response.body().strip());
         }
       }
       sent = collector.counts();
     }
     out.printf(Locale.ROOT, "[collect]   %,d log lines of %,d new visitors on %s posted to collect → Kafka topic %s "
-        + "(%,d sent, %,d dropped)%n", lines.size(), persons, day, topic, sent[0], sent[1]);
+        + "(%,d sent)%n", lines.size(), persons, day, topic, sent.sent());
     out.flush();
     String checkpoint = TrailcastHome.varDir().resolve("demo/stream/" + topic).toString();
     SiteConfig site = SiteConfig.defaults().withSite("trailmag");
@@ -103,7 +107,7 @@ final class LiveDemo {
     try (CqlSession cql = CqlSessions.open(target);
         ModelWatch models = new ModelWatch(cql, ModelWatch.sparkLoader());
         ScoreServer server = ScoreServer.start(new CassandraServeData(cql, target.keyspace(),
-            SiteConfig.defaults().withSite("trailmag"), models), ScoreServer.Options.of("127.0.0.1", 0))) {
+            SiteConfig.defaults().withSite("trailmag"), models), ScoreServer.options("127.0.0.1", 0))) {
       models.refresh();
       Row page = cql.execute("SELECT landing_page FROM landing_recency WHERE site = 'trailmag' LIMIT 1").one();
       String base = "http://127.0.0.1:" + server.port();

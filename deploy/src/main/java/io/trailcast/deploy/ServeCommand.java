@@ -94,7 +94,7 @@ public final class ServeCommand implements Callable<Integer> {
       models.refresh();
       models.every(Duration.ofMinutes(1));
       server = ScoreServer.start(new CassandraServeData(cql, target.keyspace(), site, models),
-          ScoreServer.Options.of(bind, port).withThreads(threads).withQueue(queue));
+          ScoreServer.options(bind, port).withThreads(threads).withQueue(queue));
     } catch (IOException e) {
       close(models, cql);
       throw new UserException("cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);

@@ -3,33 +3,13 @@ package io.trailcast.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** {@code serve}'s flags: its help, and bad values refused before anything is started. */
 class ServeCommandTest {
-  /** Runs the command line; returns the exit code and what it printed on both streams. */
-  private static Object[] run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    PrintStream capture = new PrintStream(printed, true, StandardCharsets.UTF_8);
-    System.setOut(capture);
-    System.setErr(capture);
-    try {
-      int code = Main.run(args);
-      return new Object[] {code, printed.toString(StandardCharsets.UTF_8)};
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-  }
-
   @Test
   void helpNamesTheEndpointsAndFlags() {
-    Object[] help = run("serve", "--help");
+    Object[] help = CommandRun.run("serve", "--help");
     assertEquals(0, help[0]);
     String text = (String) help[1];
     for (String expected : new String[] {"GET /v1/users/{user_id}/score", "?fresh=true", "GET /v1/landing-pages/bounce",
@@ -40,13 +20,13 @@ class ServeCommandTest {
 
   @Test
   void badFlagsAreOneLineAndExit2() {
-    Object[] missing = run("serve");
+    Object[] missing = CommandRun.run("serve");
     assertEquals(2, missing[0]);
     assertTrue(((String) missing[1]).startsWith("trailcast: Missing required option: '--port=P'"), (String) missing[1]);
-    Object[] port = run("serve", "--port", "70000");
+    Object[] port = CommandRun.run("serve", "--port", "70000");
     assertEquals(2, port[0]);
     assertEquals("trailcast serve: --port must be between 0 and 65535, not 70000\n", port[1]);
-    Object[] threads = run("serve", "--port", "8080", "--threads", "0");
+    Object[] threads = CommandRun.run("serve", "--port", "8080", "--threads", "0");
     assertEquals(2, threads[0]);
     assertEquals("trailcast serve: --threads must be at least 1 and --queue at least 0\n", threads[1]);
   }

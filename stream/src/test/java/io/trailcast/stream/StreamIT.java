@@ -149,14 +149,14 @@ class StreamIT {
       admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
     }
     HttpClient http = HttpClient.newHttpClient();
-    try (Collector collector = Collector.start("127.0.0.1", 0, broker.bootstrap(), topic)) {
+    try (Collector collector = Collector.start(Collector.Options.of("127.0.0.1", 0, broker.bootstrap(), topic))) {
       for (int i = 0; i < arrivals.size(); i += 200) {
         HttpResponse<Void> posted = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
             + collector.port() + "/events")).POST(HttpRequest.BodyPublishers.ofString(String.join("\n",
             arrivals.subList(i, Math.min(arrivals.size(), i + 200))))).build(), HttpResponse.BodyHandlers.discarding());
         assertEquals(204, posted.statusCode());
       }
-      assertEquals(arrivals.size(), collector.counts()[0], "sent");
+      assertEquals(arrivals.size(), collector.counts().sent(), "sent");
     }
 
     // Killed once two micro-batches are committed, restarted to the end.
@@ -362,7 +362,7 @@ class StreamIT {
             io.trailcast.stream.serve.ModelWatch.sparkLoader());
         io.trailcast.stream.serve.ScoreServer server = io.trailcast.stream.serve.ScoreServer.start(
             new io.trailcast.stream.serve.CassandraServeData(cql, target.keyspace(), SiteConfig.defaults(), models),
-            io.trailcast.stream.serve.ScoreServer.Options.of("127.0.0.1", 0))) {
+            io.trailcast.stream.serve.ScoreServer.options("127.0.0.1", 0))) {
       models.refresh();
       String base = "http://127.0.0.1:" + server.port();
       int fresh = 0;

@@ -13,7 +13,11 @@ import io.trailcast.core.testing.TestKafka;
 import io.trailcast.core.testing.TestSpark;
 import io.trailcast.ingest.InputFormat;
 import io.trailcast.ingest.SiteConfig;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,10 +29,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.zip.GZIPOutputStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -51,43 +57,159 @@ class StreamSourcesIT {
         "earliest", 100, Duration.ofMinutes(10), 0);
   }
 
-  @Test
-  void collectAppendsPostedLinesAndMirroredRequestsToTheTopic() throws Exception {
+  /** Five seconds, as serve's: the JDK server reads its request time limit once per JVM, from the first one. */
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration ACK_TIMEOUT = Duration.ofSeconds(2);
+
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  private static Collector collector(String topic, int threads) throws Exception {
     EmbeddedKafka.Status broker = TestKafka.broker();
-    String topic = "it-collect";
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrap()))) {
       admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
     }
-    HttpClient http = HttpClient.newHttpClient();
-    try (Collector collector = Collector.start("127.0.0.1", 0, broker.bootstrap(), topic)) {
+    return Collector.start(new Collector.Options(new BoundedHttpServer.Options("127.0.0.1", 0, threads, 16,
+        REQUEST_TIMEOUT), broker.bootstrap(), topic, ACK_TIMEOUT));
+  }
+
+  private HttpResponse<String> post(Collector collector, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + collector.port() + "/events"))
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The topic's messages from the start, read until they are {@code enough} (or 30 s). */
+  private static List<String> messages(String topic, Predicate<List<String>> enough) {
+    List<String> messages = new ArrayList<>();
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
+        TestKafka.broker().bootstrap()), new StringDeserializer(), new StringDeserializer())) {
+      // Its one partition assigned, not subscribed to: no consumer group to join.
+      List<TopicPartition> partition = List.of(new TopicPartition(topic, 0));
+      consumer.assign(partition);
+      consumer.seekToBeginning(partition);
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (!enough.test(messages) && System.currentTimeMillis() < deadline) {
+        consumer.poll(Duration.ofMillis(500)).forEach(r -> messages.add(r.value()));
+      }
+    }
+    return messages;
+  }
+
+  @Test
+  void collectAppendsPostedLinesAndMirroredRequestsToTheTopic() throws Exception {
+    String topic = "it-collect";
+    try (Collector collector = collector(topic, 4)) {
       String base = "http://127.0.0.1:" + collector.port();
-      HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(base + "/events"))
-          .POST(HttpRequest.BodyPublishers.ofString(String.format(PAGE, 1, "") + "\r\n\n{\"ts\": 1}\n")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> posted = post(collector, String.format(PAGE, 1, "") + "\r\n\n{\"ts\": 1}\n");
       assertEquals(204, posted.statusCode(), "blank lines are no events");
       HttpResponse<String> mirrored = http.send(HttpRequest.newBuilder(URI.create(base + "/mirror"))
           .header("X-Forwarded-For", "198.51.100.7, 10.0.0.1").header("X-Original-URI", "/travel/rome?q=\"x\"")
           .header("User-Agent", "Mozilla/5.0 (iPhone) Mobile").header("X-Original-Status", "404").build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(204, mirrored.statusCode());
+      HttpResponse<String> mirroredPath = http.send(HttpRequest.newBuilder(URI.create(base + "/mirror/news?id=7"))
+          .header("X-Real-IP", "192.0.2.4").header("User-Agent", "Lynx/2.9").method("PUT",
+              HttpRequest.BodyPublishers.ofString("ignored")).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(204, mirroredPath.statusCode(), "any method, the URI after /mirror");
+      HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create(base + "/events")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(405, get.statusCode());
+      assertEquals("POST", get.headers().firstValue("Allow").orElse(""));
+      for (String path : List.of("/", "/event", "/mirrored", "/health/x")) {
+        HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(URI.create(base + path))
+            .POST(HttpRequest.BodyPublishers.ofString(String.format(PAGE, 2, ""))).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, unknown.statusCode(), path + " is no mirrored request any more");
+        assertEquals("no such endpoint: POST " + path + " (POST /events (one event per line), /mirror[/...] (a "
+            + "request nginx mirrored, any method), GET /health)\n", unknown.body());
+      }
       HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
           HttpResponse.BodyHandlers.ofString());
-      assertTrue(health.body().startsWith("ok: 3 sent, 0 dropped, 0 failed"), health.body());
+      assertEquals("ok: 4 events sent, 0 requests refused (503), 5 not understood\n", health.body());
     }
-    List<String> messages = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
-        broker.bootstrap(), "group.id", "it", "auto.offset.reset", "earliest"), new StringDeserializer(),
-        new StringDeserializer())) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.currentTimeMillis() + 30_000;
-      while (messages.size() < 3 && System.currentTimeMillis() < deadline) {
-        consumer.poll(Duration.ofMillis(500)).forEach(r -> messages.add(r.value()));
-      }
-    }
+    List<String> messages = messages(topic, m -> m.size() >= 4);
+    assertEquals(4, messages.size(), messages.toString());
     assertEquals(String.format(PAGE, 1, ""), messages.get(0));
     assertEquals("{\"ts\": 1}", messages.get(1), "bad events are the stream job's to quarantine");
     assertTrue(messages.get(2).matches("198\\.51\\.100\\.7 - - \\[\\d{2}/\\w{3}/\\d{4}:\\d{2}:\\d{2}:\\d{2} \\+0000\\] "
         + "\"GET /travel/rome\\?q=x HTTP/1\\.1\" 404 0 \"-\" \"Mozilla/5\\.0 \\(iPhone\\) Mobile\""), messages.get(2));
+    assertTrue(messages.get(3).matches("192\\.0\\.2\\.4 - - \\[[^]]+\\] \"PUT /news\\?id=7 HTTP/1\\.1\" 200 0 \"-\" "
+        + "\"Lynx/2\\.9\""), messages.get(3));
+  }
+
+  @Test
+  void aStoppedBrokerGets503WithinTheAckTimeoutAndTheRestartedOne204() throws Exception {
+    String topic = "it-collect-outage";
+    try (Collector collector = collector(topic, 4)) {
+      assertEquals(204, post(collector, "before the outage").statusCode());
+      try {
+        TestKafka.stop();
+        long started = System.nanoTime();
+        HttpResponse<String> refused = post(collector, "during the outage");
+        long tookMs = (System.nanoTime() - started) / 1_000_000;
+        assertEquals(503, refused.statusCode(), refused.body());
+        assertTrue(refused.body().startsWith("Kafka did not acknowledge the events within 2000 ms; send the request "
+            + "again"), refused.body());
+        assertTrue(tookMs >= ACK_TIMEOUT.toMillis() && tookMs < ACK_TIMEOUT.toMillis() + 1_500, tookMs + " ms");
+      } finally {
+        TestKafka.restart();
+      }
+      // The producer reconnects by itself; a client sends again what was refused.
+      HttpResponse<String> after = post(collector, "after the outage");
+      for (long deadline = System.currentTimeMillis() + 30_000; after.statusCode() == 503
+          && System.currentTimeMillis() < deadline; ) {
+        after = post(collector, "after the outage");
+      }
+      assertEquals(204, after.statusCode(), after.body());
+      assertTrue(collector.counts().refused() >= 1, collector.counts().line());
+    }
+    List<String> messages = messages(topic, m -> m.contains("after the outage"));
+    assertTrue(messages.containsAll(List.of("before the outage", "after the outage")), messages.toString());
+  }
+
+  @Test
+  void slowClientsAreCutOffAndDoNotHoldTheWorkers() throws Exception {
+    String topic = "it-collect-slow";
+    List<Socket> slow = new ArrayList<>();
+    try (Collector collector = collector(topic, 2)) {
+      // More clients than workers send half a request and hang.
+      for (int i = 0; i < 3; i++) {
+        Socket socket = new Socket("127.0.0.1", collector.port());
+        slow.add(socket);
+        socket.getOutputStream().write(("POST /events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 40\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+      }
+      // A request's time counts from its first byte, waiting in the queue included: this one comes
+      // two seconds later, so that it is still in time when the slow ones are cut off (checked each second).
+      Thread.sleep(2_000);
+      long started = System.nanoTime();
+      HttpResponse<String> posted = post(collector, "between slow clients");
+      long tookMs = (System.nanoTime() - started) / 1_000_000;
+      assertEquals(204, posted.statusCode(), posted.body());
+      // The limit the JDK server really has: the first server of the JVM set it.
+      long limitMs = Long.parseLong(System.getProperty("sun.net.httpserver.maxReqTime")) * 1000;
+      assertTrue(tookMs < limitMs, "answered once the slow clients were cut off: " + tookMs + " ms");
+      for (Socket socket : slow) {
+        socket.setSoTimeout(10_000);
+        assertTrue(closedByServer(socket), "a slow client's connection is closed without an answer");
+      }
+    } finally {
+      for (Socket socket : slow) {
+        socket.close();
+      }
+    }
+    assertTrue(messages(topic, m -> !m.isEmpty()).contains("between slow clients"));
+  }
+
+  /** The connection ends without a byte of answer: closed (or reset, with the request unread). */
+  private static boolean closedByServer(Socket socket) throws IOException {
+    try {
+      return socket.getInputStream().read() == -1;
+    } catch (SocketTimeoutException e) {
+      return false;
+    } catch (SocketException e) {
+      return true;
+    }
   }
 
   @Test

@@ -2,24 +2,16 @@ package io.trailcast.stream.serve;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.trailcast.stream.BoundedHttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,10 +29,9 @@ import org.slf4j.LoggerFactory;
  * 400 for a bad id or parameter, 404 for nothing to answer or an unknown path, 405 for a method other
  * than GET, 503 when Cassandra does not answer or the server is busy, 500 for anything else (logged).
  *
- * <p>Requests run on a fixed pool of workers with a bounded queue; when both are full, a request is
- * answered 503 at once by a single thread of its own instead of waiting. A client has the request
- * timeout to send its request and to take its answer (the JDK server's {@code maxReqTime} and
- * {@code maxRspTime}), so slow clients cannot hold the workers.
+ * <p>Requests run on a {@link BoundedHttpServer}: a fixed pool of workers with a bounded queue, a
+ * request answered 503 at once when both are full, and the request timeout for a client to send its
+ * request and to take its answer, so slow clients cannot hold the workers.
  */
 public final class ScoreServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ScoreServer.class);
@@ -53,35 +44,9 @@ public final class ScoreServer implements AutoCloseable {
       + "GET /v1/landing-pages/bounce?url=U[&site=S], GET /health";
   private static final long LOG_EVERY_MS = 10_000;
 
-  /**
-   * How the server listens: address and port (0: any free one), worker threads, requests that may
-   * wait for one, and the time a client has to send its request and to take its answer (whole seconds).
-   */
-  public record Options(String bind, int port, int threads, int queue, Duration requestTimeout) {
-    public Options {
-      if (port < 0 || port > 65_535) {
-        throw new IllegalArgumentException("port " + port + " is not between 0 and 65535");
-      }
-      if (threads < 1 || queue < 0) {
-        throw new IllegalArgumentException("threads must be at least 1 and the queue at least 0");
-      }
-      if (requestTimeout.toSeconds() < 1) {
-        throw new IllegalArgumentException("the request timeout must be at least one second");
-      }
-    }
-
-    /** 16 workers, 256 waiting requests, 5 s to send a request and to take an answer. */
-    public static Options of(String bind, int port) {
-      return new Options(bind, port, 16, 256, Duration.ofSeconds(5));
-    }
-
-    public Options withThreads(int newThreads) {
-      return new Options(bind, port, newThreads, queue, requestTimeout);
-    }
-
-    public Options withQueue(int newQueue) {
-      return new Options(bind, port, threads, newQueue, requestTimeout);
-    }
+  /** 16 workers, 256 waiting requests, 5 s to send a request and to take an answer. */
+  public static BoundedHttpServer.Options options(String bind, int port) {
+    return new BoundedHttpServer.Options(bind, port, 16, 256, Duration.ofSeconds(5));
   }
 
   /** An answer: status, JSON body, extra headers. */
@@ -97,120 +62,49 @@ public final class ScoreServer implements AutoCloseable {
     }
   }
 
-  /** The thread that answers 503 when every worker is busy and the queue is full. */
-  private static final class Shedding extends Thread {
-    Shedding(Runnable task) {
-      super(task, "serve-busy");
-      setDaemon(true);
-    }
-  }
-
-  private final HttpServer server;
-  private final ThreadPoolExecutor workers;
-  private final ThreadPoolExecutor shedding;
+  private final BoundedHttpServer http;
   private final ServeData data;
   private final AtomicLong lastLogged = new AtomicLong();
   private final AtomicLong lastFailureLogged = new AtomicLong();
 
-  private ScoreServer(HttpServer server, ThreadPoolExecutor workers, ThreadPoolExecutor shedding, ServeData data) {
-    this.server = server;
-    this.workers = workers;
-    this.shedding = shedding;
+  private ScoreServer(BoundedHttpServer http, ServeData data) {
+    this.http = http;
     this.data = data;
   }
 
   /** Listens with {@code options} and answers from {@code data} until {@link #close()}. */
-  public static ScoreServer start(ServeData data, Options options) throws IOException {
-    limitRequestTimes(options.requestTimeout());
-    ThreadPoolExecutor shedding = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-        new ArrayBlockingQueue<>(64), Shedding::new, new ThreadPoolExecutor.AbortPolicy());
-    AtomicInteger ids = new AtomicInteger();
-    BlockingQueue<Runnable> queue = options.queue() == 0 ? new SynchronousQueue<>()
-        : new ArrayBlockingQueue<>(options.queue());
-    // A rejected request is parsed and answered 503 by the shedding thread; when that one is
-    // swamped too, the JDK server closes the connection.
-    ThreadPoolExecutor workers = new ThreadPoolExecutor(options.threads(), options.threads(), 0,
-        TimeUnit.MILLISECONDS, queue, task -> {
-          Thread t = new Thread(task, "serve-" + ids.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        }, (task, pool) -> {
-          if (shedding.isShutdown()) {
-            throw new RejectedExecutionException("the server is stopping");
-          }
-          shedding.execute(task);
-        });
-    HttpServer server;
-    try {
-      server = HttpServer.create(new InetSocketAddress(options.bind(), options.port()), 1024);
-    } catch (IOException e) {
-      workers.shutdown();
-      shedding.shutdown();
-      throw e;
-    }
-    ScoreServer serving = new ScoreServer(server, workers, shedding, data);
-    server.createContext("/", serving::handle);
-    server.setExecutor(workers);
-    server.start();
+  public static ScoreServer start(ServeData data, BoundedHttpServer.Options options) throws IOException {
+    ScoreServer serving = new ScoreServer(BoundedHttpServer.bind("serve", options), data);
+    serving.http.start(serving::handle);
     return serving;
   }
 
-  /**
-   * The JDK server reads its time limits once per JVM, when it first starts one: a limit set with
-   * {@code -Dsun.net.httpserver.maxReqTime}/{@code maxRspTime} (seconds) wins over {@code timeout}.
-   */
-  private static void limitRequestTimes(Duration timeout) {
-    String seconds = Long.toString(timeout.toSeconds());
-    for (String property : List.of("sun.net.httpserver.maxReqTime", "sun.net.httpserver.maxRspTime")) {
-      if (System.getProperty(property) == null) {
-        System.setProperty(property, seconds);
-      }
-    }
-  }
-
   public int port() {
-    return server.getAddress().getPort();
+    return http.port();
   }
 
   public InetSocketAddress address() {
-    return server.getAddress();
+    return http.address();
   }
 
   /** Stops listening, lets requests in progress finish (up to a second), stops the workers. */
   @Override
   public void close() {
-    // The JDK 17 server waits the whole delay when no exchange is in progress: no delay then.
-    boolean busy = workers.getActiveCount() > 0 || !workers.getQueue().isEmpty();
-    server.stop(busy ? 1 : 0);
-    workers.shutdown();
-    shedding.shutdown();
-    try {
-      workers.awaitTermination(1, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    http.close();
   }
 
   private void handle(HttpExchange exchange) {
-    Answer answer = Thread.currentThread() instanceof Shedding
-        ? Answer.error(503, "busy: every worker is taken and " + workers.getQueue().size() + " requests wait; retry")
+    String refusal = http.refusal();
+    Answer answer = refusal != null ? Answer.error(503, refusal)
         : answer(exchange.getRequestMethod(), exchange.getRequestURI());
-    try (exchange) {
-      byte[] body = JSON.writeValueAsBytes(answer.body());
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
-      answer.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-      // A HEAD request gets the headers only (the JDK server sends no body for it).
-      boolean head = exchange.getRequestMethod().equals("HEAD");
-      exchange.sendResponseHeaders(answer.status(), head ? -1 : body.length);
-      if (!head) {
-        try (OutputStream out = exchange.getResponseBody()) {
-          out.write(body);
-        }
-      }
+    byte[] body;
+    try {
+      body = JSON.writeValueAsBytes(answer.body());
     } catch (IOException e) {
-      // The client went away (or took too long): nobody is left to answer.
-      LOG.debug("answer to {} not sent: {}", exchange.getRequestURI(), e.toString());
+      throw new UncheckedIOException(e);
     }
+    answer.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+    BoundedHttpServer.answer(exchange, answer.status(), "application/json", body);
   }
 
   /** The answer to one request. */

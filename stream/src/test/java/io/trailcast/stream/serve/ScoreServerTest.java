@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.DriverTimeoutException;
 import com.datastax.oss.driver.api.core.NoNodeAvailableException;
+import io.trailcast.stream.BoundedHttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -102,7 +103,7 @@ class ScoreServerTest {
   }
 
   private ScoreServer start(int threads, int queue) throws IOException {
-    server = ScoreServer.start(data, new ScoreServer.Options("127.0.0.1", 0, threads, queue, TIMEOUT));
+    server = ScoreServer.start(data, new BoundedHttpServer.Options("127.0.0.1", 0, threads, queue, TIMEOUT));
     return server;
   }
 
