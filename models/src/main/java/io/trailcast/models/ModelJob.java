@@ -9,7 +9,6 @@ import io.trailcast.core.UserException;
 import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.cassandra.CqlSessions;
 import io.trailcast.core.cassandra.JobRuns;
-import io.trailcast.core.cassandra.SchemaMigrator;
 import io.trailcast.core.spark.CassandraWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -211,24 +210,17 @@ public final class ModelJob {
    */
   public static long score(SparkSession spark, CassandraTarget target, LocalDate from, LocalDate to,
       Recorded recorded) {
-    try (CqlSession cql = CqlSessions.open(target)) {
-      SchemaMigrator.requireCurrent(cql, target.keyspace());
-      JobRuns run = JobRuns.start(cql, "model-score", List.of(recorded.version()), from, to);
+    return JobRuns.record(target, "model-score", List.of(recorded.version()), from, to, (cql, run) -> {
       TrailScorer scorer = TrailScorer.load(recorded);
       Dataset<Row> rows = scoreRows(spark, scorer, Trails.of(spark, target, from, to, scorer.rules()))
           .persist(StorageLevel.MEMORY_AND_DISK());
       try {
         CassandraWriter.write(spark, rows, target, "conversion_scores");
-        long written = rows.count();
-        run.succeeded(cql, Map.of("scores", written));
-        return written;
-      } catch (RuntimeException e) {
-        run.failed(cql, Map.of(), String.valueOf(e.getMessage()));
-        throw e;
+        return rows.count();
       } finally {
         rows.unpersist();
       }
-    }
+    }, written -> Map.of("scores", written));
   }
 
   /**
