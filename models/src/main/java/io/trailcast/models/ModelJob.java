@@ -163,15 +163,20 @@ public final class ModelJob {
 
   /** Every recorded model of {@code kinds}, newest first. */
   public static List<Recorded> models(CassandraTarget target, List<String> kinds) {
-    List<Map.Entry<Instant, Recorded>> found = new ArrayList<>();
     try (CqlSession cql = CqlSessions.open(target)) {
-      for (String kind : kinds) {
-        for (com.datastax.oss.driver.api.core.cql.Row row : cql.execute(SimpleStatement.newInstance(
-            "SELECT version, created_at, path, params, metrics, data_to FROM models WHERE kind = ?", kind))) {
-          found.add(Map.entry(row.getInstant(1), new Recorded(kind, row.getString(0), row.getString(2),
-              row.getMap(3, String.class, String.class), row.getMap(4, String.class, Double.class),
-              row.getLocalDate(5))));
-        }
+      return models(cql, kinds);
+    }
+  }
+
+  /** The same through a session the caller holds (bound to the keyspace): a stream asks every few seconds. */
+  public static List<Recorded> models(CqlSession cql, List<String> kinds) {
+    List<Map.Entry<Instant, Recorded>> found = new ArrayList<>();
+    for (String kind : kinds) {
+      for (com.datastax.oss.driver.api.core.cql.Row row : cql.execute(SimpleStatement.newInstance(
+          "SELECT version, created_at, path, params, metrics, data_to FROM models WHERE kind = ?", kind))) {
+        found.add(Map.entry(row.getInstant(1), new Recorded(kind, row.getString(0), row.getString(2),
+            row.getMap(3, String.class, String.class), row.getMap(4, String.class, Double.class),
+            row.getLocalDate(5))));
       }
     }
     found.sort(Map.Entry.<Instant, Recorded>comparingByKey().reversed());

@@ -174,7 +174,7 @@ public final class StreamJob {
     LiveTimers timers = LiveTimers.create(spark.sparkContext());
     LiveSessionsFunction function = new LiveSessionsFunction(new LiveSessions(SessionRules.of(o.site())),
         CassandraWriter.connector(spark), target.keyspace(), Duration.ofDays(1).toMillis(), timers);
-    refreshModel(target, function);
+    refreshModel(cql, function);
     function.forget(sink.suppression());
     LiveWriter writer = new LiveWriter(spark, target, cql, new LandingRecency(target.keyspace(), o.reservoirSize()),
         timers, counters.lines());
@@ -192,7 +192,7 @@ public final class StreamJob {
     long every = Math.max(1, o.modelEvery().toMillis());
     background.scheduleWithFixedDelay(() -> {
       try {
-        refreshModel(target, function);
+        refreshModel(cql, function);
       } catch (RuntimeException e) {
         LOG.warn("looking for a newer model failed (tried again at the next interval): {}", e.toString());
       }
@@ -383,8 +383,8 @@ public final class StreamJob {
    * Loads the newest conversion model when it is not the one in use (its scorer applies from the
    * next micro-batch on); none yet leaves trails unscored.
    */
-  private static void refreshModel(CassandraTarget target, LiveSessionsFunction function) {
-    List<ModelJob.Recorded> recorded = ModelJob.models(target);
+  private static void refreshModel(CqlSession cql, LiveSessionsFunction function) {
+    List<ModelJob.Recorded> recorded = ModelJob.models(cql, List.of(ModelJob.TRAILS));
     if (recorded.isEmpty()) {
       return;
     }
