@@ -14,9 +14,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.trailcast.aggregate.sessions.SessionRules;
 import io.trailcast.core.cassandra.CassandraTarget;
-import io.trailcast.core.cassandra.CqlSessions;
 import io.trailcast.core.cassandra.JobRuns;
-import io.trailcast.core.cassandra.SchemaMigrator;
 import io.trailcast.core.spark.CassandraTables;
 import io.trailcast.core.spark.CassandraWriter;
 import io.trailcast.ingest.Event;
@@ -71,26 +69,19 @@ public final class AggregateJob {
 
   public static Result run(SparkSession spark, CassandraTarget target, LocalDate from, LocalDate to,
       SessionRules rules) {
-    try (CqlSession session = CqlSessions.open(target)) {
-      SchemaMigrator.requireCurrent(session, target.keyspace());
-      JobRuns run = JobRuns.start(session, "aggregate", List.of(), from, to);
-      try {
-        Result result = aggregate(spark, session, target, from, to, rules, run.runId());
-        Map<String, Long> counts = new LinkedHashMap<>();
-        counts.put("sessions", result.sessions());
-        counts.put("bot_sessions", result.botSessions());
-        counts.put("landing_pages", result.landingPages());
-        counts.put("search_rows", result.searchRows());
-        counts.put("late_events", result.lateEvents());
-        counts.put("sessions_changed", result.sessionsChanged());
-        run.succeeded(session, counts);
-        LOG.info("aggregate {}..{} done: {}", from, to, result.line());
-        return result;
-      } catch (Throwable e) {
-        run.failed(session, Map.of(), String.valueOf(e.getMessage()));
-        throw e;
-      }
-    }
+    Result result = JobRuns.record(target, "aggregate", List.of(), from, to,
+        (session, run) -> aggregate(spark, session, target, from, to, rules, run.runId()), done -> {
+          Map<String, Long> counts = new LinkedHashMap<>();
+          counts.put("sessions", done.sessions());
+          counts.put("bot_sessions", done.botSessions());
+          counts.put("landing_pages", done.landingPages());
+          counts.put("search_rows", done.searchRows());
+          counts.put("late_events", done.lateEvents());
+          counts.put("sessions_changed", done.sessionsChanged());
+          return counts;
+        });
+    LOG.info("aggregate {}..{} done: {}", from, to, result.line());
+    return result;
   }
 
   private static Result aggregate(SparkSession spark, CqlSession cql, CassandraTarget target, LocalDate from,

@@ -64,10 +64,7 @@ public final class IdentitiesCommand implements Callable<Integer> {
     if (from == null) {
       throw new UserException("give --from D [--to D]: the days whose logins join the graph");
     }
-    LocalDate last = to == null ? from : to;
-    if (last.isBefore(from)) {
-      throw new UserException("--to " + last + " is before --from " + from);
-    }
+    LocalDate last = DaysOptions.last(from, to);
     if (maxLinks < 1 || maxRounds < 1) {
       throw new UserException("--max-links and --max-rounds must be at least 1");
     }

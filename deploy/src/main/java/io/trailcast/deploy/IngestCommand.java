@@ -8,7 +8,6 @@ import io.trailcast.ingest.IngestResult;
 import io.trailcast.ingest.InputFormat;
 import io.trailcast.ingest.SiteConfig;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -62,10 +61,8 @@ public final class IngestCommand implements Callable<Integer> {
         description = "Site name stored with the events (default: the site config's).")
     String site;
 
-    @Option(names = "--site-config", paramLabel = "FILE",
-        description = "The site's YAML config (host, time zone, conversion/search/logout patterns, assets); "
-            + "default: the shipped default-site.yaml.")
-    Path siteConfig;
+    @Mixin
+    SiteOption siteFile;
 
     @Mixin
     SaltOption salt;
@@ -84,13 +81,13 @@ public final class IngestCommand implements Callable<Integer> {
       return config(target, null);
     }
 
-    /** The config, with the window defaulting to {@code day} when one is given (the daily run). */
     /** The site config the flags name. */
     SiteConfig siteConfig() {
-      SiteConfig config = siteConfig == null ? SiteConfig.defaults() : SiteConfig.load(siteConfig);
+      SiteConfig config = siteFile.load();
       return site == null ? config : config.withSite(site);
     }
 
+    /** The config, with the window defaulting to {@code day} when one is given (the daily run). */
     IngestConfig config(CassandraTarget target, LocalDate day) {
       SiteConfig siteConfig = siteConfig();
       return new IngestConfig(inputs, InputFormat.parse(format), siteConfig, salt.resolve(target),

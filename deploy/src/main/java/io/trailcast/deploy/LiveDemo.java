@@ -12,7 +12,6 @@ import io.trailcast.core.simulate.SimulationConfig;
 import io.trailcast.core.simulate.Simulator;
 import io.trailcast.ingest.EventDays;
 import io.trailcast.ingest.IngestConfig;
-import io.trailcast.ingest.InputFormat;
 import io.trailcast.ingest.SiteConfig;
 import io.trailcast.stream.Collector;
 import io.trailcast.stream.LiveMetrics;
@@ -30,7 +29,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
@@ -85,10 +83,9 @@ final class LiveDemo {
     try (CqlSession cql = CqlSessions.open(target)) {
       LiveMetrics.clearDay(cql, target.keyspace(), site.site(), day, SessionRules.of(site).zone());
     }
-    StreamJob.Result result = StreamJob.run(spark, target, new StreamJob.Options(
-        StreamSource.parse("kafka:" + broker.bootstrap() + "/" + topic), InputFormat.AUTO,
-        site, IngestConfig.DEFAULT_SALT, checkpoint, true, null, Duration.ZERO,
-        2_000, Duration.ofMinutes(10), Duration.ofSeconds(10), "earliest", 1_000, Duration.ofMinutes(10), 0));
+    // Two thousand lines a micro-batch: the day streams in several, as a site's would.
+    StreamJob.Result result = StreamJob.run(spark, target, StreamJob.Options.drain(StreamSource.parse("kafka:"
+        + broker.bootstrap() + "/" + topic), site, IngestConfig.DEFAULT_SALT, checkpoint).withMaxPerTrigger(2_000));
     out.println("[stream]    " + result.line());
     String user = printScores(target, day, out);
     serveOnce(target, user, out);

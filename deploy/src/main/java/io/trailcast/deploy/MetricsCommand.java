@@ -45,11 +45,8 @@ public final class MetricsCommand implements Callable<Integer> {
   @Parameters(paramLabel = "WHAT", description = "pages, search or sessions.")
   String what;
 
-  @Option(names = "--from", required = true, paramLabel = "D", description = "First day.")
-  LocalDate from;
-
-  @Option(names = "--to", paramLabel = "D", description = "Last day (default: --from).")
-  LocalDate to;
+  @Mixin
+  DaysOptions days;
 
   @Option(names = "--site", paramLabel = "S", description = "Only this site (default: every site).")
   String site;
@@ -63,7 +60,7 @@ public final class MetricsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    LocalDate last = to == null ? from : to;
+    LocalDate last = days.to();
     List<List<Object>> rows;
     List<String> columns;
     try (CqlSession session = CqlSessions.open(cluster.target())) {
@@ -92,7 +89,7 @@ public final class MetricsCommand implements Callable<Integer> {
       List<String> columns) {
     List<List<Object>> rows = new ArrayList<>();
     List<String> sites = sites(session, "SELECT DISTINCT site, day FROM " + table);
-    for (LocalDate day = from; !day.isAfter(last); day = day.plusDays(1)) {
+    for (LocalDate day = days.from(); !day.isAfter(last); day = day.plusDays(1)) {
       for (String s : sites) {
         rows.addAll(values(session.execute(SimpleStatement.newInstance("SELECT " + String.join(", ", columns)
             + " FROM " + table + " WHERE site = ? AND day = ?" + filter, s, day)), columns.size()));
@@ -105,11 +102,12 @@ public final class MetricsCommand implements Callable<Integer> {
   private List<List<Object>> sessions(CqlSession session, LocalDate last, List<String> columns) {
     List<List<Object>> rows = new ArrayList<>();
     List<String> sites = sites(session, "SELECT DISTINCT site, month FROM session_metrics_by_day");
-    for (YearMonth month = YearMonth.from(from); !month.isAfter(YearMonth.from(last)); month = month.plusMonths(1)) {
+    YearMonth first = YearMonth.from(days.from());
+    for (YearMonth month = first; !month.isAfter(YearMonth.from(last)); month = month.plusMonths(1)) {
       for (String s : sites) {
         rows.addAll(values(session.execute(SimpleStatement.newInstance("SELECT " + String.join(", ", columns)
             + " FROM session_metrics_by_day WHERE site = ? AND month = ? AND day >= ? AND day <= ?", s,
-            month.toString(), from, last)), columns.size()));
+            month.toString(), days.from(), last)), columns.size()));
       }
     }
     rows.sort(java.util.Comparator.comparing(r -> (LocalDate) r.get(0)));

@@ -97,8 +97,8 @@ public final class ModelCommand implements Runnable {
         description = "Trails with fewer pageviews get no score and are not trained on (default: ${DEFAULT-VALUE}).")
     int minPageviews;
 
-    @Option(names = "--site-config", paramLabel = "FILE", description = "The site's YAML (its funnel pages).")
-    Path siteConfig;
+    @Mixin
+    SiteOption siteConfig;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where models go (default: var/models/conversion).")
     Path out;
@@ -131,7 +131,7 @@ public final class ModelCommand implements Runnable {
         if (from == null || to == null) {
           throw new UserException("give --from D --to D (the session days to train on), or --features FILE.csv");
         }
-        SiteConfig site = siteConfig == null ? SiteConfig.defaults() : SiteConfig.load(siteConfig);
+        SiteConfig site = siteConfig.load();
         trained = ModelJob.train(SparkSessions.create("model train", target), target, from, to, settings,
             site.funnel(), minPageviews, models);
       }
@@ -293,11 +293,8 @@ public final class ModelCommand implements Runnable {
     @Mixin
     ClusterOptions cluster;
 
-    @Option(names = "--from", required = true, paramLabel = "D", description = "First day.")
-    LocalDate from;
-
-    @Option(names = "--to", paramLabel = "D", description = "Last day (default: --from).")
-    LocalDate to;
+    @Mixin
+    DaysOptions days;
 
     @Option(names = "--version", paramLabel = "V", description = "Model version (default: the newest).")
     String version;
@@ -306,8 +303,8 @@ public final class ModelCommand implements Runnable {
     public Integer call() {
       CassandraTarget target = cluster.target();
       ModelJob.Recorded model = ModelJob.model(target, version);
-      long written = ModelJob.score(SparkSessions.create("model score", target), target, from,
-          to == null ? from : to, model);
+      long written = ModelJob.score(SparkSessions.create("model score", target), target, days.from(), days.to(),
+          model);
       spec.commandLine().getOut().printf(Locale.ROOT, "%,d sessions scored with %s%n", written, model.version());
       return 0;
     }

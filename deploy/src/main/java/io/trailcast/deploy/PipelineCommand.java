@@ -53,6 +53,9 @@ public final class PipelineCommand implements Callable<Integer> {
   @Mixin
   IngestCommand.IngestOptions ingest;
 
+  @Mixin
+  SessionOptions sessions;
+
   @Option(names = "--crm", paramLabel = "FILE",
       description = "A CRM extract (crm_id, email, plan, country, signup_date) for the identity stage.")
   Path crm;
@@ -76,9 +79,11 @@ public final class PipelineCommand implements Callable<Integer> {
     out.println("[schema] keyspace " + target.keyspace() + " is up to date");
     out.flush();
     SparkSession spark = SparkSessions.create("pipeline " + date, target);
+    // The site config with this run's session flags: the stream's catch-up and the aggregate cut alike.
+    SiteConfig site = sessions.over(ingest.siteConfig());
     if (streamSource != null) {
       StreamJob.Result streamed = StreamJob.run(spark, target, StreamCommand.catchUp(target,
-          StreamSource.parse(streamSource), ingest.siteConfig(), ingest.config(target, date).salt()));
+          StreamSource.parse(streamSource), site, ingest.config(target, date).salt()));
       out.println("[stream]    " + streamed.line());
       out.flush();
     }
@@ -86,9 +91,7 @@ public final class PipelineCommand implements Callable<Integer> {
     out.println("[ingest] " + ingested.line());
     out.flush();
     ThemeStage.run(spark, target, date, date, out);
-    SiteConfig site = ingest.siteConfig();
-    AggregateJob.Result aggregated = AggregateJob.run(spark, target, date, date,
-        SessionRules.of(site));
+    AggregateJob.Result aggregated = AggregateJob.run(spark, target, date, date, SessionRules.of(site));
     out.println("[aggregate] " + aggregated.line());
     out.flush();
     IdentityJob.Result identities = IdentityJob.run(spark, target, date, date, crm,

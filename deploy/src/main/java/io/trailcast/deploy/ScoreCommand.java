@@ -7,14 +7,12 @@ import io.trailcast.ingest.SiteConfig;
 import io.trailcast.stream.serve.ScoreStore;
 import io.trailcast.stream.serve.ServeData;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code trailcast score USER}: a user's current conversion score and what pushed it. */
@@ -33,14 +31,12 @@ public final class ScoreCommand implements Callable<Integer> {
   @Parameters(paramLabel = "USER", description = "The user id (as in events_by_user).")
   String user;
 
-  @Option(names = "--site-config", paramLabel = "FILE",
-      description = "The site's YAML config (its time zone names the month partitions); default: the shipped "
-          + "default-site.yaml.")
-  Path siteConfig;
+  @Mixin
+  SiteOption siteConfig;
 
   @Override
   public Integer call() {
-    SiteConfig site = siteConfig == null ? SiteConfig.defaults() : SiteConfig.load(siteConfig);
+    SiteConfig site = siteConfig.load();
     try (CqlSession cql = CqlSessions.open(cluster.target())) {
       ServeData.UserScore score = new ScoreStore(cql, site.zone(), Duration.ofSeconds(30)).newest(user)
           .orElseThrow(() -> new UserException("no conversion score for " + user

@@ -12,7 +12,6 @@ import io.trailcast.stream.serve.ModelWatch;
 import io.trailcast.stream.serve.ScoreServer;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -64,10 +63,8 @@ public final class ServeCommand implements Callable<Integer> {
           + "Default: ${DEFAULT-VALUE}.")
   int queue;
 
-  @Option(names = "--site-config", paramLabel = "FILE",
-      description = "The site's YAML config (its name is the default site, its time zone and session rules are "
-          + "the stream's); default: the shipped default-site.yaml.")
-  Path siteConfig;
+  @Mixin
+  SiteOption siteConfig;
 
   @Option(names = "--for", paramLabel = "DURATION",
       description = "Stop after this long (e.g. 30s). Default: run until stopped (Ctrl-C).")
@@ -83,7 +80,7 @@ public final class ServeCommand implements Callable<Integer> {
       throw new UserException("--threads must be at least 1 and --queue at least 0");
     }
     Duration stopAfter = runFor == null ? null : Durations.parse(runFor, "--for");
-    SiteConfig site = siteConfig == null ? SiteConfig.defaults() : SiteConfig.load(siteConfig);
+    SiteConfig site = siteConfig.load();
     CassandraTarget target = cluster.target();
     CqlSession cql = CqlSessions.open(target);
     ModelWatch models = null;

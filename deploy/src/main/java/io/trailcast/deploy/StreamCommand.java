@@ -10,7 +10,6 @@ import io.trailcast.stream.StreamJob;
 import io.trailcast.stream.StreamSource;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -50,12 +49,12 @@ public final class StreamCommand implements Callable<Integer> {
       description = "Stop after this long (e.g. 30s, 10m). Default: run until stopped (Ctrl-C).")
   String runFor;
 
-  @Option(names = "--trigger", paramLabel = "DURATION", defaultValue = "250ms",
+  @Option(names = "--trigger", paramLabel = "DURATION", defaultValue = StreamJob.Options.DEFAULT_TRIGGER,
       description = "Micro-batch interval: a fixed one, so that a slow batch is followed by a small one rather "
           + "than a bigger one; 0 starts each batch as soon as the previous one is done. Default: ${DEFAULT-VALUE}.")
   String trigger;
 
-  @Option(names = "--watermark", paramLabel = "DURATION", defaultValue = "10m",
+  @Option(names = "--watermark", paramLabel = "DURATION", defaultValue = StreamJob.Options.DEFAULT_WATERMARK,
       description = "How late an event may arrive and still join its session. Default: ${DEFAULT-VALUE}.")
   String watermark;
 
@@ -63,7 +62,7 @@ public final class StreamCommand implements Callable<Integer> {
       description = "Most Kafka messages (or files) per micro-batch; 0 for no cap. Default: ${DEFAULT-VALUE}.")
   long maxPerTrigger;
 
-  @Option(names = "--model-every", paramLabel = "DURATION", defaultValue = "10s",
+  @Option(names = "--model-every", paramLabel = "DURATION", defaultValue = StreamJob.Options.DEFAULT_MODEL_EVERY,
       description = "How often the newest conversion model is looked for; a new one scores from the next "
           + "micro-batch on. Default: ${DEFAULT-VALUE}.")
   String modelEvery;
@@ -74,11 +73,11 @@ public final class StreamCommand implements Callable<Integer> {
           + "and says so.")
   boolean allowDataLoss;
 
-  @Option(names = "--starting-offsets", paramLabel = "WHERE", defaultValue = "earliest",
+  @Option(names = "--starting-offsets", paramLabel = "WHERE", defaultValue = StreamJob.Options.DEFAULT_STARTING_OFFSETS,
       description = "Where a new checkpoint starts reading Kafka: earliest or latest. Default: ${DEFAULT-VALUE}.")
   String startingOffsets;
 
-  @Option(names = "--reservoir", paramLabel = "N", defaultValue = "1000",
+  @Option(names = "--reservoir", paramLabel = "N", defaultValue = StreamJob.Options.DEFAULT_RESERVOIR,
       description = "Sessions in each landing page's recency reservoir. Default: ${DEFAULT-VALUE}.")
   int reservoir;
 
@@ -97,9 +96,11 @@ public final class StreamCommand implements Callable<Integer> {
           + "${DEFAULT-VALUE}.")
   String format;
 
-  @Option(names = "--site-config", paramLabel = "FILE",
-      description = "The site's YAML config; default: the shipped default-site.yaml.")
-  Path siteConfig;
+  @Mixin
+  SiteOption siteConfig;
+
+  @Mixin
+  SessionOptions sessions;
 
   @Mixin
   SaltOption salt;
@@ -115,9 +116,9 @@ public final class StreamCommand implements Callable<Integer> {
     InputFormat inputFormat = InputFormat.parse(format);
     CassandraTarget target = cluster.target();
     StreamJob.Options options = new StreamJob.Options(parsed, inputFormat,
-        siteConfig == null ? SiteConfig.defaults() : SiteConfig.load(siteConfig), salt.resolve(target),
+        sessions.over(siteConfig.load()), salt.resolve(target),
         checkpointDir(target, parsed), availableNow, stopAfter, interval, maxPerTrigger, delay, refresh,
-        startingOffsets, reservoir, Duration.ofMinutes(10), partitions);
+        startingOffsets, reservoir, StreamJob.Options.THEME_REFRESH, partitions);
     PrintWriter out = spec.commandLine().getOut();
     out.println("[stream]    " + parsed.describe() + " → " + target.describe() + " (checkpoint "
         + options.checkpoint() + ")");
@@ -130,9 +131,7 @@ public final class StreamCommand implements Callable<Integer> {
 
   /** A drain of {@code source} with the defaults, from its default checkpoint (the daily pipeline's). */
   static StreamJob.Options catchUp(CassandraTarget target, StreamSource source, SiteConfig site, String salt) {
-    return new StreamJob.Options(source, InputFormat.AUTO, site, salt, defaultCheckpoint(target, source), true, null,
-        Duration.ZERO, 0, Duration.ofMinutes(10), Duration.ofSeconds(10), "earliest", 1_000, Duration.ofMinutes(10),
-        0);
+    return StreamJob.Options.drain(source, site, salt, defaultCheckpoint(target, source));
   }
 
   private String checkpointDir(CassandraTarget target, StreamSource parsed) {

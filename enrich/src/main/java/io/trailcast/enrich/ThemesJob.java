@@ -12,7 +12,6 @@ import io.trailcast.core.UserException;
 import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.cassandra.CqlSessions;
 import io.trailcast.core.cassandra.JobRuns;
-import io.trailcast.core.cassandra.SchemaMigrator;
 import io.trailcast.core.spark.CassandraTables;
 import io.trailcast.core.spark.CassandraWriter;
 import io.trailcast.enrich.themes.ThemeAssigner;
@@ -83,23 +82,16 @@ public final class ThemesJob {
    */
   public static Result assign(SparkSession spark, CassandraTarget target, LocalDate from, LocalDate to,
       ThemeAssigner assigner, boolean force) {
-    try (CqlSession cql = CqlSessions.open(target)) {
-      SchemaMigrator.requireCurrent(cql, target.keyspace());
-      JobRuns run = JobRuns.start(cql, "themes-assign", List.of(assigner.modelVersion()), from, to);
-      try {
-        Result result = assign(spark, target, from, to, assigner, force, run);
-        Map<String, Long> counts = new LinkedHashMap<>();
-        counts.put("urls", result.urls());
-        counts.put("scored", result.scored());
-        counts.put("kept", result.kept());
-        run.succeeded(cql, counts);
-        LOG.info("themes assign {}..{}: {}", from, to, result.line());
-        return result;
-      } catch (RuntimeException e) {
-        run.failed(cql, Map.of(), String.valueOf(e.getMessage()));
-        throw e;
-      }
-    }
+    Result result = JobRuns.record(target, "themes-assign", List.of(assigner.modelVersion()), from, to,
+        (cql, run) -> assign(spark, target, from, to, assigner, force, run), done -> {
+          Map<String, Long> counts = new LinkedHashMap<>();
+          counts.put("urls", done.urls());
+          counts.put("scored", done.scored());
+          counts.put("kept", done.kept());
+          return counts;
+        });
+    LOG.info("themes assign {}..{}: {}", from, to, result.line());
+    return result;
   }
 
   private static Result assign(SparkSession spark, CassandraTarget target, LocalDate from, LocalDate to,

@@ -1,10 +1,7 @@
 package io.trailcast.ingest;
 
-import com.datastax.oss.driver.api.core.CqlSession;
 import io.trailcast.core.cassandra.CassandraTarget;
-import io.trailcast.core.cassandra.CqlSessions;
 import io.trailcast.core.cassandra.JobRuns;
-import io.trailcast.core.cassandra.SchemaMigrator;
 import io.trailcast.core.spark.CassandraWriter;
 import io.trailcast.core.spark.Progress;
 import java.util.ArrayList;
@@ -48,33 +45,24 @@ public final class IngestJob {
         spark.sparkContext().hadoopConfiguration());
     files.forEach((file, format) -> LOG.info("input {}: {}{}", file, format.label(),
         config.format() == InputFormat.AUTO ? " (detected)" : ""));
-    try (CqlSession session = CqlSessions.open(target)) {
-      SchemaMigrator.requireCurrent(session, target.keyspace());
-      Salts.requireSameSalt(session, target.keyspace(), config.salt());
-      JobRuns run = JobRuns.start(session, config.dryRun() ? "ingest-dry-run" : "ingest",
-          new ArrayList<>(files.keySet()), config.from(), config.to());
-      LOG.info("ingest run {} started: {} file(s), site {}, {}, into {}", run.runId(), files.size(),
-          config.site().site(), config.hasWindow() ? "days " + config.from() + ".." + config.to() : "all days",
-          target.describe());
-      try {
-        IngestSink.Counters counters = IngestSink.Counters.create(spark.sparkContext(), "ingest");
-        IngestResult result = ingest(spark, target, config, files, Suppression.load(session, target.keyspace()),
-            counters, betweenReadAndWrite);
-        List<String> unbalanced = LineAccounts.unbalanced(counters.lines().value());
-        if (!unbalanced.isEmpty() || !result.balanced()) {
-          throw new IllegalStateException("counts do not add up: " + (unbalanced.isEmpty() ? result.line()
-              : String.join("; ", unbalanced)));
-        }
-        run.succeeded(session, result.counts());
-        LOG.info("ingest run {} done in {} s: {}", run.runId(),
-            (System.currentTimeMillis() - run.startedAt().toEpochMilli()) / 1000, result.line());
-        return result;
-      } catch (Throwable e) {
-        // Spark's own failures are checked exceptions thrown through Scala: record any failure.
-        run.failed(session, Map.of(), String.valueOf(e.getMessage()));
-        throw e;
-      }
-    }
+    return JobRuns.record(target, config.dryRun() ? "ingest-dry-run" : "ingest", new ArrayList<>(files.keySet()),
+        config.from(), config.to(), (session, run) -> {
+          Salts.requireSameSalt(session, target.keyspace(), config.salt());
+          LOG.info("ingest run {} started: {} file(s), site {}, {}, into {}", run.runId(), files.size(),
+              config.site().site(), config.hasWindow() ? "days " + config.from() + ".." + config.to() : "all days",
+              target.describe());
+          IngestSink.Counters counters = IngestSink.Counters.create(spark.sparkContext(), "ingest");
+          IngestResult result = ingest(spark, target, config, files, Suppression.load(session, target.keyspace()),
+              counters, betweenReadAndWrite);
+          List<String> unbalanced = LineAccounts.unbalanced(counters.lines().value());
+          if (!unbalanced.isEmpty() || !result.balanced()) {
+            throw new IllegalStateException("counts do not add up: " + (unbalanced.isEmpty() ? result.line()
+                : String.join("; ", unbalanced)));
+          }
+          LOG.info("ingest run {} done in {} s: {}", run.runId(),
+              (System.currentTimeMillis() - run.startedAt().toEpochMilli()) / 1000, result.line());
+          return result;
+        }, IngestResult::counts);
   }
 
   private static IngestResult ingest(SparkSession spark, CassandraTarget target, IngestConfig config,

@@ -160,8 +160,34 @@ public final class SiteConfig implements Serializable {
 
   /** A copy that names another site (the {@code --site} flag). */
   public SiteConfig withSite(String name) {
-    Document d = new Document();
+    Document d = document();
     d.site = name;
+    return new SiteConfig(d, "--site");
+  }
+
+  /**
+   * A copy with a run's session rules over this config's ({@code --session-gap},
+   * {@code --max-session-duration}, {@code --max-session-events}; null keeps the config's): every
+   * stage that cuts sessions then reads the same rules from the one config.
+   */
+  public SiteConfig withSessions(Duration gap, Duration maxDuration, Integer maxEvents) {
+    Document d = document();
+    if (gap != null) {
+      d.sessions.gap = Durations.format(gap);
+    }
+    if (maxDuration != null) {
+      d.sessions.maxDuration = Durations.format(maxDuration);
+    }
+    if (maxEvents != null) {
+      d.sessions.maxEvents = maxEvents;
+    }
+    return new SiteConfig(d, "the session flags");
+  }
+
+  /** This config as a YAML document again, for a copy with some keys changed. */
+  private Document document() {
+    Document d = new Document();
+    d.site = site;
     d.host = host;
     d.timezone = zone;
     d.search = new Search();
@@ -184,7 +210,7 @@ public final class SiteConfig implements Serializable {
     d.sessions.engagedDuration = Durations.format(engagedDuration);
     d.futureTolerance = Durations.format(futureTolerance);
     d.sensitiveParameters = sensitiveParameters;
-    return new SiteConfig(d, "--site");
+    return d;
   }
 
   private static ObjectMapper mapper() {

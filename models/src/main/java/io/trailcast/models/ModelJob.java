@@ -9,7 +9,6 @@ import io.trailcast.core.UserException;
 import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.cassandra.CqlSessions;
 import io.trailcast.core.cassandra.JobRuns;
-import io.trailcast.core.cassandra.SchemaMigrator;
 import io.trailcast.core.spark.CassandraWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -164,15 +163,20 @@ public final class ModelJob {
 
   /** Every recorded model of {@code kinds}, newest first. */
   public static List<Recorded> models(CassandraTarget target, List<String> kinds) {
-    List<Map.Entry<Instant, Recorded>> found = new ArrayList<>();
     try (CqlSession cql = CqlSessions.open(target)) {
-      for (String kind : kinds) {
-        for (com.datastax.oss.driver.api.core.cql.Row row : cql.execute(SimpleStatement.newInstance(
-            "SELECT version, created_at, path, params, metrics, data_to FROM models WHERE kind = ?", kind))) {
-          found.add(Map.entry(row.getInstant(1), new Recorded(kind, row.getString(0), row.getString(2),
-              row.getMap(3, String.class, String.class), row.getMap(4, String.class, Double.class),
-              row.getLocalDate(5))));
-        }
+      return models(cql, kinds);
+    }
+  }
+
+  /** The same through a session the caller holds (bound to the keyspace): a stream asks every few seconds. */
+  public static List<Recorded> models(CqlSession cql, List<String> kinds) {
+    List<Map.Entry<Instant, Recorded>> found = new ArrayList<>();
+    for (String kind : kinds) {
+      for (com.datastax.oss.driver.api.core.cql.Row row : cql.execute(SimpleStatement.newInstance(
+          "SELECT version, created_at, path, params, metrics, data_to FROM models WHERE kind = ?", kind))) {
+        found.add(Map.entry(row.getInstant(1), new Recorded(kind, row.getString(0), row.getString(2),
+            row.getMap(3, String.class, String.class), row.getMap(4, String.class, Double.class),
+            row.getLocalDate(5))));
       }
     }
     found.sort(Map.Entry.<Instant, Recorded>comparingByKey().reversed());
@@ -211,24 +215,17 @@ public final class ModelJob {
    */
   public static long score(SparkSession spark, CassandraTarget target, LocalDate from, LocalDate to,
       Recorded recorded) {
-    try (CqlSession cql = CqlSessions.open(target)) {
-      SchemaMigrator.requireCurrent(cql, target.keyspace());
-      JobRuns run = JobRuns.start(cql, "model-score", List.of(recorded.version()), from, to);
+    return JobRuns.record(target, "model-score", List.of(recorded.version()), from, to, (cql, run) -> {
       TrailScorer scorer = TrailScorer.load(recorded);
       Dataset<Row> rows = scoreRows(spark, scorer, Trails.of(spark, target, from, to, scorer.rules()))
           .persist(StorageLevel.MEMORY_AND_DISK());
       try {
         CassandraWriter.write(spark, rows, target, "conversion_scores");
-        long written = rows.count();
-        run.succeeded(cql, Map.of("scores", written));
-        return written;
-      } catch (RuntimeException e) {
-        run.failed(cql, Map.of(), String.valueOf(e.getMessage()));
-        throw e;
+        return rows.count();
       } finally {
         rows.unpersist();
       }
-    }
+    }, written -> Map.of("scores", written));
   }
 
   /**

@@ -15,11 +15,8 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import com.datastax.oss.driver.api.core.CqlSession;
 import io.trailcast.core.cassandra.CassandraTarget;
-import io.trailcast.core.cassandra.CqlSessions;
 import io.trailcast.core.cassandra.JobRuns;
-import io.trailcast.core.cassandra.SchemaMigrator;
 import io.trailcast.core.spark.CassandraTables;
 import io.trailcast.core.spark.CassandraWriter;
 import io.trailcast.ingest.EventDays;
@@ -76,21 +73,13 @@ public final class SegmentJob {
   }
 
   public static Result run(SparkSession spark, CassandraTarget target, SegmentDefinitions definitions, LocalDate date) {
-    try (CqlSession session = CqlSessions.open(target)) {
-      SchemaMigrator.requireCurrent(session, target.keyspace());
-      LocalDate first = date.minusDays(definitions.longestWindow() - 1L);
-      JobRuns run = JobRuns.start(session, "segments", List.of(), first, date);
-      try {
-        Result result = compute(spark, target, definitions, first, date);
-        Map<String, Long> counts = new LinkedHashMap<>();
-        result.sizes().forEach((name, s) -> counts.put(name, s.members()));
-        run.succeeded(session, counts);
-        return result;
-      } catch (RuntimeException e) {
-        run.failed(session, Map.of(), String.valueOf(e.getMessage()));
-        throw e;
-      }
-    }
+    LocalDate first = date.minusDays(definitions.longestWindow() - 1L);
+    return JobRuns.record(target, "segments", List.of(), first, date,
+        (session, run) -> compute(spark, target, definitions, first, date), result -> {
+          Map<String, Long> counts = new LinkedHashMap<>();
+          result.sizes().forEach((name, s) -> counts.put(name, s.members()));
+          return counts;
+        });
   }
 
   private static Result compute(SparkSession spark, CassandraTarget target, SegmentDefinitions definitions,

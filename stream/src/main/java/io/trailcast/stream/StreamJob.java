@@ -94,6 +94,30 @@ public final class StreamJob {
         throw new UserException("--reservoir must be positive");
       }
     }
+
+    // The defaults, declared once: `stream`'s flags show them, a catch-up drain uses them.
+    public static final String DEFAULT_TRIGGER = "250ms";
+    public static final String DEFAULT_WATERMARK = "10m";
+    public static final String DEFAULT_MODEL_EVERY = "10s";
+    public static final String DEFAULT_STARTING_OFFSETS = "earliest";
+    public static final String DEFAULT_RESERVOIR = "1000";
+    /** How often themes of URLs not yet in url_themes are looked up again. */
+    public static final Duration THEME_REFRESH = Duration.ofMinutes(10);
+
+    /** A drain of what {@code source} holds now, with the defaults (the daily pipeline's catch-up). */
+    public static Options drain(StreamSource source, SiteConfig site, String salt, String checkpoint) {
+      return new Options(source, InputFormat.AUTO, site, salt, checkpoint, true, null,
+          io.trailcast.core.Durations.parse(DEFAULT_TRIGGER, "--trigger"), 0,
+          io.trailcast.core.Durations.parse(DEFAULT_WATERMARK, "--watermark"),
+          io.trailcast.core.Durations.parse(DEFAULT_MODEL_EVERY, "--model-every"), DEFAULT_STARTING_OFFSETS,
+          Integer.parseInt(DEFAULT_RESERVOIR), THEME_REFRESH, 0);
+    }
+
+    /** The same run with at most {@code n} Kafka messages (or files) per micro-batch. */
+    public Options withMaxPerTrigger(long n) {
+      return new Options(source, format, site, salt, checkpoint, availableNow, runFor, trigger, n, watermarkDelay,
+          modelEvery, startingOffsets, reservoirSize, themeRefresh, partitions);
+    }
   }
 
   /** What a run did: its counts, the last watermark, the model that scored. */
@@ -150,7 +174,7 @@ public final class StreamJob {
     LiveTimers timers = LiveTimers.create(spark.sparkContext());
     LiveSessionsFunction function = new LiveSessionsFunction(new LiveSessions(SessionRules.of(o.site())),
         CassandraWriter.connector(spark), target.keyspace(), Duration.ofDays(1).toMillis(), timers);
-    refreshModel(target, function);
+    refreshModel(cql, function);
     function.forget(sink.suppression());
     LiveWriter writer = new LiveWriter(spark, target, cql, new LandingRecency(target.keyspace(), o.reservoirSize()),
         timers, counters.lines());
@@ -168,7 +192,7 @@ public final class StreamJob {
     long every = Math.max(1, o.modelEvery().toMillis());
     background.scheduleWithFixedDelay(() -> {
       try {
-        refreshModel(target, function);
+        refreshModel(cql, function);
       } catch (RuntimeException e) {
         LOG.warn("looking for a newer model failed (tried again at the next interval): {}", e.toString());
       }
@@ -359,8 +383,8 @@ public final class StreamJob {
    * Loads the newest conversion model when it is not the one in use (its scorer applies from the
    * next micro-batch on); none yet leaves trails unscored.
    */
-  private static void refreshModel(CassandraTarget target, LiveSessionsFunction function) {
-    List<ModelJob.Recorded> recorded = ModelJob.models(target);
+  private static void refreshModel(CqlSession cql, LiveSessionsFunction function) {
+    List<ModelJob.Recorded> recorded = ModelJob.models(cql, List.of(ModelJob.TRAILS));
     if (recorded.isEmpty()) {
       return;
     }

@@ -8,11 +8,8 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.when;
 
-import com.datastax.oss.driver.api.core.CqlSession;
 import io.trailcast.core.cassandra.CassandraTarget;
-import io.trailcast.core.cassandra.CqlSessions;
 import io.trailcast.core.cassandra.JobRuns;
-import io.trailcast.core.cassandra.SchemaMigrator;
 import io.trailcast.core.spark.CassandraTables;
 import io.trailcast.core.spark.CassandraWriter;
 import io.trailcast.ingest.EventDays;
@@ -74,21 +71,12 @@ public final class IdentityJob {
    */
   public static Result run(SparkSession spark, CassandraTarget target, LocalDate from, LocalDate to, Path crm,
       String salt, IdentityGraph.Rules rules) {
-    try (CqlSession session = CqlSessions.open(target)) {
-      SchemaMigrator.requireCurrent(session, target.keyspace());
-      io.trailcast.ingest.Salts.requireSameSalt(session, target.keyspace(), salt);
-      JobRuns run = JobRuns.start(session, "identities", crm == null ? List.of() : List.of(crm.toString()), from,
-          to);
-      try {
-        Result result = resolve(spark, target, from, to, crm, salt, rules,
-            io.trailcast.ingest.Suppression.load(session, target.keyspace()));
-        run.succeeded(session, result.counts());
-        return result;
-      } catch (RuntimeException e) {
-        run.failed(session, Map.of(), String.valueOf(e.getMessage()));
-        throw e;
-      }
-    }
+    return JobRuns.record(target, "identities", crm == null ? List.of() : List.of(crm.toString()), from, to,
+        (session, run) -> {
+          io.trailcast.ingest.Salts.requireSameSalt(session, target.keyspace(), salt);
+          return resolve(spark, target, from, to, crm, salt, rules,
+              io.trailcast.ingest.Suppression.load(session, target.keyspace()));
+        }, Result::counts);
   }
 
   private static Result resolve(SparkSession spark, CassandraTarget target, LocalDate from, LocalDate to, Path crm,

@@ -36,16 +36,4 @@ public record SessionRules(Duration gap, Duration maxDuration, int maxEvents, in
       throw new IllegalArgumentException("session rules need positive durations and counts");
     }
   }
-
-  public SessionRules withGap(Duration newGap) {
-    return new SessionRules(newGap, maxDuration, maxEvents, burstEvents, burstWindow, engagedDuration, zone);
-  }
-
-  public SessionRules withMaxDuration(Duration newMaxDuration) {
-    return new SessionRules(gap, newMaxDuration, maxEvents, burstEvents, burstWindow, engagedDuration, zone);
-  }
-
-  public SessionRules withMaxEvents(int newMaxEvents) {
-    return new SessionRules(gap, maxDuration, newMaxEvents, burstEvents, burstWindow, engagedDuration, zone);
-  }
 }
