@@ -134,7 +134,9 @@ class CommandLineIT {
     java.nio.file.Path log = java.nio.file.Files.write(tmp.resolve("gaps.log"), List.of(
         String.format(line, "10:00:00", 1), String.format(line, "10:15:00", 2), String.format(line, "10:40:00", 3)));
     String day = "2026-01-05";
-    Run ingested = run(cluster("ingest", "--input", log.toString()));
+    // A cluster given with --cassandra refuses the public default salt.
+    String salt = java.nio.file.Files.writeString(tmp.resolve("salt"), "a-secret-salt").toString();
+    Run ingested = run(cluster("ingest", "--input", log.toString(), "--salt-file", salt));
     assertEquals(0, ingested.code(), ingested.err());
     Run tenMinutes = run(cluster("aggregate", "--from", day, "--session-gap", "10m"));
     assertEquals(0, tenMinutes.code(), tenMinutes.err());
@@ -142,7 +144,8 @@ class CommandLineIT {
     assertEquals(3, manual.size(), manual.toString());
     assertEquals(0, run(cluster("aggregate", "--from", day)).code());
     assertEquals(1, sessions().size(), "the site config's 30 minutes");
-    Run scheduled = run(cluster("pipeline", "--date", day, "--input", log.toString(), "--session-gap", "10m"));
+    Run scheduled = run(cluster("pipeline", "--date", day, "--input", log.toString(), "--session-gap", "10m",
+        "--salt-file", salt));
     assertEquals(0, scheduled.code(), scheduled.err());
     assertEquals(manual, sessions());
   }
