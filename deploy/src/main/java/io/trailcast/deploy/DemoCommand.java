@@ -155,12 +155,25 @@ public final class DemoCommand implements Callable<Integer> {
   /** Word2Vec on the demo's navigation, themes for its pages, and how they compare with the truth. */
   /**
    * A person's right to be forgotten, shown on the first simulated person with two devices, an email
-   * and a CRM account: the same one each run, who then stays out of every later run.
+   * and a CRM account who signed in: the same one each run, who then stays out of every later run.
    */
   private static void forgetOnePerson(SparkSession spark, CassandraTarget target, Path traffic, PrintWriter out) {
-    org.apache.spark.sql.Row person = spark.read().option("header", "true").csv(traffic.resolve("truth/persons.csv")
-        .toString()).filter("kind = 'human' AND devices LIKE '%;%' AND email IS NOT NULL AND crm_id IS NOT NULL")
-        .orderBy("person_id").first();
+    List<org.apache.spark.sql.Row> candidates = spark.read().option("header", "true").csv(traffic.resolve(
+        "truth/persons.csv").toString()).filter("kind = 'human' AND devices LIKE '%;%' AND email IS NOT NULL AND "
+        + "crm_id IS NOT NULL").orderBy("person_id").collectAsList();
+    // The first whose email the identity graph links to a device and to the CRM account: one who signed in.
+    org.apache.spark.sql.Row person = candidates.get(0);
+    try (com.datastax.oss.driver.api.core.CqlSession cql = io.trailcast.core.cassandra.CqlSessions.open(target)) {
+      for (org.apache.spark.sql.Row candidate : candidates) {
+        String email = "e:" + io.trailcast.ingest.Hashing.salted(IngestConfig.DEFAULT_SALT,
+            candidate.<String>getAs("email").trim().toLowerCase(Locale.ROOT));
+        if (cql.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(
+            "SELECT count(*) FROM identity_edges WHERE identifier = ?", email)).one().getLong(0) >= 2) {
+          person = candidate;
+          break;
+        }
+      }
+    }
     io.trailcast.aggregate.identity.ForgetJob.Result forgot = io.trailcast.aggregate.identity.ForgetJob.run(spark,
         target, person.getAs("email"), io.trailcast.aggregate.identity.ForgetJob.Kind.EMAIL,
         IngestConfig.DEFAULT_SALT, false);
