@@ -45,22 +45,24 @@ public final class CollectCommand implements Callable<Integer> {
       description = "Topic to append to. Default: ${DEFAULT-VALUE}.")
   String topic;
 
-  @Option(names = "--threads", paramLabel = "N", defaultValue = "32",
+  @Option(names = "--threads", paramLabel = "N", defaultValue = Collector.Options.DEFAULT_THREADS,
       description = "Worker threads; a request holds one until Kafka acknowledges its events. Default: "
           + "${DEFAULT-VALUE}.")
   int threads;
 
-  @Option(names = "--queue", paramLabel = "N", defaultValue = "256",
+  @Option(names = "--queue", paramLabel = "N", defaultValue = Collector.Options.DEFAULT_QUEUE,
       description = "Requests that may wait for a worker; beyond them a request is answered 503 at once. "
           + "Default: ${DEFAULT-VALUE}.")
   int queue;
 
-  @Option(names = "--ack-timeout", paramLabel = "DURATION", defaultValue = "5s",
+  @Option(names = "--ack-timeout", paramLabel = "DURATION",
+      defaultValue = Collector.Options.DEFAULT_ACK_TIMEOUT,
       description = "How long a request waits for Kafka to acknowledge its events before it is answered 503; "
           + "shorter than --request-timeout. Default: ${DEFAULT-VALUE}.")
   String ackTimeout;
 
-  @Option(names = "--request-timeout", paramLabel = "DURATION", defaultValue = "10s",
+  @Option(names = "--request-timeout", paramLabel = "DURATION",
+      defaultValue = Collector.Options.DEFAULT_REQUEST_TIMEOUT,
       description = "Whole seconds a client has from its first byte to have its request read (the wait for a "
           + "worker included), and as long again to take the answer; a slower client's connection is closed. "
           + "Default: ${DEFAULT-VALUE}.")

@@ -54,11 +54,11 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Address to listen on (0.0.0.0 for every interface). Default: ${DEFAULT-VALUE}.")
   String bind;
 
-  @Option(names = "--threads", paramLabel = "N", defaultValue = "16",
+  @Option(names = "--threads", paramLabel = "N", defaultValue = ScoreServer.DEFAULT_THREADS,
       description = "Worker threads answering requests. Default: ${DEFAULT-VALUE}.")
   int threads;
 
-  @Option(names = "--queue", paramLabel = "N", defaultValue = "256",
+  @Option(names = "--queue", paramLabel = "N", defaultValue = ScoreServer.DEFAULT_QUEUE,
       description = "Requests that may wait for a worker; beyond them a request is answered 503 at once. "
           + "Default: ${DEFAULT-VALUE}.")
   int queue;

@@ -70,10 +70,17 @@ public final class Collector implements AutoCloseable {
       }
     }
 
-    /** 32 workers, 256 waiting requests, a 10 s request timeout, a 5 s ack timeout. */
+    // The defaults, declared once: `collect`'s flags show them, the demo and the tests use them.
+    public static final String DEFAULT_THREADS = "32";
+    public static final String DEFAULT_QUEUE = "256";
+    public static final String DEFAULT_REQUEST_TIMEOUT = "10s";
+    public static final String DEFAULT_ACK_TIMEOUT = "5s";
+
+    /** The defaults: 32 workers, 256 waiting requests, a 10 s request timeout, a 5 s ack timeout. */
     public static Options of(String bind, int port, String kafka, String topic) {
-      return new Options(new BoundedHttpServer.Options(bind, port, 32, 256, Duration.ofSeconds(10)), kafka, topic,
-          Duration.ofSeconds(5));
+      return new Options(new BoundedHttpServer.Options(bind, port, Integer.parseInt(DEFAULT_THREADS),
+          Integer.parseInt(DEFAULT_QUEUE), io.trailcast.core.Durations.parse(DEFAULT_REQUEST_TIMEOUT,
+          "--request-timeout")), kafka, topic, io.trailcast.core.Durations.parse(DEFAULT_ACK_TIMEOUT, "--ack-timeout"));
     }
   }
 

@@ -44,9 +44,14 @@ public final class ScoreServer implements AutoCloseable {
       + "GET /v1/landing-pages/bounce?url=U[&site=S], GET /health";
   private static final long LOG_EVERY_MS = 10_000;
 
-  /** 16 workers, 256 waiting requests, 5 s to send a request and to take an answer. */
+  // The defaults, declared once: `serve`'s flags show them, the demo and the tests use them.
+  public static final String DEFAULT_THREADS = "16";
+  public static final String DEFAULT_QUEUE = "256";
+
+  /** The defaults: 16 workers, 256 waiting requests, 5 s to send a request and to take an answer. */
   public static BoundedHttpServer.Options options(String bind, int port) {
-    return new BoundedHttpServer.Options(bind, port, 16, 256, Duration.ofSeconds(5));
+    return new BoundedHttpServer.Options(bind, port, Integer.parseInt(DEFAULT_THREADS), Integer.parseInt(DEFAULT_QUEUE),
+        Duration.ofSeconds(5));
   }
 
   /** An answer: status, JSON body, extra headers. */
