@@ -16,12 +16,12 @@ import picocli.CommandLine.Option;
     description = {"Erase a person: from one identifier, find the person and every identifier of theirs (the "
           + "identity graph, never through a quarantined, shared identifier), delete every row naming one of them "
           + "in every table of the keyspace (events, quarantined lines holding the raw email or login given, "
-          + "sessions, daily and lifetime aggregates, identity tables, profiles, segments, scores, live tables), "
-          + "add their identifiers to suppressed_identifiers (ingest, stream and identities drop whatever names "
-          + "them again; a running stream drops their state at its next micro-batch) and write an audit row to "
-          + "forget_audit (the identifier only as a salted hash).",
-        "Aggregates without identifiers (page metrics, segment sizes), models already trained and the Kafka "
-            + "topic (until its retention ends) keep the person's share."})
+          + "sessions and scores, live ones included, daily and lifetime aggregates, identity tables, profiles, "
+          + "segments), add their identifiers to suppressed_identifiers (ingest, stream and identities drop "
+          + "whatever names them again; a running stream drops their state at its next micro-batch) and write an "
+          + "audit row to forget_audit (the identifier only as a salted hash).",
+        "Aggregates without identifiers (page, search and live metrics, segment sizes), models already trained "
+            + "and the Kafka topic (until its retention ends) keep the person's share."})
 public final class ForgetCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
