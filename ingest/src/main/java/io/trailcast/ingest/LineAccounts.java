@@ -77,27 +77,6 @@ public final class LineAccounts extends AccumulatorV2<LineAccounts.Count, Map<St
     return counts;
   }
 
-  /** A copy of the counts now, for the difference a micro-batch makes. */
-  public Map<String, long[]> snapshot() {
-    Map<String, long[]> copy = new TreeMap<>();
-    counts.forEach((source, n) -> copy.put(source, n.clone()));
-    return copy;
-  }
-
-  /** {@code after - before}, per source. */
-  public static Map<String, long[]> since(Map<String, long[]> before, Map<String, long[]> after) {
-    Map<String, long[]> delta = new TreeMap<>();
-    after.forEach((source, n) -> {
-      long[] d = n.clone();
-      long[] was = before.get(source);
-      for (int i = 0; was != null && i < d.length; i++) {
-        d[i] -= was[i];
-      }
-      delta.put(source, d);
-    });
-    return delta;
-  }
-
   /** The sum over every source. */
   public static long[] total(Map<String, long[]> counts) {
     long[] sum = new long[Outcome.values().length];

@@ -25,13 +25,4 @@ class LineAccountsTest {
         + "window, 1 suppressed: 1 unaccounted", "c.log: 0 lines read, 0 blank, 2 written, 0 duplicates, 0 "
         + "quarantined, 0 outside the window, 0 suppressed: 2 too many"), LineAccounts.unbalanced(accounts.value()));
   }
-
-  @Test
-  void aMicroBatchIsWhatTheCountsBecameSinceTheLastOne() {
-    Map<String, long[]> before = Map.of("k", counts(5, 0, 5, 0, 0, 0, 0));
-    Map<String, long[]> after = Map.of("k", counts(8, 1, 7, 0, 0, 0, 0), "j", counts(1, 0, 1, 0, 0, 0, 0));
-    Map<String, long[]> delta = LineAccounts.since(before, after);
-    assertEquals(List.of(3L, 1L, 2L), List.of(delta.get("k")[0], delta.get("k")[1], delta.get("k")[2]));
-    assertEquals(List.of(), LineAccounts.unbalanced(delta));
-  }
 }
