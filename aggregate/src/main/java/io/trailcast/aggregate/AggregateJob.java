@@ -1,5 +1,6 @@
 package io.trailcast.aggregate;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.date_sub;
@@ -15,6 +16,7 @@ import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.trailcast.aggregate.sessions.SessionRules;
 import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.cassandra.JobRuns;
+import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.spark.CassandraTables;
 import io.trailcast.core.spark.CassandraWriter;
 import io.trailcast.ingest.Event;
@@ -44,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * {@code session_metrics_by_day}, {@code user_daily} (with pageviews per theme from
  * {@code url_themes}) and {@code user_lifetime} (recomputed from
  * all of the window's users' days), then records what it saw per day in {@code aggregated_days}:
- * the next run of a day counts the events that arrived since (late events).
+ * the next run of a day counts the events that arrived since (late events). A run is
+ * {@link #read}, a {@link #compute} that writes nothing, and a {@link #write}.
  */
 public final class AggregateJob {
   private static final Logger LOG = LoggerFactory.getLogger(AggregateJob.class);
@@ -67,119 +70,60 @@ public final class AggregateJob {
     }
   }
 
-  public static Result run(SparkSession spark, CassandraTarget target, LocalDate from, LocalDate to,
-      SessionRules rules) {
-    Result result = JobRuns.record(target, "aggregate", List.of(), from, to,
-        (session, run) -> aggregate(spark, session, target, from, to, rules, run.runId()), done -> {
-          Map<String, Long> counts = new LinkedHashMap<>();
-          counts.put("sessions", done.sessions());
-          counts.put("bot_sessions", done.botSessions());
-          counts.put("landing_pages", done.landingPages());
-          counts.put("search_rows", done.searchRows());
-          counts.put("late_events", done.lateEvents());
-          counts.put("sessions_changed", done.sessionsChanged());
-          return counts;
-        });
+  public static Result run(SparkSession spark, Store store, LocalDate from, LocalDate to, SessionRules rules) {
+    Result result = JobRuns.record(store, "aggregate", List.of(), from, to, (cql, run) -> {
+      Stored stored = read(spark, cql, store.target(), from, to);
+      try {
+        long endOfData = Math.min(System.currentTimeMillis(),
+            to.plusDays(2).atStartOfDay(rules.zone()).toInstant().toEpochMilli());
+        Computed computed = compute(stored, rules, from, to, endOfData);
+        try {
+          return write(spark, cql, store.target(), stored.seenBefore(), computed, run.runId());
+        } finally {
+          computed.unpersist();
+        }
+      } finally {
+        stored.events().unpersist();
+        stored.storedSessions().unpersist();
+      }
+    }, done -> {
+      Map<String, Long> counts = new LinkedHashMap<>();
+      counts.put("sessions", done.sessions());
+      counts.put("bot_sessions", done.botSessions());
+      counts.put("landing_pages", done.landingPages());
+      counts.put("search_rows", done.searchRows());
+      counts.put("late_events", done.lateEvents());
+      counts.put("sessions_changed", done.sessionsChanged());
+      return counts;
+    });
     LOG.info("aggregate {}..{} done: {}", from, to, result.line());
     return result;
   }
 
-  private static Result aggregate(SparkSession spark, CqlSession cql, CassandraTarget target, LocalDate from,
-      LocalDate to, SessionRules rules, String runId) {
-    Column inWindow = col("day").between(lit(Date.valueOf(from)), lit(Date.valueOf(to)));
+  /**
+   * What a run reads: the window's events and the day after, and their users' stored sessions
+   * (both persisted; the caller unpersists them); the days an earlier run aggregated; the URLs'
+   * themes and the users' stored days. Every lookup is keyed by the events alone.
+   *
+   * @param storedDaily every user_daily row of the window's users, their months from first to last seen
+   */
+  record Stored(Dataset<Row> events, Map<LocalDate, Long> seenBefore, Dataset<Row> storedSessions,
+      Dataset<Row> urlThemes, Dataset<Row> storedDaily) {
+  }
+
+  static Stored read(SparkSession spark, CqlSession cql, CassandraTarget target, LocalDate from, LocalDate to) {
     String[] columns = Arrays.copyOf(Sessions.EVENT_COLUMNS, Sessions.EVENT_COLUMNS.length + 1);
     columns[columns.length - 1] = "day";
     Dataset<Row> events = EventDays.events(spark, target, from, to.plusDays(1), columns)
         .persist(StorageLevel.MEMORY_AND_DISK());
-    long endOfData = Math.min(System.currentTimeMillis(),
-        to.plusDays(2).atStartOfDay(rules.zone()).toInstant().toEpochMilli());
-    Dataset<Row> sessions = Sessions.apply(events, rules, endOfData).filter(inWindow)
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      Map<LocalDate, Long> seenBefore = aggregatedDays(cql, from, to);
-      // One small collect for everything counted per site and day (each action is Spark jobs of its own).
-      List<Row> siteDays = sessions.groupBy("site", "day")
-          .agg(expr("count(*)"), expr("sum(events)"), expr("count_if(bot)")).collectAsList();
-      Map<LocalDate, Long> eventsNow = perDay(siteDays, 3);
-      long late = 0;
-      for (Map.Entry<LocalDate, Long> day : seenBefore.entrySet()) {
-        late += Math.max(0, eventsNow.getOrDefault(day.getKey(), 0L) - day.getValue());
-      }
-      long changed = replaceSessions(spark, target, sessions, inWindow, seenBefore);
-
-      Dataset<Row> pages = Metrics.pages(sessions).persist(StorageLevel.MEMORY_AND_DISK());
-      Dataset<Row> search = Metrics.search(sessions).persist(StorageLevel.MEMORY_AND_DISK());
-      // Every (site, day) with sessions: a day left without pageviews or searches loses its old rows too.
-      clearDays(cql, "page_metrics_by_day", siteDays);
-      clearDays(cql, "search_metrics_by_day", siteDays);
-      CassandraWriter.write(spark, pages, target, "page_metrics_by_day");
-      CassandraWriter.write(spark, search, target, "search_metrics_by_day");
-      Dataset<Row> sessionMetrics = Metrics.sessions(sessions).persist(StorageLevel.MEMORY_AND_DISK());
-      // Rates may turn null on a rerun; the sink leaves nulls unset, so the old rows go first.
-      CassandraWriter.delete(spark, sessionMetrics.select("site", "month", "day"), target, "session_metrics_by_day");
-      CassandraWriter.write(spark, sessionMetrics, target, "session_metrics_by_day");
-      Dataset<Row> pageviews = events.filter(Event.pageviewColumn().and(inWindow)).select("user_id", "day", "url");
-      Dataset<Row> urlThemes = CassandraTables.lookup(spark, pageviews.select("url").distinct(), target, "url_themes",
-          "url", "theme");
-      Dataset<Row> daily = UserAggregates.daily(sessions, UserAggregates.themePageviews(pageviews, urlThemes));
-      CassandraWriter.write(spark, daily, target, "user_daily");
-      CassandraWriter.write(spark, UserAggregates.lifetime(allDaysOf(spark, target, daily, from, to)), target,
-          "user_lifetime");
-
-      long total = 0;
-      long bots = 0;
-      for (Row siteDay : siteDays) {
-        total += siteDay.getLong(2);
-        bots += siteDay.getLong(4);
-      }
-      Result result = new Result(total, bots, pages.count(), search.count(), late, changed);
-      pages.unpersist();
-      search.unpersist();
-      sessionMetrics.unpersist();
-      recordDays(cql, eventsNow, perDay(siteDays, 2), runId);
-      return result;
-    } finally {
-      sessions.unpersist();
-      events.unpersist();
-    }
-  }
-
-  /**
-   * Writes the sessions that are new or altered and deletes the stored ones of the window that the
-   * events no longer give (a late event can merge two sessions, or move a start). Returns how many
-   * sessions of already aggregated days changed: written anew, or gone.
-   */
-  private static long replaceSessions(SparkSession spark, CassandraTarget target, Dataset<Row> sessions,
-      Column inWindow, Map<LocalDate, Long> seenBefore) {
-    Dataset<Row> fresh = Sessions.forTable(sessions);
-    Dataset<Row> stored = CassandraTables.lookup(spark, sessions.select("user_id", "month").distinct(), target,
-            "sessions_by_user", fresh.columns())
-        .filter(inWindow)
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> written = fresh.exceptAll(stored).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> dropped = stored.exceptAll(fresh).persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      Column revisited = seenBefore.isEmpty() ? lit(false)
-          : col("day").isin(seenBefore.keySet().stream().map(Date::valueOf).toArray());
-      Column[] keyAndDay = {col("user_id"), col("month"), col("session_start"), col("session_id"), col("day")};
-      long gone = dropped.select(keyAndDay).except(written.select(keyAndDay)).filter(revisited).count();
-      long changed = written.filter(revisited).count() + gone;
-      // An altered session's old row goes too, so that no column it lost stays behind.
-      CassandraWriter.delete(spark, dropped.select("user_id", "month", "session_start", "session_id"), target,
-          "sessions_by_user");
-      CassandraWriter.write(spark, written, target, "sessions_by_user");
-      return changed;
-    } finally {
-      written.unpersist();
-      dropped.unpersist();
-      stored.unpersist();
-    }
-  }
-
-  /** Every user_daily row of the users of {@code daily}: their months from first to last seen. */
-  private static Dataset<Row> allDaysOf(SparkSession spark, CassandraTarget target, Dataset<Row> daily,
-      LocalDate from, LocalDate to) {
-    Dataset<Row> users = daily.select("user_id").distinct();
+    Column inWindow = inWindow(from, to);
+    Dataset<Row> userMonths = events.select(col("user_id"), date_format(col("day"), "yyyy-MM").as("month"))
+        .distinct();
+    Dataset<Row> storedSessions = CassandraTables.lookup(spark, userMonths, target, "sessions_by_user",
+        Sessions.tableColumns()).filter(inWindow).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> pageUrls = events.filter(Event.pageviewColumn().and(inWindow)).select("url").distinct();
+    Dataset<Row> urlThemes = CassandraTables.lookup(spark, pageUrls, target, "url_themes", "url", "theme");
+    Dataset<Row> users = events.filter(inWindow).select("user_id").distinct();
     Dataset<Row> known = CassandraTables.lookup(spark, users, target, "user_lifetime", "user_id", "first_seen",
         "last_seen");
     // A day either side of the stored instants covers any site time zone.
@@ -190,9 +134,119 @@ public final class AggregateJob {
         .select(col("user_id"), explode(expr("sequence(trunc(first, 'MM'), trunc(last, 'MM'), interval 1 month)"))
             .as("m"))
         .select(col("user_id"), date_format(col("m"), "yyyy-MM").as("month"));
-    return CassandraTables.lookup(spark, months, target, "user_daily", "user_id", "day", "events", "pageviews",
-        "sessions", "bounces", "searches", "clicks", "conversions", "time_on_site_ms", "first_event", "last_event",
-        "theme_pageviews");
+    Dataset<Row> storedDaily = CassandraTables.lookup(spark, months, target, "user_daily", DAILY_COLUMNS);
+    return new Stored(events, aggregatedDays(cql, from, to), storedSessions, urlThemes, storedDaily);
+  }
+
+  /** The user_daily columns user_lifetime is computed from. */
+  private static final String[] DAILY_COLUMNS = {"user_id", "day", "events", "pageviews", "sessions", "bounces",
+      "searches", "clicks", "conversions", "time_on_site_ms", "first_event", "last_event", "theme_pageviews"};
+
+  /**
+   * What a run writes, computed from what it read without writing anything: the sessions (with
+   * those to write and the stored ones to delete), the day metrics and the user aggregates.
+   * Persisted where several writes or counts read them; {@link #unpersist} after.
+   */
+  record Computed(Dataset<Row> sessions, Dataset<Row> written, Dataset<Row> dropped, Dataset<Row> pages,
+      Dataset<Row> search, Dataset<Row> sessionMetrics, Dataset<Row> daily, Dataset<Row> lifetime) {
+    void unpersist() {
+      for (Dataset<Row> d : List.of(sessions, written, dropped, pages, search, sessionMetrics, daily)) {
+        d.unpersist();
+      }
+    }
+  }
+
+  static Computed compute(Stored stored, SessionRules rules, LocalDate from, LocalDate to, long endOfData) {
+    Column inWindow = inWindow(from, to);
+    Dataset<Row> sessions = Sessions.apply(stored.events(), rules, endOfData).filter(inWindow)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    // An altered session's old row goes too (deleted, then written anew), so that no column it lost stays behind.
+    Dataset<Row> fresh = Sessions.forTable(sessions);
+    Dataset<Row> old = stored.storedSessions();
+    Dataset<Row> written = fresh.exceptAll(old).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> dropped = old.exceptAll(fresh).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> pageviews = stored.events().filter(Event.pageviewColumn().and(inWindow))
+        .select("user_id", "day", "url");
+    Dataset<Row> daily = UserAggregates.daily(sessions, UserAggregates.themePageviews(pageviews,
+        stored.urlThemes())).persist(StorageLevel.MEMORY_AND_DISK());
+    return new Computed(sessions, written, dropped,
+        Metrics.pages(sessions).persist(StorageLevel.MEMORY_AND_DISK()),
+        Metrics.search(sessions).persist(StorageLevel.MEMORY_AND_DISK()),
+        Metrics.sessions(sessions).persist(StorageLevel.MEMORY_AND_DISK()),
+        daily, lifetime(daily, stored.storedDaily()));
+  }
+
+  /**
+   * user_lifetime of the users of {@code daily}, from their stored days with this run's days in
+   * place of the stored ones: what the table holds once {@code daily} is written.
+   */
+  static Dataset<Row> lifetime(Dataset<Row> daily, Dataset<Row> storedDaily) {
+    Column[] typed = new Column[DAILY_COLUMNS.length];
+    for (int i = 0; i < typed.length; i++) {
+      typed[i] = col(DAILY_COLUMNS[i]).cast(storedDaily.schema().apply(DAILY_COLUMNS[i]).dataType())
+          .as(DAILY_COLUMNS[i]);
+    }
+    Dataset<Row> days = daily.select(typed);
+    Dataset<Row> before = storedDaily.select(col("user_id"), col("day"), col("theme_pageviews").as("stored_themes"));
+    // The writer leaves a null cell unset: a day without themed pageviews now keeps the themes it had.
+    Dataset<Row> written = days.join(before, Metrics.columns("user_id", "day"), "left")
+        .withColumn("theme_pageviews", coalesce(col("theme_pageviews"), col("stored_themes")))
+        .select(DAILY_COLUMNS[0], Arrays.copyOfRange(DAILY_COLUMNS, 1, DAILY_COLUMNS.length));
+    Dataset<Row> untouched = storedDaily.join(days.select("user_id", "day"), Metrics.columns("user_id", "day"),
+        "left_anti").select(DAILY_COLUMNS[0], Arrays.copyOfRange(DAILY_COLUMNS, 1, DAILY_COLUMNS.length));
+    return UserAggregates.lifetime(written.unionByName(untouched))
+        .join(daily.select("user_id").distinct(), Metrics.columns("user_id"), "left_semi");
+  }
+
+  /**
+   * Writes what {@link #compute} gave: sessions that are new or altered (and deletes the stored
+   * ones of the window the events no longer give), day metrics (their days cleared first, so a
+   * rerun leaves no stale row), user aggregates, then the days seen, with the counts of the run.
+   */
+  private static Result write(SparkSession spark, CqlSession cql, CassandraTarget target,
+      Map<LocalDate, Long> seenBefore, Computed c, String runId) {
+    // One small collect for everything counted per site and day (each action is Spark jobs of its own).
+    List<Row> siteDays = c.sessions().groupBy("site", "day")
+        .agg(expr("count(*)"), expr("sum(events)"), expr("count_if(bot)")).collectAsList();
+    Map<LocalDate, Long> eventsNow = perDay(siteDays, 3);
+    long late = 0;
+    for (Map.Entry<LocalDate, Long> day : seenBefore.entrySet()) {
+      late += Math.max(0, eventsNow.getOrDefault(day.getKey(), 0L) - day.getValue());
+    }
+    Column revisited = seenBefore.isEmpty() ? lit(false)
+        : col("day").isin(seenBefore.keySet().stream().map(Date::valueOf).toArray());
+    Column[] keyAndDay = {col("user_id"), col("month"), col("session_start"), col("session_id"), col("day")};
+    long gone = c.dropped().select(keyAndDay).except(c.written().select(keyAndDay)).filter(revisited).count();
+    long changed = c.written().filter(revisited).count() + gone;
+    CassandraWriter.delete(spark, c.dropped().select("user_id", "month", "session_start", "session_id"), target,
+        "sessions_by_user");
+    CassandraWriter.write(spark, c.written(), target, "sessions_by_user");
+
+    // Every (site, day) with sessions: a day left without pageviews or searches loses its old rows too.
+    clearDays(cql, "page_metrics_by_day", siteDays);
+    clearDays(cql, "search_metrics_by_day", siteDays);
+    CassandraWriter.write(spark, c.pages(), target, "page_metrics_by_day");
+    CassandraWriter.write(spark, c.search(), target, "search_metrics_by_day");
+    // Rates may turn null on a rerun; the sink leaves nulls unset, so the old rows go first.
+    CassandraWriter.delete(spark, c.sessionMetrics().select("site", "month", "day"), target,
+        "session_metrics_by_day");
+    CassandraWriter.write(spark, c.sessionMetrics(), target, "session_metrics_by_day");
+    CassandraWriter.write(spark, c.daily(), target, "user_daily");
+    CassandraWriter.write(spark, c.lifetime(), target, "user_lifetime");
+
+    long total = 0;
+    long bots = 0;
+    for (Row siteDay : siteDays) {
+      total += siteDay.getLong(2);
+      bots += siteDay.getLong(4);
+    }
+    Result result = new Result(total, bots, c.pages().count(), c.search().count(), late, changed);
+    recordDays(cql, eventsNow, perDay(siteDays, 2), runId);
+    return result;
+  }
+
+  private static Column inWindow(LocalDate from, LocalDate to) {
+    return col("day").between(lit(Date.valueOf(from)), lit(Date.valueOf(to)));
   }
 
   /** Column {@code column} of (site, day, sessions, events, bot sessions) rows, summed per day over sites. */

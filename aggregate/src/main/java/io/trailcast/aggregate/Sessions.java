@@ -78,15 +78,37 @@ public final class Sessions {
             Encoders.row(SCHEMA));
   }
 
-  /** The session event of an events_by_user row with {@link #EVENT_COLUMNS} first, in that order. */
+  /** The session event of a row holding {@link #EVENT_COLUMNS}, read by name (in any order, among others). */
   public static SessionEvent event(Row r) {
-    boolean interactive = r.getBoolean(8);
-    int status = r.getInt(9);
-    String action = r.getString(7);
-    boolean pageview = Event.isPageview(interactive, status, action);
-    return new SessionEvent(r.getTimestamp(2).getTime(), SessionEvent.position(r.getString(3), r.getLong(4)),
-        r.getString(5), r.getString(6), action, interactive, pageview, r.getString(10), r.getString(11),
-        !r.isNullAt(12) && r.getBoolean(12));
+    EventPositions at = EventPositions.of(r.schema());
+    boolean interactive = r.getBoolean(at.interactive);
+    String action = r.getString(at.action);
+    boolean pageview = Event.isPageview(interactive, r.getInt(at.status), action);
+    return new SessionEvent(r.getTimestamp(at.ts).getTime(), SessionEvent.position(r.getString(at.source),
+        r.getLong(at.line)), r.getString(at.eventId), r.getString(at.url), action, interactive, pageview,
+        r.getString(at.campaign), r.getString(at.searchQuery), !r.isNullAt(at.bot) && r.getBoolean(at.bot));
+  }
+
+  /**
+   * Where the event columns are in a row schema: looked up by name once per schema, not per row
+   * (every row of a partition shares one schema object).
+   */
+  private record EventPositions(StructType schema, int ts, int source, int line, int eventId, int url, int action,
+      int interactive, int status, int campaign, int searchQuery, int bot) {
+    private static volatile EventPositions last;
+
+    static EventPositions of(StructType schema) {
+      EventPositions known = last;
+      if (known != null && (known.schema == schema || known.schema.equals(schema))) {
+        return known;
+      }
+      EventPositions found = new EventPositions(schema, schema.fieldIndex("ts"), schema.fieldIndex("source"),
+          schema.fieldIndex("line"), schema.fieldIndex("event_id"), schema.fieldIndex("url"),
+          schema.fieldIndex("action"), schema.fieldIndex("interactive"), schema.fieldIndex("status"),
+          schema.fieldIndex("campaign"), schema.fieldIndex("search_query"), schema.fieldIndex("bot"));
+      last = found;
+      return found;
+    }
   }
 
   /** A session as a row of {@link #SCHEMA}. */
@@ -108,6 +130,12 @@ public final class Sessions {
   /** The rows as sessions_by_user holds them. */
   public static Dataset<Row> forTable(Dataset<Row> sessions) {
     return sessions.drop("search_outcomes");
+  }
+
+  /** The columns of {@link #forTable}: every column of {@link #SCHEMA} that sessions_by_user has. */
+  public static String[] tableColumns() {
+    return java.util.Arrays.stream(SCHEMA.fieldNames()).filter(name -> !name.equals("search_outcomes"))
+        .toArray(String[]::new);
   }
 
   /** Walks rows sorted by (user, site, time), one sessionizer per (user, site) at a time. */

@@ -1,5 +1,6 @@
 package io.trailcast.aggregate;
 
+import static io.trailcast.core.testing.TestCassandra.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,7 +46,7 @@ class AggregateJobIT {
     spark = TestSpark.connectedTo(target);
     new Simulator(new SimulationConfig(150, 2, START, 9, LogFormat.COMBINED, 0.01, false, ZoneId.of("UTC"),
         tmp)).run();
-    IngestJob.run(spark, target, new IngestConfig(List.of(tmp.resolve("logs").toString()), InputFormat.AUTO,
+    IngestJob.run(spark, store(target), new IngestConfig(List.of(tmp.resolve("logs").toString()), InputFormat.AUTO,
         SiteConfig.defaults(), "salt", null, null, false));
   }
 
@@ -57,7 +58,7 @@ class AggregateJobIT {
   @Test
   void sessionsAndMetricsMatchTheTruthAndRerunsRewriteThem() throws IOException {
     SessionRules rules = SessionRules.defaults(ZoneId.of("UTC"));
-    AggregateJob.Result result = AggregateJob.run(spark, target, START, START.plusDays(1), rules);
+    AggregateJob.Result result = AggregateJob.run(spark, store(target), START, START.plusDays(1), rules);
     List<String[]> truth = TruthCsv.rows(tmp.resolve("truth/sessions.csv"));
     assertEquals(truth.size(), result.sessions());
     assertEquals(truth.stream().filter(t -> Boolean.parseBoolean(t[19])).count(), result.botSessions());
@@ -114,7 +115,7 @@ class AggregateJobIT {
     }
     assertEquals(expectedDays, sessionMetrics(), "sessions, bounces, conversions and bot sessions per day");
 
-    AggregateJob.Result rerun = AggregateJob.run(spark, target, START.plusDays(1), START.plusDays(1), rules);
+    AggregateJob.Result rerun = AggregateJob.run(spark, store(target), START.plusDays(1), START.plusDays(1), rules);
     assertEquals(0, rerun.lateEvents(), "nothing arrived since");
     assertEquals(0, rerun.sessionsChanged(), "same events, same sessions");
     assertEquals(expectedPages, pageMetrics(), "a rerun of the second day rewrites the same metrics");

@@ -1,5 +1,6 @@
 package io.trailcast.aggregate;
 
+import static io.trailcast.core.testing.TestCassandra.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,7 +56,7 @@ class BackfillIT {
     new Simulator(new SimulationConfig(60, 3, START, 17, LogFormat.COMBINED, 0.01, true, ZoneId.of("UTC"),
         tmp)).run();
     for (CassandraTarget target : List.of(full, pieces)) {
-      IngestJob.run(spark, target, new IngestConfig(List.of(tmp.resolve("logs").toString()), InputFormat.AUTO,
+      IngestJob.run(spark, store(target), new IngestConfig(List.of(tmp.resolve("logs").toString()), InputFormat.AUTO,
           SiteConfig.defaults(), "salt", null, null, false));
     }
   }
@@ -68,11 +69,11 @@ class BackfillIT {
   @Test
   void dayByDayThenABackfillOfTheMiddleDayEqualsOneFullRun() {
     SessionRules rules = SessionRules.of(SiteConfig.defaults());
-    AggregateJob.run(spark, full, START, START.plusDays(2), rules);
+    AggregateJob.run(spark, store(full), START, START.plusDays(2), rules);
     for (int day : new int[] {2, 0, 1}) {
-      AggregateJob.run(spark, pieces, START.plusDays(day), START.plusDays(day), rules);
+      AggregateJob.run(spark, store(pieces), START.plusDays(day), START.plusDays(day), rules);
     }
-    AggregateJob.Result backfill = AggregateJob.run(spark, pieces, START.plusDays(1), START.plusDays(1), rules);
+    AggregateJob.Result backfill = AggregateJob.run(spark, store(pieces), START.plusDays(1), START.plusDays(1), rules);
     assertEquals(0, backfill.lateEvents());
     assertEquals(0, backfill.sessionsChanged());
 

@@ -1,5 +1,6 @@
 package io.trailcast.aggregate;
 
+import static io.trailcast.core.testing.TestCassandra.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,7 +54,7 @@ class LateEventsIT {
     ingest("first.log", line("10:00:00", "/a"), line("10:05:00", "/b"), line("11:00:00", "/c"),
         line("11:01:00", "/d"));
     SessionRules rules = SessionRules.of(SiteConfig.defaults());
-    AggregateJob.Result first = AggregateJob.run(spark, target, DAY, DAY, rules);
+    AggregateJob.Result first = AggregateJob.run(spark, store(target), DAY, DAY, rules);
     assertEquals(2, first.sessions(), "a 55-minute gap splits the visit");
     assertEquals(0, first.lateEvents(), "nothing was aggregated before");
     assertEquals(0, first.sessionsChanged());
@@ -61,7 +62,7 @@ class LateEventsIT {
 
     // 10:30 arrives late: 10:05 → 10:30 → 11:00 has no gap over 30 minutes, so one session.
     ingest("late.log", line("10:30:00", "/late"));
-    AggregateJob.Result second = AggregateJob.run(spark, target, DAY, DAY, rules);
+    AggregateJob.Result second = AggregateJob.run(spark, store(target), DAY, DAY, rules);
     assertEquals(1, second.sessions());
     assertEquals(1, second.lateEvents());
     assertEquals(2, second.sessionsChanged(), "the first session grew and the second is gone");
@@ -80,7 +81,7 @@ class LateEventsIT {
       assertEquals(1L, run.getMap(0, String.class, Long.class).get("late_events"), "recorded in job_runs");
     }
 
-    AggregateJob.Result again = AggregateJob.run(spark, target, DAY, DAY, rules);
+    AggregateJob.Result again = AggregateJob.run(spark, store(target), DAY, DAY, rules);
     assertEquals(0, again.lateEvents(), "a rerun with nothing new");
     assertEquals(0, again.sessionsChanged());
     assertEquals(List.of("10:00 /a /d 5"), storedSessions());
@@ -117,7 +118,8 @@ class LateEventsIT {
   private static void ingest(String name, String... lines) throws IOException {
     Path file = tmp.resolve(name);
     Files.write(file, List.of(lines));
-    IngestJob.run(spark, target, new IngestConfig(List.of(file.toString()), InputFormat.AUTO, SiteConfig.defaults(),
+    IngestJob.run(spark, store(target), new IngestConfig(List.of(file.toString()), InputFormat.AUTO,
+        SiteConfig.defaults(),
         "salt", null, null, false));
   }
 }

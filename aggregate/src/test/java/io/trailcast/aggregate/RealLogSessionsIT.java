@@ -1,5 +1,6 @@
 package io.trailcast.aggregate;
 
+import static io.trailcast.core.testing.TestCassandra.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -58,9 +59,10 @@ class RealLogSessionsIT {
     CassandraTarget target = TestCassandra.keyspaceFor(RealLogSessionsIT.class);
     SparkSession spark = TestSpark.connectedTo(target);
     try {
-      IngestJob.run(spark, target, new IngestConfig(List.of(LOG.toString()), InputFormat.AUTO, SiteConfig.defaults(),
+      IngestJob.run(spark, store(target), new IngestConfig(List.of(LOG.toString()), InputFormat.AUTO,
+          SiteConfig.defaults(),
           "salt", null, null, false));
-      AggregateJob.Result result = AggregateJob.run(spark, target, LocalDate.of(2015, 5, 16),
+      AggregateJob.Result result = AggregateJob.run(spark, store(target), LocalDate.of(2015, 5, 16),
           LocalDate.of(2015, 5, 21), SessionRules.of(SiteConfig.defaults()));
 
       List<Row> events = CassandraTables.read(spark, target, "events_by_user")

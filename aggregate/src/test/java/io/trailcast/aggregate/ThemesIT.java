@@ -1,5 +1,7 @@
 package io.trailcast.aggregate;
 
+import static io.trailcast.core.testing.TestCassandra.store;
+import io.trailcast.enrich.ThemeModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -60,9 +62,10 @@ class ThemesIT {
     spark = TestSpark.connectedTo(target);
     new Simulator(new SimulationConfig(300, 2, START, 11, LogFormat.COMBINED, 0.0, false, ZoneId.of("UTC"),
         tmp.resolve("traffic"))).run();
-    IngestJob.run(spark, target, new IngestConfig(List.of(tmp.resolve("traffic/logs").toString()), InputFormat.AUTO,
+    IngestJob.run(spark, store(target), new IngestConfig(List.of(tmp.resolve("traffic/logs").toString()),
+        InputFormat.AUTO,
         SiteConfig.defaults(), "salt", null, null, false));
-    AggregateJob.run(spark, target, START, END, SessionRules.of(SiteConfig.defaults()));
+    AggregateJob.run(spark, store(target), START, END, SessionRules.of(SiteConfig.defaults()));
   }
 
   @AfterAll
@@ -72,18 +75,18 @@ class ThemesIT {
 
   @Test
   void navigationVectorsThemeThePagesFarBetterThanKeywordsAndFeedTheUserAggregates() throws IOException {
-    ThemeTraining.Result trained = ThemeTraining.train(spark, target, START, END, List.of(),
+    ThemeTraining.Result trained = ThemeTraining.train(spark, store(target), START, END, List.of(),
         new UrlTokenizer(Language.AUTO, false, null), new Word2VecTrainer.Parameters(50, 5, 2, 5, true, 42, 2),
         tmp.resolve("models"));
-    ThemesJob.Model model = ThemesJob.model(target, null);
+    ThemeModels.Model model = ThemeModels.get(store(target).cql(), null);
     assertEquals(trained.trained().version(), model.version(), "recorded in the models table");
     ThemeAssigner assigner = new ThemeAssigner(ThemeDefinitions.defaults(), WordVectors.read(Path.of(model.path())),
         model.version(), model.tokenizer());
 
-    ThemesJob.Result first = ThemesJob.assign(spark, target, START, END, assigner, false);
+    ThemesJob.Result first = ThemesJob.assign(spark, store(target), START, END, assigner, false);
     assertTrue(first.urls() > 300, first.line());
     assertEquals(first.urls(), first.scored());
-    ThemesJob.Result again = ThemesJob.assign(spark, target, START, END, assigner, false);
+    ThemesJob.Result again = ThemesJob.assign(spark, store(target), START, END, assigner, false);
     assertEquals(0, again.scored(), "a rerun scores only new URLs: " + again.line());
     assertEquals(first.urls(), again.kept());
 
@@ -113,7 +116,7 @@ class ThemesIT {
     Files.writeString(definitions, shipped.replace("rules: []", "rules:\n  - {path_prefix: /music/, theme: sport}"));
     ThemeAssigner ruled = new ThemeAssigner(ThemeDefinitions.load(definitions), WordVectors.read(Path.of(model.path())),
         model.version(), model.tokenizer());
-    assertEquals(first.urls(), ThemesJob.assign(spark, target, START, END, ruled, false).scored());
+    assertEquals(first.urls(), ThemesJob.assign(spark, store(target), START, END, ruled, false).scored());
     try (CqlSession session = CqlSessions.open(target)) {
       for (Row row : session.execute("SELECT url, theme, source FROM url_themes")) {
         if (row.getString(0).startsWith("www.trailmag.com/music/")) {
@@ -123,7 +126,7 @@ class ThemesIT {
     }
 
     // The user aggregates count pageviews per theme.
-    AggregateJob.run(spark, target, START, END, SessionRules.of(SiteConfig.defaults()));
+    AggregateJob.run(spark, store(target), START, END, SessionRules.of(SiteConfig.defaults()));
     try (CqlSession session = CqlSessions.open(target)) {
       long themed = 0;
       long pageviews = 0;

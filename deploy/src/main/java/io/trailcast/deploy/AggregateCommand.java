@@ -2,7 +2,7 @@ package io.trailcast.deploy;
 
 import io.trailcast.aggregate.AggregateJob;
 import io.trailcast.aggregate.sessions.SessionRules;
-import io.trailcast.core.cassandra.CassandraTarget;
+import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.spark.SparkSessions;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
@@ -27,12 +27,13 @@ public final class AggregateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CassandraTarget target = cluster.target();
-    AggregateJob.Result result = AggregateJob.run(SparkSessions.create("aggregate", target), target, window.from(),
-        window.to(), window.rules());
-    spec.commandLine().getOut().println(result.line());
-    spec.commandLine().getOut().flush();
-    return 0;
+    try (Store store = cluster.store()) {
+      AggregateJob.Result result = AggregateJob.run(SparkSessions.create("aggregate", store.target()), store,
+          window.from(), window.to(), window.rules());
+      spec.commandLine().getOut().println(result.line());
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
   }
 
   /** The days and session rules of an aggregate run, shared with {@code pipeline}. */

@@ -1,7 +1,7 @@
 package io.trailcast.deploy;
 
 import io.trailcast.aggregate.AggregateJob;
-import io.trailcast.core.cassandra.CassandraTarget;
+import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.spark.SparkSessions;
 import java.io.PrintWriter;
 import org.apache.spark.sql.SparkSession;
@@ -28,13 +28,14 @@ public final class BackfillCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CassandraTarget target = cluster.target();
     PrintWriter out = spec.commandLine().getOut();
-    SparkSession spark = SparkSessions.create("backfill", target);
-    ThemeStage.run(spark, target, window.from(), window.to(), out);
-    AggregateJob.Result result = AggregateJob.run(spark, target, window.from(), window.to(), window.rules());
-    out.println("[aggregate] " + window.from() + ".." + window.to() + ": " + result.line());
-    out.flush();
-    return 0;
+    try (Store store = cluster.store()) {
+      SparkSession spark = SparkSessions.create("backfill", store.target());
+      ThemeStage.run(spark, store, window.from(), window.to(), out);
+      AggregateJob.Result result = AggregateJob.run(spark, store, window.from(), window.to(), window.rules());
+      out.println("[aggregate] " + window.from() + ".." + window.to() + ": " + result.line());
+      out.flush();
+      return 0;
+    }
   }
 }

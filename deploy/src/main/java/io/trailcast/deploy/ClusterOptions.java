@@ -2,6 +2,7 @@ package io.trailcast.deploy;
 
 import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.cassandra.LocalNode;
+import io.trailcast.core.cassandra.Store;
 import picocli.CommandLine.Option;
 
 /** {@code --cassandra} and {@code --keyspace}, taken by every command that touches the store. */
@@ -24,5 +25,10 @@ public final class ClusterOptions {
     CassandraTarget target = CassandraTarget.parse(hosts, keyspace, localDc);
     LocalNode.ensureRunning(target);
     return target;
+  }
+
+  /** The command's one store (session and schema check) for every job it runs; the caller closes it. */
+  public Store store() {
+    return Store.open(target());
   }
 }

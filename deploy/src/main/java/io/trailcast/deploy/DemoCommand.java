@@ -1,10 +1,12 @@
 package io.trailcast.deploy;
 
+import io.trailcast.models.ModelRegistry;
 import io.trailcast.aggregate.AggregateJob;
 import io.trailcast.aggregate.identity.IdentityEvaluation;
 import io.trailcast.aggregate.identity.IdentityGraph;
 import io.trailcast.aggregate.identity.IdentityJob;
 import io.trailcast.aggregate.sessions.SessionRules;
+import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.TrailcastHome;
 import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.cassandra.EmbeddedCassandra;
@@ -16,7 +18,7 @@ import io.trailcast.core.simulate.SimulationConfig;
 import io.trailcast.core.simulate.Simulator;
 import io.trailcast.core.spark.SparkSessions;
 import io.trailcast.enrich.ThemeTraining;
-import io.trailcast.enrich.ThemesJob;
+import io.trailcast.enrich.ThemeModels;
 import io.trailcast.enrich.themes.Evaluation;
 import io.trailcast.enrich.themes.ThemeAssigner;
 import io.trailcast.enrich.themes.ThemeDefinitions;
@@ -82,6 +84,14 @@ public final class DemoCommand implements Callable<Integer> {
     out.println("[schema]    keyspace " + schema.keyspace() + ": " + schema.applied().size() + " migration(s) applied, "
         + schema.alreadyApplied().size() + " already there");
     out.flush();
+    try (Store store = Store.open(target)) {
+      return stages(store, out);
+    }
+  }
+
+  /** Every stage on simulated traffic, on the command's one store. */
+  private int stages(Store store, PrintWriter out) throws IOException, InterruptedException {
+    CassandraTarget target = store.target();
     Path traffic = TrailcastHome.varDir().resolve("demo/traffic");
     Simulator.Summary simulated = new Simulator(new SimulationConfig(persons, days, START, 42, LogFormat.COMBINED,
         0.005, true, ZoneId.of("UTC"), traffic)).run();
@@ -91,24 +101,24 @@ public final class DemoCommand implements Callable<Integer> {
         simulated.conversions(), simulated.bayesAuc(), traffic);
     out.flush();
     SparkSession spark = SparkSessions.create("demo", target);
-    IngestResult ingested = IngestJob.run(spark, target, new IngestConfig(List.of(traffic.resolve("logs").toString()),
+    IngestResult ingested = IngestJob.run(spark, store, new IngestConfig(List.of(traffic.resolve("logs").toString()),
         InputFormat.AUTO, SiteConfig.defaults().withSite("trailmag"), IngestConfig.DEFAULT_SALT, null, null, false));
     out.printf(Locale.ROOT, "[ingest]    %s; truth: %,d events, %,d corrupt lines%n", ingested.line(),
         simulated.events(), simulated.corruptLines());
     out.flush();
-    AggregateJob.Result aggregated = AggregateJob.run(spark, target, START, START.plusDays(days - 1),
+    AggregateJob.Result aggregated = AggregateJob.run(spark, store, START, START.plusDays(days - 1),
         SessionRules.of(SiteConfig.defaults()));
     out.printf(Locale.ROOT, "[aggregate] %s; truth: %,d sessions%n", aggregated.line(), simulated.sessions());
     out.println("            bounce per landing page: bin/trailcast metrics pages --keyspace " + keyspace + " --from "
         + START + " --to " + START.plusDays(days - 1));
     out.flush();
-    themes(spark, target, traffic, START.plusDays(days - 1), out);
-    AggregateJob.Result withThemes = AggregateJob.run(spark, target, START, START.plusDays(days - 1),
+    themes(spark, store, traffic, START.plusDays(days - 1), out);
+    AggregateJob.Result withThemes = AggregateJob.run(spark, store, START, START.plusDays(days - 1),
         SessionRules.of(SiteConfig.defaults()));
     out.printf(Locale.ROOT, "[aggregate] rerun with themes (user_daily.theme_pageviews): %,d sessions changed%n",
         withThemes.sessionsChanged());
     out.flush();
-    IdentityJob.Result identities = IdentityJob.run(spark, target, START, START.plusDays(days - 1),
+    IdentityJob.Result identities = IdentityJob.run(spark, store, START, START.plusDays(days - 1),
         traffic.resolve("crm.csv"), IngestConfig.DEFAULT_SALT, IdentityGraph.Rules.defaults());
     IdentityEvaluation.Pairs pairs = IdentityEvaluation.compare(spark, target, traffic, IngestConfig.DEFAULT_SALT);
     out.println("[identity]  " + identities.line());
@@ -118,7 +128,7 @@ public final class DemoCommand implements Callable<Integer> {
     out.flush();
     SegmentDefinitions segments = SegmentDefinitions.defaults(ThemeDefinitions.defaults().themes().stream()
         .map(ThemeDefinitions.Theme::name).collect(java.util.stream.Collectors.toSet()));
-    SegmentJob.Result segmented = SegmentJob.run(spark, target, segments, START.plusDays(days - 1));
+    SegmentJob.Result segmented = SegmentJob.run(spark, store, segments, START.plusDays(days - 1));
     SegmentEvaluation.Score interests = SegmentEvaluation.compare(spark, target, traffic, IngestConfig.DEFAULT_SALT,
         segments, START.plusDays(days - 1)).all();
     out.println("[segments]  " + segmented.line());
@@ -127,25 +137,25 @@ public final class DemoCommand implements Callable<Integer> {
         + "members: bin/trailcast segments members theme:music --keyspace %s%n", interests.precision(),
         interests.recall(), keyspace);
     out.flush();
-    ModelJob.Trained model = ModelJob.train(spark, target, START, START.plusDays(days - 1),
+    ModelJob.Trained model = ModelJob.train(spark, store, START, START.plusDays(days - 1),
         ConversionModel.Settings.of("logistic"),
         SiteConfig.defaults().funnel(), 2, TrailcastHome.varDir().resolve("models/conversion"));
     out.printf(Locale.ROOT, "[model]     %s trained on %,d trails, evaluated on %s..: roc_auc %.3f, pr_auc %.3f; "
             + "top features %s%n", model.version(), model.trainRows(), model.splitDay(), model.metrics().rocAuc(),
         model.metrics().prAuc(), model.topFeatures().subList(0, 3).stream().map(Map.Entry::getKey).toList());
-    ModelJob.Recorded recorded = ModelJob.model(target, model.version());
+    ModelRegistry.Recorded recorded = ModelRegistry.model(store.cql(), model.version());
     ModelJob.TruthComparison truth = ModelJob.compareWithTruth(spark, target, recorded, traffic,
         IngestConfig.DEFAULT_SALT);
     out.printf(Locale.ROOT, "            on the %,d held-out sessions the simulator knows: roc_auc %.3f against its "
             + "Bayes AUC %.3f = %.3f of Bayes (bin/trailcast model evaluate --keyspace %s --truth %s)%n",
         truth.matched(), truth.rocAuc(), truth.bayesAuc(), truth.ratio(), keyspace, traffic);
-    long scored = ModelJob.score(spark, target, START, START.plusDays(days - 1), recorded);
+    long scored = ModelJob.score(spark, store, START, START.plusDays(days - 1), recorded);
     out.printf(Locale.ROOT, "            %,d sessions scored into conversion_scores; a user's score: bin/trailcast "
         + "score USER --keyspace %s%n", scored, keyspace);
     out.flush();
-    LiveDemo.run(spark, target, START.plusDays(days), Math.max(20, persons / 10), out);
-    forgetOnePerson(spark, target, traffic, out);
-    Map<String, Long> counts = TablesCommand.count(spark, target);
+    LiveDemo.run(spark, store, START.plusDays(days), Math.max(20, persons / 10), out);
+    forgetOnePerson(spark, store, traffic, out);
+    Map<String, Long> counts = TablesCommand.count(spark, store);
     out.println("[tables]    rows per table, counted by Spark: " + counts);
     out.println("Query it: bin/trailcast query --keyspace " + keyspace + " \"SELECT * FROM job_runs LIMIT 10\"");
     out.flush();
@@ -157,45 +167,43 @@ public final class DemoCommand implements Callable<Integer> {
    * A person's right to be forgotten, shown on the first simulated person with two devices, an email
    * and a CRM account who signed in: the same one each run, who then stays out of every later run.
    */
-  private static void forgetOnePerson(SparkSession spark, CassandraTarget target, Path traffic, PrintWriter out) {
+  private static void forgetOnePerson(SparkSession spark, Store store, Path traffic, PrintWriter out) {
     List<org.apache.spark.sql.Row> candidates = spark.read().option("header", "true").csv(traffic.resolve(
         "truth/persons.csv").toString()).filter("kind = 'human' AND devices LIKE '%;%' AND email IS NOT NULL AND "
         + "crm_id IS NOT NULL").orderBy("person_id").collectAsList();
     // The first whose email the identity graph links to a device and to the CRM account: one who signed in.
     org.apache.spark.sql.Row person = candidates.get(0);
-    try (com.datastax.oss.driver.api.core.CqlSession cql = io.trailcast.core.cassandra.CqlSessions.open(target)) {
-      for (org.apache.spark.sql.Row candidate : candidates) {
-        String email = "e:" + io.trailcast.ingest.Hashing.salted(IngestConfig.DEFAULT_SALT,
-            candidate.<String>getAs("email").trim().toLowerCase(Locale.ROOT));
-        if (cql.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(
-            "SELECT count(*) FROM identity_edges WHERE identifier = ?", email)).one().getLong(0) >= 2) {
-          person = candidate;
-          break;
-        }
+    for (org.apache.spark.sql.Row candidate : candidates) {
+      String email = "e:" + io.trailcast.ingest.Hashing.salted(IngestConfig.DEFAULT_SALT,
+          candidate.<String>getAs("email").trim().toLowerCase(Locale.ROOT));
+      if (store.cql().execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(
+          "SELECT count(*) FROM identity_edges WHERE identifier = ?", email)).one().getLong(0) >= 2) {
+        person = candidate;
+        break;
       }
     }
     io.trailcast.aggregate.identity.ForgetJob.Result forgot = io.trailcast.aggregate.identity.ForgetJob.run(spark,
-        target, person.getAs("email"), io.trailcast.aggregate.identity.ForgetJob.Kind.EMAIL,
+        store, person.getAs("email"), io.trailcast.aggregate.identity.ForgetJob.Kind.EMAIL,
         IngestConfig.DEFAULT_SALT, false);
     out.printf(Locale.ROOT, "[forget]    simulated person %s (devices %s, an email, CRM account %s), asked for by "
             + "email: %d identifiers, %,d rows deleted (%s); suppressed from every later run (bin/trailcast forget "
             + "--identifier EMAIL --kind email --keyspace %s)%n", person.<String>getAs("person_id"),
         person.<String>getAs("devices"), person.<String>getAs("crm_id"), forgot.person().identifiers().size(),
-        forgot.total(), io.trailcast.aggregate.identity.ForgetJob.describe(forgot.deleted()), target.keyspace());
+        forgot.total(), io.trailcast.aggregate.identity.ForgetJob.describe(forgot.deleted()), store.keyspace());
     out.flush();
   }
 
-  private static void themes(SparkSession spark, CassandraTarget target, Path traffic, LocalDate end, PrintWriter out)
+  private static void themes(SparkSession spark, Store store, Path traffic, LocalDate end, PrintWriter out)
       throws IOException {
-    ThemeTraining.Result trained = ThemeTraining.train(spark, target, START, end, List.of(),
+    ThemeTraining.Result trained = ThemeTraining.train(spark, store, START, end, List.of(),
         new UrlTokenizer(Language.AUTO, false, null), Word2VecTrainer.Parameters.defaults(),
         TrailcastHome.varDir().resolve("models/word2vec"));
     out.printf(Locale.ROOT, "[themes]    word2vec %s trained on %,d sessions' URL tokens: vocabulary %,d, %,.0f "
             + "words/s; nearest to music: %s%n", trained.trained().version(), trained.trained().sentences(),
         trained.trained().vectors().size(), trained.trained().wordsPerSecond(),
         trained.trained().vectors().nearest("music", 4).stream().map(Map.Entry::getKey).toList());
-    ThemeStage.run(spark, target, START, end, out);
-    ThemesJob.Model model = ThemesJob.model(target, trained.trained().version());
+    ThemeStage.run(spark, store, START, end, out);
+    ThemeModels.Model model = ThemeModels.get(store.cql(), trained.trained().version());
     ThemeAssigner assigner = new ThemeAssigner(ThemeDefinitions.defaults(), WordVectors.read(Path.of(model.path())),
         model.version(), model.tokenizer());
     List<String[]> labelled = LabelFile.read(traffic.resolve("truth/urls.csv"));

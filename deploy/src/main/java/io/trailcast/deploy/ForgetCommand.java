@@ -1,7 +1,7 @@
 package io.trailcast.deploy;
 
 import io.trailcast.aggregate.identity.ForgetJob;
-import io.trailcast.core.cassandra.CassandraTarget;
+import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.spark.SparkSessions;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -47,10 +47,12 @@ public final class ForgetCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CassandraTarget target = cluster.target();
     ForgetJob.Kind parsed = ForgetJob.Kind.parse(kind);
-    ForgetJob.Result result = ForgetJob.run(SparkSessions.create("forget", target), target, identifier, parsed,
-        salt.resolve(target), dryRun);
+    ForgetJob.Result result;
+    try (Store store = cluster.store()) {
+      result = ForgetJob.run(SparkSessions.create("forget", store.target()), store, identifier, parsed,
+          salt.resolve(store.target()), dryRun);
+    }
     PrintWriter out = spec.commandLine().getOut();
     out.printf(Locale.ROOT, "[forget]    %s%d identifiers of %d person(s): %,d rows %s (%s)%s%n",
         dryRun ? "dry run: " : "", result.person().identifiers().size(), result.person().personIds().size(),

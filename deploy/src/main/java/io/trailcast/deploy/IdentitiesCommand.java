@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.trailcast.aggregate.identity.IdentityEvaluation;
 import io.trailcast.aggregate.identity.IdentityGraph;
 import io.trailcast.aggregate.identity.IdentityJob;
+import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.UserException;
 import io.trailcast.core.cassandra.CassandraTarget;
-import io.trailcast.core.cassandra.CqlSessions;
 import io.trailcast.core.cli.OutputFormat;
 import io.trailcast.core.spark.SparkSessions;
 import java.io.IOException;
@@ -68,12 +68,13 @@ public final class IdentitiesCommand implements Callable<Integer> {
     if (maxLinks < 1 || maxRounds < 1) {
       throw new UserException("--max-links and --max-rounds must be at least 1");
     }
-    CassandraTarget target = cluster.target();
-    IdentityJob.Result result = IdentityJob.run(SparkSessions.create("identities", target), target, from, last, crm,
-        salt.resolve(target), new IdentityGraph.Rules(maxLinks, maxRounds));
-    spec.commandLine().getOut().println(result.line());
-    spec.commandLine().getOut().flush();
-    return 0;
+    try (Store store = cluster.store()) {
+      IdentityJob.Result result = IdentityJob.run(SparkSessions.create("identities", store.target()), store, from,
+          last, crm, salt.resolve(store.target()), new IdentityGraph.Rules(maxLinks, maxRounds));
+      spec.commandLine().getOut().println(result.line());
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
   }
 
   @Command(name = "evaluate", mixinStandardHelpOptions = true,
@@ -147,8 +148,8 @@ public final class IdentitiesCommand implements Callable<Integer> {
     public Integer call() {
       java.time.Instant at = date == null ? java.time.Instant.now()
           : date.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minusMillis(1);
-      try (var cql = CqlSessions.open(cluster.target())) {
-        var row = cql.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(
+      try (Store store = cluster.store()) {
+        var row = store.cql().execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(
             "SELECT person_id, valid_from, valid_to FROM person_history WHERE identifier = ? AND valid_from <= ? "
                 + "LIMIT 1", identifier, at)).one();
         PrintWriter out = spec.commandLine().getOut();

@@ -1,5 +1,6 @@
 package io.trailcast.deploy;
 
+import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.spark.SparkSessions;
 import io.trailcast.ingest.IngestConfig;
@@ -33,12 +34,13 @@ public final class IngestCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CassandraTarget target = cluster.target();
-    IngestConfig config = options.config(target);
-    SparkSession spark = SparkSessions.create("ingest", target);
-    IngestResult result = IngestJob.run(spark, target, config);
-    print(spec.commandLine().getOut(), result, config.dryRun());
-    return 0;
+    try (Store store = cluster.store()) {
+      IngestConfig config = options.config(store.target());
+      SparkSession spark = SparkSessions.create("ingest", store.target());
+      IngestResult result = IngestJob.run(spark, store, config);
+      print(spec.commandLine().getOut(), result, config.dryRun());
+      return 0;
+    }
   }
 
   static void print(PrintWriter out, IngestResult result, boolean dryRun) {

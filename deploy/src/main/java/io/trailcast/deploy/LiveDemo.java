@@ -4,8 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.trailcast.aggregate.sessions.SessionRules;
 import io.trailcast.core.TrailcastHome;
-import io.trailcast.core.cassandra.CassandraTarget;
-import io.trailcast.core.cassandra.CqlSessions;
+import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.kafka.EmbeddedKafka;
 import io.trailcast.core.simulate.LogFormat;
 import io.trailcast.core.simulate.SimulationConfig;
@@ -46,7 +45,7 @@ final class LiveDemo {
   private LiveDemo() {
   }
 
-  static void run(SparkSession spark, CassandraTarget target, LocalDate day, int persons, PrintWriter out)
+  static void run(SparkSession spark, Store store, LocalDate day, int persons, PrintWriter out)
       throws IOException, InterruptedException {
     EmbeddedKafka.Status broker = EmbeddedKafka.start(KafkaCommand.local());
     out.println("[kafka]     " + broker.describe());
@@ -80,15 +79,13 @@ final class LiveDemo {
     String checkpoint = TrailcastHome.varDir().resolve("demo/stream/" + topic).toString();
     SiteConfig site = SiteConfig.defaults().withSite("trailmag");
     // A new checkpoint over the same day would count its sessions again: its live metrics start from zero.
-    try (CqlSession cql = CqlSessions.open(target)) {
-      LiveMetrics.clearDay(cql, target.keyspace(), site.site(), day, SessionRules.of(site).zone());
-    }
+    LiveMetrics.clearDay(store.cql(), store.keyspace(), site.site(), day, SessionRules.of(site).zone());
     // Two thousand lines a micro-batch: the day streams in several, as a site's would.
-    StreamJob.Result result = StreamJob.run(spark, target, StreamJob.Options.drain(StreamSource.parse("kafka:"
+    StreamJob.Result result = StreamJob.run(spark, store, StreamJob.Options.drain(StreamSource.parse("kafka:"
         + broker.bootstrap() + "/" + topic), site, IngestConfig.DEFAULT_SALT, checkpoint).withMaxPerTrigger(2_000));
     out.println("[stream]    " + result.line());
-    String user = printScores(target, day, out);
-    serveOnce(target, user, out);
+    String user = printScores(store, day, out);
+    serveOnce(store, user, out);
     out.println("            live tables: live_page_metrics, live_search_metrics, landing_recency, stream_status; "
         + "keep it running: bin/trailcast stream --source kafka:" + broker.bootstrap() + "/TOPIC");
     out.flush();
@@ -98,12 +95,11 @@ final class LiveDemo {
    * {@code serve} for a moment over the demo's keyspace: one answer of each kind (a stored score, a
    * fresh one, a landing page's live bounce, health), as the site and dashboards would ask.
    */
-  private static void serveOnce(CassandraTarget target, String user, PrintWriter out)
-      throws IOException, InterruptedException {
+  private static void serveOnce(Store store, String user, PrintWriter out) throws IOException, InterruptedException {
     HttpClient http = HttpClient.newHttpClient();
-    try (CqlSession cql = CqlSessions.open(target);
-        ModelWatch models = new ModelWatch(cql, ModelWatch.sparkLoader());
-        ScoreServer server = ScoreServer.start(new CassandraServeData(cql, target.keyspace(),
+    CqlSession cql = store.cql();
+    try (ModelWatch models = new ModelWatch(cql, ModelWatch.sparkLoader());
+        ScoreServer server = ScoreServer.start(new CassandraServeData(cql, store.keyspace(),
             SiteConfig.defaults().withSite("trailmag"), models), ScoreServer.options("127.0.0.1", 0))) {
       models.refresh();
       Row page = cql.execute("SELECT landing_page FROM landing_recency WHERE site = 'trailmag' LIMIT 1").one();
@@ -131,28 +127,27 @@ final class LiveDemo {
   }
 
   /** A few visitors of the day with the newest score the stream gave them; returns one of them, or null. */
-  private static String printScores(CassandraTarget target, LocalDate day, PrintWriter out) {
+  private static String printScores(Store store, LocalDate day, PrintWriter out) {
     String first = null;
-    try (CqlSession cql = CqlSessions.open(target)) {
-      int shown = 0;
-      for (int bucket = 0; bucket < EventDays.BUCKETS && shown < 3; bucket++) {
-        for (Row user : cql.execute("SELECT user_id FROM event_days WHERE day = ? AND bucket = ?", day, bucket)) {
-          Row score = cql.execute("SELECT scored_at, score, features_used FROM conversion_scores WHERE user_id = ? "
-              + "AND month = ? LIMIT 1", user.getString(0), day.toString().substring(0, 7)).one();
-          if (score != null && score.getInstant(0).isAfter(day.atStartOfDay(ZoneId.of("UTC")).toInstant())) {
-            out.printf(Locale.ROOT, "            %s: %.3f at %s, pushed by %s (bin/trailcast score %s --keyspace %s)%n",
-                user.getString(0), score.getDouble(1), score.getInstant(0), score.getList(2, String.class),
-                user.getString(0), target.keyspace());
-            first = first == null ? user.getString(0) : first;
-            if (++shown == 3) {
-              break;
-            }
+    CqlSession cql = store.cql();
+    int shown = 0;
+    for (int bucket = 0; bucket < EventDays.BUCKETS && shown < 3; bucket++) {
+      for (Row user : cql.execute("SELECT user_id FROM event_days WHERE day = ? AND bucket = ?", day, bucket)) {
+        Row score = cql.execute("SELECT scored_at, score, features_used FROM conversion_scores WHERE user_id = ? "
+            + "AND month = ? LIMIT 1", user.getString(0), day.toString().substring(0, 7)).one();
+        if (score != null && score.getInstant(0).isAfter(day.atStartOfDay(ZoneId.of("UTC")).toInstant())) {
+          out.printf(Locale.ROOT, "            %s: %.3f at %s, pushed by %s (bin/trailcast score %s --keyspace %s)%n",
+              user.getString(0), score.getDouble(1), score.getInstant(0), score.getList(2, String.class),
+              user.getString(0), store.keyspace());
+          first = first == null ? user.getString(0) : first;
+          if (++shown == 3) {
+            break;
           }
         }
       }
-      if (shown == 0) {
-        out.println("            no visitor of " + day + " reached the pageviews a score needs (the model's minimum)");
-      }
+    }
+    if (shown == 0) {
+      out.println("            no visitor of " + day + " reached the pageviews a score needs (the model's minimum)");
     }
     return first;
   }

@@ -3,8 +3,8 @@ package io.trailcast.deploy;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.UserException;
-import io.trailcast.core.cassandra.CqlSessions;
 import io.trailcast.core.cli.OutputFormat;
 import io.trailcast.core.cli.RowPrinter;
 import java.time.LocalDate;
@@ -63,7 +63,8 @@ public final class MetricsCommand implements Callable<Integer> {
     LocalDate last = days.to();
     List<List<Object>> rows;
     List<String> columns;
-    try (CqlSession session = CqlSessions.open(cluster.target())) {
+    try (Store store = cluster.store()) {
+      CqlSession session = store.cql();
       switch (what) {
         case "pages" -> {
           columns = PAGES;

@@ -2,6 +2,7 @@ package io.trailcast.deploy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.TrailcastHome;
 import io.trailcast.core.UserException;
 import io.trailcast.core.cassandra.CassandraTarget;
@@ -12,6 +13,7 @@ import io.trailcast.ingest.SiteConfig;
 import io.trailcast.models.ConversionModel;
 import io.trailcast.models.FeatureTable;
 import io.trailcast.models.ModelJob;
+import io.trailcast.models.ModelRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -110,7 +112,6 @@ public final class ModelCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       ConversionModel.Settings settings = new ConversionModel.Settings(algorithm, classWeight);
-      CassandraTarget target = cluster.target();
       Path models = out == null ? TrailcastHome.varDir().resolve("models/conversion") : out;
       PrintWriter print = spec.commandLine().getOut();
       ModelJob.Trained trained;
@@ -121,19 +122,23 @@ public final class ModelCommand implements Runnable {
         if (from != null || to != null) {
           throw new UserException("--from/--to choose session days; a --features table has no days");
         }
-        FeatureTable.Table table = FeatureTable.read(SparkSessions.create("model train", target), features, label,
-            Set.copyOf(categorical), Set.copyOf(ignore));
-        if (format != OutputFormat.JSON) {
-          print.println(features.getFileName() + ": " + FeatureTable.describe(table));
+        try (Store store = cluster.store()) {
+          FeatureTable.Table table = FeatureTable.read(SparkSessions.create("model train", store.target()), features,
+              label, Set.copyOf(categorical), Set.copyOf(ignore));
+          if (format != OutputFormat.JSON) {
+            print.println(features.getFileName() + ": " + FeatureTable.describe(table));
+          }
+          trained = ModelJob.train(store, table, features.toAbsolutePath().toString(), settings, models);
         }
-        trained = ModelJob.train(target, table, features.toAbsolutePath().toString(), settings, models);
       } else {
         if (from == null || to == null) {
           throw new UserException("give --from D --to D (the session days to train on), or --features FILE.csv");
         }
         SiteConfig site = siteConfig.load();
-        trained = ModelJob.train(SparkSessions.create("model train", target), target, from, to, settings,
-            site.funnel(), minPageviews, models);
+        try (Store store = cluster.store()) {
+          trained = ModelJob.train(SparkSessions.create("model train", store.target()), store, from, to, settings,
+              site.funnel(), minPageviews, models);
+        }
       }
       ConversionModel.Metrics m = trained.metrics();
       if (format == OutputFormat.JSON) {
@@ -183,7 +188,11 @@ public final class ModelCommand implements Runnable {
     @Override
     public Integer call() {
       List<List<Object>> rows = new ArrayList<>();
-      for (ModelJob.Recorded r : ModelJob.models(cluster.target(), List.of(ModelJob.TRAILS, ModelJob.TABLE))) {
+      List<ModelRegistry.Recorded> recorded;
+      try (Store store = cluster.store()) {
+        recorded = ModelRegistry.models(store.cql(), List.of(ModelRegistry.TRAILS, ModelRegistry.TABLE));
+      }
+      for (ModelRegistry.Recorded r : recorded) {
         rows.add(List.of(r.version(), r.kind(), r.params().getOrDefault("algorithm", ""),
             r.metrics().getOrDefault("roc_auc", Double.NaN), r.metrics().getOrDefault("pr_auc", Double.NaN),
             r.path()));
@@ -211,7 +220,10 @@ public final class ModelCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      ModelJob.Recorded r = ModelJob.anyModel(cluster.target(), version);
+      ModelRegistry.Recorded r;
+      try (Store store = cluster.store()) {
+        r = ModelRegistry.anyModel(store.cql(), version);
+      }
       PrintWriter out = spec.commandLine().getOut();
       if (format == OutputFormat.JSON) {
         Map<String, Object> json = new LinkedHashMap<>();
@@ -257,10 +269,14 @@ public final class ModelCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      CassandraTarget target = cluster.target();
-      ModelJob.Recorded model = ModelJob.model(target, version);
-      ModelJob.TruthComparison c = ModelJob.compareWithTruth(SparkSessions.create("model evaluate", target), target,
-          model, truth, salt.resolve(target));
+      ModelRegistry.Recorded model;
+      ModelJob.TruthComparison c;
+      try (Store store = cluster.store()) {
+        CassandraTarget target = store.target();
+        model = ModelRegistry.model(store.cql(), version);
+        c = ModelJob.compareWithTruth(SparkSessions.create("model evaluate", target), target, model, truth,
+            salt.resolve(target));
+      }
       PrintWriter print = spec.commandLine().getOut();
       if (format == OutputFormat.JSON) {
         Map<String, Object> json = new LinkedHashMap<>();
@@ -301,12 +317,13 @@ public final class ModelCommand implements Runnable {
 
     @Override
     public Integer call() {
-      CassandraTarget target = cluster.target();
-      ModelJob.Recorded model = ModelJob.model(target, version);
-      long written = ModelJob.score(SparkSessions.create("model score", target), target, days.from(), days.to(),
-          model);
-      spec.commandLine().getOut().printf(Locale.ROOT, "%,d sessions scored with %s%n", written, model.version());
-      return 0;
+      try (Store store = cluster.store()) {
+        ModelRegistry.Recorded model = ModelRegistry.model(store.cql(), version);
+        long written = ModelJob.score(SparkSessions.create("model score", store.target()), store, days.from(),
+            days.to(), model);
+        spec.commandLine().getOut().printf(Locale.ROOT, "%,d sessions scored with %s%n", written, model.version());
+        return 0;
+      }
     }
   }
 }

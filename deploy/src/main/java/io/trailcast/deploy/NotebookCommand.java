@@ -1,8 +1,8 @@
 package io.trailcast.deploy;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.cassandra.CassandraTarget;
-import io.trailcast.core.cassandra.CqlSessions;
 import io.trailcast.core.cli.OutputFormat;
 import io.trailcast.core.cli.RowPrinter;
 import io.trailcast.core.notebooks.Notebook;
@@ -49,9 +49,10 @@ public final class NotebookCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     List<Notebook> notebooks = files.stream().map(Notebook::load).toList();
-    CassandraTarget target = cluster.target();
     PrintWriter out = spec.commandLine().getOut();
-    try (CqlSession cql = CqlSessions.open(target)) {
+    try (Store store = cluster.store()) {
+      CassandraTarget target = store.target();
+      CqlSession cql = store.cql();
       for (Notebook notebook : notebooks) {
         for (NotebookRunner.Result result : NotebookRunner.run(notebook, params, target.keyspace(), cql,
             () -> SparkSessions.create("notebook", target), maxRows)) {

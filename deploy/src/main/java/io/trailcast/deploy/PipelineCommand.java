@@ -1,18 +1,18 @@
 package io.trailcast.deploy;
 
-import com.datastax.oss.driver.api.core.CqlSession;
 import io.trailcast.aggregate.AggregateJob;
 import io.trailcast.aggregate.identity.IdentityGraph;
 import io.trailcast.aggregate.identity.IdentityJob;
 import io.trailcast.aggregate.sessions.SessionRules;
 import io.trailcast.core.cassandra.CassandraTarget;
-import io.trailcast.core.cassandra.CqlSessions;
-import io.trailcast.core.cassandra.SchemaMigrator;
+import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.spark.SparkSessions;
 import io.trailcast.ingest.IngestJob;
 import io.trailcast.ingest.IngestResult;
 import io.trailcast.ingest.SiteConfig;
+import io.trailcast.enrich.themes.ThemeDefinitions;
 import io.trailcast.models.ModelJob;
+import io.trailcast.models.ModelRegistry;
 import io.trailcast.segments.SegmentDefinitions;
 import io.trailcast.segments.SegmentJob;
 import io.trailcast.stream.StreamJob;
@@ -22,7 +22,9 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -72,46 +74,45 @@ public final class PipelineCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    CassandraTarget target = cluster.target();
-    try (CqlSession session = CqlSessions.open(target)) {
-      SchemaMigrator.requireCurrent(session, target.keyspace());
-    }
-    out.println("[schema] keyspace " + target.keyspace() + " is up to date");
-    out.flush();
-    SparkSession spark = SparkSessions.create("pipeline " + date, target);
-    // The site config with this run's session flags: the stream's catch-up and the aggregate cut alike.
-    SiteConfig site = sessions.over(ingest.siteConfig());
-    if (streamSource != null) {
-      StreamJob.Result streamed = StreamJob.run(spark, target, StreamCommand.catchUp(target,
-          StreamSource.parse(streamSource), site, ingest.config(target, date).salt()));
-      out.println("[stream]    " + streamed.line());
+    try (Store store = cluster.store()) {
+      CassandraTarget target = store.target();
+      out.println("[schema] keyspace " + target.keyspace() + " is up to date");
+      out.flush();
+      SparkSession spark = SparkSessions.create("pipeline " + date, target);
+      // The site config with this run's session flags: the stream's catch-up and the aggregate cut alike.
+      SiteConfig site = sessions.over(ingest.siteConfig());
+      if (streamSource != null) {
+        StreamJob.Result streamed = StreamJob.run(spark, store, StreamCommand.catchUp(target,
+            StreamSource.parse(streamSource), site, ingest.config(target, date).salt()));
+        out.println("[stream]    " + streamed.line());
+        out.flush();
+      }
+      IngestResult ingested = IngestJob.run(spark, store, ingest.config(target, date));
+      out.println("[ingest] " + ingested.line());
+      out.flush();
+      ThemeStage.run(spark, store, date, date, out);
+      AggregateJob.Result aggregated = AggregateJob.run(spark, store, date, date, SessionRules.of(site));
+      out.println("[aggregate] " + aggregated.line());
+      out.flush();
+      IdentityJob.Result identities = IdentityJob.run(spark, store, date, date, crm,
+          ingest.config(target, date).salt(), IdentityGraph.Rules.defaults());
+      out.println("[identity]  " + identities.line());
+      out.flush();
+      Set<String> themes = ThemeDefinitions.defaults().themes().stream().map(ThemeDefinitions.Theme::name)
+          .collect(Collectors.toSet());
+      SegmentJob.Result segmented = SegmentJob.run(spark, store, segments == null
+          ? SegmentDefinitions.defaults(themes) : SegmentDefinitions.load(segments, themes), date);
+      out.println("[segments]  " + segmented.line());
+      out.flush();
+      List<ModelRegistry.Recorded> models = ModelRegistry.models(store.cql());
+      if (models.isEmpty()) {
+        out.println("[model]     no conversion model yet: scoring skipped (bin/trailcast model train)");
+      } else {
+        long scored = ModelJob.score(spark, store, date, date, models.get(0));
+        out.printf(Locale.ROOT, "[model]     %,d sessions scored with %s%n", scored, models.get(0).version());
+      }
       out.flush();
     }
-    IngestResult ingested = IngestJob.run(spark, target, ingest.config(target, date));
-    out.println("[ingest] " + ingested.line());
-    out.flush();
-    ThemeStage.run(spark, target, date, date, out);
-    AggregateJob.Result aggregated = AggregateJob.run(spark, target, date, date, SessionRules.of(site));
-    out.println("[aggregate] " + aggregated.line());
-    out.flush();
-    IdentityJob.Result identities = IdentityJob.run(spark, target, date, date, crm,
-        ingest.config(target, date).salt(), IdentityGraph.Rules.defaults());
-    out.println("[identity]  " + identities.line());
-    out.flush();
-    java.util.Set<String> themes = io.trailcast.enrich.themes.ThemeDefinitions.defaults().themes().stream()
-        .map(io.trailcast.enrich.themes.ThemeDefinitions.Theme::name).collect(java.util.stream.Collectors.toSet());
-    SegmentJob.Result segmented = SegmentJob.run(spark, target, segments == null
-        ? SegmentDefinitions.defaults(themes) : SegmentDefinitions.load(segments, themes), date);
-    out.println("[segments]  " + segmented.line());
-    out.flush();
-    List<ModelJob.Recorded> models = ModelJob.models(target);
-    if (models.isEmpty()) {
-      out.println("[model]     no conversion model yet: scoring skipped (bin/trailcast model train)");
-    } else {
-      long scored = ModelJob.score(spark, target, date, date, models.get(0));
-      out.printf(Locale.ROOT, "[model]     %,d sessions scored with %s%n", scored, models.get(0).version());
-    }
-    out.flush();
     return 0;
   }
 }

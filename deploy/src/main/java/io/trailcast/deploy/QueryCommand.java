@@ -5,8 +5,8 @@ import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.servererrors.QueryValidationException;
+import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.UserException;
-import io.trailcast.core.cassandra.CqlSessions;
 import io.trailcast.core.cli.OutputFormat;
 import io.trailcast.core.cli.RowPrinter;
 import java.util.ArrayList;
@@ -37,7 +37,8 @@ public final class QueryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (CqlSession session = CqlSessions.open(cluster.target())) {
+    try (Store store = cluster.store()) {
+      CqlSession session = store.cql();
       ResultSet result;
       try {
         result = session.execute(cql);

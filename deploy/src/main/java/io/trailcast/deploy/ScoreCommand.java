@@ -1,8 +1,8 @@
 package io.trailcast.deploy;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.UserException;
-import io.trailcast.core.cassandra.CqlSessions;
 import io.trailcast.ingest.SiteConfig;
 import io.trailcast.stream.serve.ScoreStore;
 import io.trailcast.stream.serve.ServeData;
@@ -37,7 +37,8 @@ public final class ScoreCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     SiteConfig site = siteConfig.load();
-    try (CqlSession cql = CqlSessions.open(cluster.target())) {
+    try (Store store = cluster.store()) {
+      CqlSession cql = store.cql();
       ServeData.UserScore score = new ScoreStore(cql, site.zone(), Duration.ofSeconds(30)).newest(user)
           .orElseThrow(() -> new UserException("no conversion score for " + user
               + " (bin/trailcast model score --from D)"));

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.trailcast.core.UserException;
 import io.trailcast.core.cassandra.CassandraTarget;
-import io.trailcast.core.cassandra.CqlSessions;
+import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.cli.OutputFormat;
 import io.trailcast.core.cli.RowPrinter;
 import io.trailcast.core.spark.SparkSessions;
@@ -54,30 +54,31 @@ public final class SegmentsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CassandraTarget target = cluster.target();
     SegmentDefinitions defined = definitions.load();
-    LocalDate asOf = date == null ? newestAggregatedDay(target) : date;
-    SegmentJob.Result result = SegmentJob.run(SparkSessions.create("segments", target), target, defined, asOf);
-    spec.commandLine().getOut().println(result.line());
-    spec.commandLine().getOut().flush();
-    return 0;
+    try (Store store = cluster.store()) {
+      LocalDate asOf = date == null ? newestAggregatedDay(store) : date;
+      SegmentJob.Result result = SegmentJob.run(SparkSessions.create("segments", store.target()), store, defined,
+          asOf);
+      spec.commandLine().getOut().println(result.line());
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
   }
 
   /** The newest day {@code aggregate} has run for: the default "as of" of membership. */
-  static LocalDate newestAggregatedDay(CassandraTarget target) {
-    try (CqlSession cql = CqlSessions.open(target)) {
-      LocalDate newest = null;
-      for (var r : cql.execute("SELECT day FROM aggregated_days")) {
-        if (newest == null || r.getLocalDate(0).isAfter(newest)) {
-          newest = r.getLocalDate(0);
-        }
+  static LocalDate newestAggregatedDay(Store store) {
+    LocalDate newest = null;
+    for (var r : store.cql().execute("SELECT day FROM aggregated_days")) {
+      LocalDate day = r.getLocalDate("day");
+      if (newest == null || day.isAfter(newest)) {
+        newest = day;
       }
-      if (newest == null) {
-        throw new UserException("no aggregated day in keyspace " + target.keyspace() + ": run `aggregate` first, "
-            + "or give --date");
-      }
-      return newest;
     }
+    if (newest == null) {
+      throw new UserException("no aggregated day in keyspace " + store.keyspace() + ": run `aggregate` first, "
+          + "or give --date");
+    }
+    return newest;
   }
 
   /** The definitions file option, shared by the subcommands. */
@@ -115,7 +116,8 @@ public final class SegmentsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       List<List<Object>> rows = new ArrayList<>();
-      try (CqlSession cql = CqlSessions.open(cluster.target())) {
+      try (Store store = cluster.store()) {
+        CqlSession cql = store.cql();
         for (SegmentDefinitions.Segment s : definitions.load().segments()) {
           var size = cql.execute(SimpleStatement.newInstance("SELECT day, members FROM segment_sizes WHERE segment = ? "
               + "LIMIT 1", s.name())).one();
@@ -161,10 +163,10 @@ public final class SegmentsCommand implements Callable<Integer> {
             s.minConversionScore() == null ? "" : "; conversion score at least " + s.minConversionScore());
       }
       List<List<Object>> rows = new ArrayList<>();
-      try (CqlSession cql = CqlSessions.open(cluster.target())) {
-        cql.execute(SimpleStatement.newInstance("SELECT day, members, joined, left_count FROM segment_sizes WHERE "
-            + "segment = ?", s.name())).forEach(r -> rows.add(List.of(r.getLocalDate(0), r.getLong(1), r.getLong(2),
-            r.getLong(3))));
+      try (Store store = cluster.store()) {
+        store.cql().execute(SimpleStatement.newInstance("SELECT day, members, joined, left_count FROM segment_sizes "
+            + "WHERE segment = ?", s.name())).forEach(r -> rows.add(List.of(r.getLocalDate("day"),
+            r.getLong("members"), r.getLong("joined"), r.getLong("left_count"))));
       }
       RowPrinter.print(out, format, List.of("day", "members", "joined", "left"), rows);
       return 0;
@@ -190,7 +192,8 @@ public final class SegmentsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       List<List<Object>> rows = new ArrayList<>();
-      try (CqlSession cql = CqlSessions.open(cluster.target())) {
+      try (Store store = cluster.store()) {
+        CqlSession cql = store.cql();
         for (int bucket = 0; bucket < SegmentJob.BUCKETS; bucket++) {
           for (var r : cql.execute(SimpleStatement.newInstance("SELECT person_id, score, since, last_qualified FROM "
               + "segment_members WHERE segment = ? AND bucket = ?", name, bucket))) {
@@ -241,10 +244,14 @@ public final class SegmentsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-      CassandraTarget target = cluster.target();
-      LocalDate asOf = date == null ? newestAggregatedDay(target) : date;
-      SegmentEvaluation.Comparison comparison = SegmentEvaluation.compare(SparkSessions.create("segments "
-          + "evaluate", target), target, truth, salt.resolve(target), definitions.load(), asOf);
+      SegmentEvaluation.Comparison comparison;
+      LocalDate asOf;
+      try (Store store = cluster.store()) {
+        CassandraTarget target = store.target();
+        asOf = date == null ? newestAggregatedDay(store) : date;
+        comparison = SegmentEvaluation.compare(SparkSessions.create("segments evaluate", target), target, truth,
+            salt.resolve(target), definitions.load(), asOf);
+      }
       Map<String, SegmentEvaluation.Score> scores = comparison.segments();
       PrintWriter out = spec.commandLine().getOut();
       SegmentEvaluation.Score all = comparison.all();

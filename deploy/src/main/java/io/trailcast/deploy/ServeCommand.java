@@ -1,11 +1,10 @@
 package io.trailcast.deploy;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.Durations;
 import io.trailcast.core.UserException;
 import io.trailcast.core.cassandra.CassandraTarget;
-import io.trailcast.core.cassandra.CqlSessions;
-import io.trailcast.core.cassandra.SchemaMigrator;
 import io.trailcast.ingest.SiteConfig;
 import io.trailcast.stream.serve.CassandraServeData;
 import io.trailcast.stream.serve.ModelWatch;
@@ -81,22 +80,22 @@ public final class ServeCommand implements Callable<Integer> {
     }
     Duration stopAfter = runFor == null ? null : Durations.parse(runFor, "--for");
     SiteConfig site = siteConfig.load();
-    CassandraTarget target = cluster.target();
-    CqlSession cql = CqlSessions.open(target);
+    Store store = cluster.store();
+    CassandraTarget target = store.target();
+    CqlSession cql = store.cql();
     ModelWatch models = null;
     ScoreServer server;
     try {
-      SchemaMigrator.requireCurrent(cql, target.keyspace());
       models = new ModelWatch(cql, ModelWatch.sparkLoader());
       models.refresh();
       models.every(Duration.ofMinutes(1));
       server = ScoreServer.start(new CassandraServeData(cql, target.keyspace(), site, models),
           ScoreServer.options(bind, port).withThreads(threads).withQueue(queue));
     } catch (IOException e) {
-      close(models, cql);
+      close(models, store);
       throw new UserException("cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      close(models, cql);
+      close(models, store);
       throw e;
     }
     CountDownLatch stopped = new CountDownLatch(1);
@@ -105,7 +104,7 @@ public final class ServeCommand implements Callable<Integer> {
     Runnable stop = () -> {
       if (closed.compareAndSet(false, true)) {
         server.close();
-        close(watch, cql);
+        close(watch, store);
       }
       stopped.countDown();
     };
@@ -124,11 +123,11 @@ public final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static void close(ModelWatch models, CqlSession cql) {
+  private static void close(ModelWatch models, Store store) {
     if (models != null) {
       models.close();
     }
-    cql.close();
+    store.close();
   }
 
   /** An IPv6 address in brackets, as a URL writes it. */

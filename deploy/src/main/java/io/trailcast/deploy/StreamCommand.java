@@ -1,5 +1,6 @@
 package io.trailcast.deploy;
 
+import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.Durations;
 import io.trailcast.core.TrailcastHome;
 import io.trailcast.core.cassandra.CassandraTarget;
@@ -123,10 +124,12 @@ public final class StreamCommand implements Callable<Integer> {
     out.println("[stream]    " + parsed.describe() + " → " + target.describe() + " (checkpoint "
         + options.checkpoint() + ")");
     out.flush();
-    StreamJob.Result result = StreamJob.run(SparkSessions.create("stream", target), target, options);
-    out.println("[stream]    " + result.line());
-    out.flush();
-    return 0;
+    try (Store store = Store.open(target)) {
+      StreamJob.Result result = StreamJob.run(SparkSessions.create("stream", target), store, options);
+      out.println("[stream]    " + result.line());
+      out.flush();
+      return 0;
+    }
   }
 
   /** A drain of {@code source} with the defaults, from its default checkpoint (the daily pipeline's). */

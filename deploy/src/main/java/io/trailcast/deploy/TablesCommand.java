@@ -1,11 +1,8 @@
 package io.trailcast.deploy;
 
-import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.metadata.schema.KeyspaceMetadata;
 import com.datastax.oss.driver.api.core.CqlIdentifier;
-import io.trailcast.core.UserException;
-import io.trailcast.core.cassandra.CassandraTarget;
-import io.trailcast.core.cassandra.CqlSessions;
+import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.cli.OutputFormat;
 import io.trailcast.core.cli.RowPrinter;
 import io.trailcast.core.spark.SparkSessions;
@@ -39,8 +36,10 @@ public final class TablesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CassandraTarget target = cluster.target();
-    Map<String, Long> counts = count(SparkSessions.create("tables", target), target);
+    Map<String, Long> counts;
+    try (Store store = cluster.store()) {
+      counts = count(SparkSessions.create("tables", store.target()), store);
+    }
     List<List<Object>> rows = new ArrayList<>();
     counts.forEach((table, rowCount) -> rows.add(List.of(table, rowCount)));
     RowPrinter.print(spec.commandLine().getOut(), format, List.of("table", "rows"), rows);
@@ -48,18 +47,15 @@ public final class TablesCommand implements Callable<Integer> {
   }
 
   /** Rows per table of the target keyspace, by table name. */
-  static Map<String, Long> count(SparkSession spark, CassandraTarget target) {
+  static Map<String, Long> count(SparkSession spark, Store store) {
     List<String> tables = new ArrayList<>();
-    try (CqlSession session = CqlSessions.openWithoutKeyspace(target)) {
-      KeyspaceMetadata keyspace = session.getMetadata().getKeyspace(CqlIdentifier.fromInternal(target.keyspace()))
-          .orElseThrow(() -> new UserException("keyspace '" + target.keyspace()
-              + "' does not exist; run: bin/trailcast schema apply"));
-      keyspace.getTables().keySet().forEach(name -> tables.add(name.asInternal()));
-    }
+    KeyspaceMetadata keyspace = store.cql().getMetadata().getKeyspace(CqlIdentifier.fromInternal(store.keyspace()))
+        .orElseThrow(() -> new IllegalStateException("keyspace '" + store.keyspace() + "' has no metadata"));
+    keyspace.getTables().keySet().forEach(name -> tables.add(name.asInternal()));
     Map<String, Long> counts = new TreeMap<>();
     for (String table : tables) {
       long rows = spark.read().format("org.apache.spark.sql.cassandra")
-          .option("keyspace", target.keyspace())
+          .option("keyspace", store.keyspace())
           .option("table", table)
           .load()
           .count();

@@ -1,6 +1,7 @@
 package io.trailcast.deploy;
 
-import io.trailcast.core.cassandra.CassandraTarget;
+import io.trailcast.core.cassandra.Store;
+import io.trailcast.enrich.ThemeModels;
 import io.trailcast.enrich.ThemesJob;
 import io.trailcast.enrich.themes.ThemeAssigner;
 import io.trailcast.enrich.themes.ThemeDefinitions;
@@ -17,8 +18,8 @@ final class ThemeStage {
   }
 
   /** Assigns the window's new URLs with the newest model and the shipped definitions; says so when there is none. */
-  static void run(SparkSession spark, CassandraTarget target, LocalDate from, LocalDate to, PrintWriter out) {
-    Optional<ThemesJob.Model> model = ThemesJob.newestModel(target);
+  static void run(SparkSession spark, Store store, LocalDate from, LocalDate to, PrintWriter out) {
+    Optional<ThemeModels.Model> model = ThemeModels.newest(store.cql());
     if (model.isEmpty()) {
       out.println("[themes]    no word2vec model yet: skipped (bin/trailcast themes train, docs/themes.md)");
       out.flush();
@@ -26,7 +27,7 @@ final class ThemeStage {
     }
     ThemeAssigner assigner = new ThemeAssigner(ThemeDefinitions.defaults(),
         WordVectors.read(Path.of(model.get().path())), model.get().version(), model.get().tokenizer());
-    out.println("[themes]    " + ThemesJob.assign(spark, target, from, to, assigner, false).line());
+    out.println("[themes]    " + ThemesJob.assign(spark, store, from, to, assigner, false).line());
     out.flush();
   }
 }

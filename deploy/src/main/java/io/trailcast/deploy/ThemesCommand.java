@@ -2,13 +2,14 @@ package io.trailcast.deploy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.TrailcastHome;
 import io.trailcast.core.UserException;
-import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.cli.OutputFormat;
 import io.trailcast.core.cli.RowPrinter;
 import io.trailcast.core.spark.SparkSessions;
 import io.trailcast.enrich.ThemeTraining;
+import io.trailcast.enrich.ThemeModels;
 import io.trailcast.enrich.ThemesJob;
 import io.trailcast.enrich.themes.Evaluation;
 import io.trailcast.enrich.themes.ThemeAssigner;
@@ -60,9 +61,9 @@ public final class ThemesCommand implements Runnable {
     @Option(names = "--version", paramLabel = "V", description = "Word2vec model version (default: the newest).")
     String version;
 
-    ThemeAssigner assigner(CassandraTarget target) {
+    ThemeAssigner assigner(Store store) {
       ThemeDefinitions themes = definitions == null ? ThemeDefinitions.defaults() : ThemeDefinitions.load(definitions);
-      ThemesJob.Model model = ThemesJob.model(target, version);
+      ThemeModels.Model model = ThemeModels.get(store.cql(), version);
       return new ThemeAssigner(themes, WordVectors.read(Path.of(model.path())), model.version(), model.tokenizer());
     }
   }
@@ -122,7 +123,6 @@ public final class ThemesCommand implements Runnable {
     @Override
     public Integer call() {
       PrintWriter print = spec.commandLine().getOut();
-      CassandraTarget target = cluster.target();
       UrlTokenizer tokenizer = new UrlTokenizer(Language.of(language), stem, null);
       Map<String, String> params = new LinkedHashMap<>();
       params.put("language", tokenizer.language().code());
@@ -136,17 +136,22 @@ public final class ThemesCommand implements Runnable {
         String version = "vec-" + fileHash(vectors);
         params.put("algorithm", "loaded");
         params.put("source", vectors.toAbsolutePath().toString());
-        ThemesJob.recordModel(target, version, vectors.toAbsolutePath().toString(), params,
-            Map.of("vocabulary", (double) loaded.size(), "dimension", (double) loaded.dimension()), null, null);
+        try (Store store = cluster.store()) {
+          ThemeModels.record(store.cql(), version, vectors.toAbsolutePath().toString(), params,
+              Map.of("vocabulary", (double) loaded.size(), "dimension", (double) loaded.dimension()), null, null);
+        }
         print.printf(Locale.ROOT, "loaded %,d vectors of %d dimensions from %s%n", loaded.size(), loaded.dimension(),
             vectors);
         print.println(version);
         return 0;
       }
       Path dir = out == null ? TrailcastHome.varDir().resolve("models/word2vec") : out;
-      ThemeTraining.Result result = ThemeTraining.train(from == null ? null : SparkSessions.create("themes train",
-          target), target, from, last, corpus, tokenizer,
-          new Word2VecTrainer.Parameters(dimension, window, minCount, epochs, !cbow, 42, 2), dir);
+      ThemeTraining.Result result;
+      try (Store store = cluster.store()) {
+        result = ThemeTraining.train(from == null ? null : SparkSessions.create("themes train", store.target()),
+            store, from, last, corpus, tokenizer,
+            new Word2VecTrainer.Parameters(dimension, window, minCount, epochs, !cbow, 42, 2), dir);
+      }
       Word2VecTrainer.Trained trained = result.trained();
       result.sentencesBySource().forEach((source, n) -> print.printf(Locale.ROOT, "%s: %,d sentences%n", source, n));
       print.printf(Locale.ROOT, "trained %s on %,d sentences (%,d words): vocabulary %,d, %.0f s, %,.0f words/s; "
@@ -202,10 +207,13 @@ public final class ThemesCommand implements Runnable {
 
     @Override
     public Integer call() {
-      CassandraTarget target = cluster.target();
-      ThemeAssigner assigner = model.assigner(target);
-      ThemesJob.Result result = ThemesJob.assign(SparkSessions.create("themes assign", target), target, from,
-          to == null ? from : to, assigner, force);
+      ThemeAssigner assigner;
+      ThemesJob.Result result;
+      try (Store store = cluster.store()) {
+        assigner = model.assigner(store);
+        result = ThemesJob.assign(SparkSessions.create("themes assign", store.target()), store, from,
+            to == null ? from : to, assigner, force);
+      }
       spec.commandLine().getOut().println(result.line());
       if (!assigner.themesWithoutSeeds().isEmpty()) {
         spec.commandLine().getOut().println("themes none of whose seeds the model knows (never given by the model): "
@@ -238,7 +246,10 @@ public final class ThemesCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      ThemeAssigner assigner = model.assigner(cluster.target());
+      ThemeAssigner assigner;
+      try (Store store = cluster.store()) {
+        assigner = model.assigner(store);
+      }
       Evaluation.Comparison comparison = Evaluation.compare(assigner, LabelFile.read(labels));
       Evaluation byModel = comparison.model();
       Evaluation byKeywords = comparison.baseline();
@@ -301,7 +312,10 @@ public final class ThemesCommand implements Runnable {
 
     @Override
     public Integer call() {
-      ThemeAssigner assigner = model.assigner(cluster.target());
+      ThemeAssigner assigner;
+      try (Store store = cluster.store()) {
+        assigner = model.assigner(store);
+      }
       ThemeAssigner.Explanation why = assigner.explain(url, title);
       PrintWriter out = spec.commandLine().getOut();
       ThemeAssigner.Assignment a = why.assignment();

@@ -1,7 +1,7 @@
 package io.trailcast.enrich;
 
 import io.trailcast.core.UserException;
-import io.trailcast.core.cassandra.CassandraTarget;
+import io.trailcast.core.cassandra.Store;
 import io.trailcast.enrich.tokens.UrlTokenizer;
 import io.trailcast.enrich.vectors.Word2VecTrainer;
 import java.io.BufferedReader;
@@ -33,12 +33,12 @@ public final class ThemeTraining {
    * Trains on the sessions of {@code from..to} (none when {@code from} is null) and the lines of
    * {@code corpus}, and records the model.
    */
-  public static Result train(SparkSession spark, CassandraTarget target, LocalDate from, LocalDate to,
+  public static Result train(SparkSession spark, Store store, LocalDate from, LocalDate to,
       List<Path> corpus, UrlTokenizer tokenizer, Word2VecTrainer.Parameters parameters, Path outDir) {
     List<String> sentences = new ArrayList<>();
     Map<String, Integer> bySource = new LinkedHashMap<>();
     if (from != null) {
-      sentences.addAll(ThemesJob.navigationSentences(spark, target, from, to, tokenizer));
+      sentences.addAll(ThemesJob.navigationSentences(spark, store.target(), from, to, tokenizer));
       bySource.put("navigation " + from + ".." + to, sentences.size());
     }
     for (Path file : corpus) {
@@ -68,7 +68,7 @@ public final class ThemeTraining {
     metrics.put("vocabulary", (double) trained.vectors().size());
     metrics.put("seconds", trained.seconds());
     metrics.put("words_per_second", trained.wordsPerSecond());
-    ThemesJob.recordModel(target, trained.version(), file.toString(), params, metrics, from, to);
+    ThemeModels.record(store.cql(), trained.version(), file.toString(), params, metrics, from, to);
     return new Result(trained, file, bySource);
   }
 

@@ -7,20 +7,17 @@ import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.struct;
 
-import com.datastax.oss.driver.api.core.CqlSession;
 import io.trailcast.core.UserException;
 import io.trailcast.core.cassandra.CassandraTarget;
-import io.trailcast.core.cassandra.CqlSessions;
 import io.trailcast.core.cassandra.JobRuns;
+import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.spark.CassandraTables;
 import io.trailcast.core.spark.CassandraWriter;
 import io.trailcast.enrich.themes.ThemeAssigner;
-import io.trailcast.enrich.tokens.Language;
 import io.trailcast.enrich.tokens.UrlTokenizer;
 import io.trailcast.ingest.Event;
 import io.trailcast.ingest.EventDays;
 import java.sql.Timestamp;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -80,9 +77,10 @@ public final class ThemesJob {
    * Scores the window's page URLs into url_themes. URLs already scored with the same model and
    * definitions are kept unless {@code force}.
    */
-  public static Result assign(SparkSession spark, CassandraTarget target, LocalDate from, LocalDate to,
+  public static Result assign(SparkSession spark, Store store, LocalDate from, LocalDate to,
       ThemeAssigner assigner, boolean force) {
-    Result result = JobRuns.record(target, "themes-assign", List.of(assigner.modelVersion()), from, to,
+    CassandraTarget target = store.target();
+    Result result = JobRuns.record(store, "themes-assign", List.of(assigner.modelVersion()), from, to,
         (cql, run) -> assign(spark, target, from, to, assigner, force, run), done -> {
           Map<String, Long> counts = new LinkedHashMap<>();
           counts.put("urls", done.urls());
@@ -179,57 +177,6 @@ public final class ThemesJob {
       return sentences;
     } finally {
       inSessions.unpersist();
-    }
-  }
-
-  /** Records a vectors model in the models table. */
-  public static void recordModel(CassandraTarget target, String version, String path, Map<String, String> params,
-      Map<String, Double> metrics, LocalDate from, LocalDate to) {
-    try (CqlSession cql = CqlSessions.open(target)) {
-      cql.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(
-          "INSERT INTO models (kind, version, created_at, path, algorithm, params, metrics, data_from, data_to) "
-              + "VALUES ('word2vec', ?, ?, ?, ?, ?, ?, ?, ?)", version, Instant.now(), path,
-          params.getOrDefault("algorithm", "loaded"), params, metrics, from, to));
-    }
-  }
-
-  /** A recorded vectors model: where its file is and the parameters it was made with. */
-  public record Model(String version, String path, Map<String, String> params) {
-    /** The tokenizer the model was trained with (language, stemming): assignments must use the same. */
-    public UrlTokenizer tokenizer() {
-      return new UrlTokenizer(Language.of(params.getOrDefault("language", "auto")),
-          Boolean.parseBoolean(params.getOrDefault("stem", "false")), null);
-    }
-  }
-
-  /** The newest word2vec model, if any was trained or loaded. */
-  public static java.util.Optional<Model> newestModel(CassandraTarget target) {
-    try (CqlSession cql = CqlSessions.open(target)) {
-      if (cql.execute("SELECT version FROM models WHERE kind = 'word2vec' LIMIT 1").one() == null) {
-        return java.util.Optional.empty();
-      }
-    }
-    return java.util.Optional.of(model(target, null));
-  }
-
-  /** The newest word2vec model, or {@code version} when given. */
-  public static Model model(CassandraTarget target, String version) {
-    try (CqlSession cql = CqlSessions.open(target)) {
-      Model found = null;
-      Instant foundAt = null;
-      for (com.datastax.oss.driver.api.core.cql.Row row : cql.execute(
-          "SELECT version, created_at, path, params FROM models WHERE kind = 'word2vec'")) {
-        if (version != null ? row.getString(0).equals(version)
-            : foundAt == null || row.getInstant(1).isAfter(foundAt)) {
-          found = new Model(row.getString(0), row.getString(2), row.getMap(3, String.class, String.class));
-          foundAt = row.getInstant(1);
-        }
-      }
-      if (found == null) {
-        throw new UserException(version == null ? "no word2vec model yet: run `bin/trailcast themes train` first"
-            : "no word2vec model " + version + " (bin/trailcast query \"SELECT version FROM models\")");
-      }
-      return found;
     }
   }
 }

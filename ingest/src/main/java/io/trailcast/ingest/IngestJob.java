@@ -2,6 +2,7 @@ package io.trailcast.ingest;
 
 import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.cassandra.JobRuns;
+import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.spark.CassandraWriter;
 import io.trailcast.core.spark.Progress;
 import java.util.ArrayList;
@@ -31,21 +32,22 @@ public final class IngestJob {
   private IngestJob() {
   }
 
-  public static IngestResult run(SparkSession spark, CassandraTarget target, IngestConfig config) {
-    return run(spark, target, config, rows -> rows);
+  public static IngestResult run(SparkSession spark, Store store, IngestConfig config) {
+    return run(spark, store, config, rows -> rows);
   }
 
   /**
    * {@code betweenReadAndWrite}: applied to the rows between the readers and the writers; the
    * identity, but for a test that loses a row on purpose and sees the run fail.
    */
-  static IngestResult run(SparkSession spark, CassandraTarget target, IngestConfig config,
+  static IngestResult run(SparkSession spark, Store store, IngestConfig config,
       java.util.function.UnaryOperator<Dataset<Row>> betweenReadAndWrite) {
+    CassandraTarget target = store.target();
     Map<String, InputFormat> files = InputFiles.resolve(config.inputs(), config.format(),
         spark.sparkContext().hadoopConfiguration());
     files.forEach((file, format) -> LOG.info("input {}: {}{}", file, format.label(),
         config.format() == InputFormat.AUTO ? " (detected)" : ""));
-    return JobRuns.record(target, config.dryRun() ? "ingest-dry-run" : "ingest", new ArrayList<>(files.keySet()),
+    return JobRuns.record(store, config.dryRun() ? "ingest-dry-run" : "ingest", new ArrayList<>(files.keySet()),
         config.from(), config.to(), (session, run) -> {
           Salts.requireSameSalt(session, target.keyspace(), config.salt());
           LOG.info("ingest run {} started: {} file(s), site {}, {}, into {}", run.runId(), files.size(),

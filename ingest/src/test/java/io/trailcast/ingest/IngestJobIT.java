@@ -1,5 +1,6 @@
 package io.trailcast.ingest;
 
+import static io.trailcast.core.testing.TestCassandra.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -52,7 +53,7 @@ class IngestJobIT {
   }
 
   private static IngestResult ingest(List<String> inputs) {
-    return IngestJob.run(spark, target, new IngestConfig(inputs, InputFormat.AUTO, SiteConfig.defaults(), "salt",
+    return IngestJob.run(spark, store(target), new IngestConfig(inputs, InputFormat.AUTO, SiteConfig.defaults(), "salt",
         null, null, false));
   }
 
@@ -138,7 +139,7 @@ class IngestJobIT {
         + "HTTP/1.1\" 200 10 \"-\" \"UA\"\n");
     List<String> before = snapshot("*");
     io.trailcast.core.UserException refused = org.junit.jupiter.api.Assertions.assertThrows(
-        io.trailcast.core.UserException.class, () -> IngestJob.run(spark, target, new IngestConfig(
+        io.trailcast.core.UserException.class, () -> IngestJob.run(spark, store(target), new IngestConfig(
             List.of(log.toString()), InputFormat.AUTO, SiteConfig.defaults(), "another salt", null, null, false)));
     assertTrue(refused.getMessage().startsWith("keyspace " + target.keyspace() + " was hashed with another salt"),
         refused.getMessage());
@@ -161,7 +162,7 @@ class IngestJobIT {
 
     // A row lost between the readers and the writers, as a bug would lose it: the run fails and says where.
     IllegalStateException lost = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-        () -> IngestJob.run(spark, target, new IngestConfig(List.of(second.toString()), InputFormat.AUTO,
+        () -> IngestJob.run(spark, store(target), new IngestConfig(List.of(second.toString()), InputFormat.AUTO,
             SiteConfig.defaults(), "salt", null, null, false), rows -> rows.filter(
                 org.apache.spark.sql.functions.col("url").endsWith("/p3").equalTo(false)
                     .or(org.apache.spark.sql.functions.col("url").isNull()))));

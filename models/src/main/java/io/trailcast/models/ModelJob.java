@@ -3,12 +3,10 @@ package io.trailcast.models;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.trailcast.core.UserException;
 import io.trailcast.core.cassandra.CassandraTarget;
-import io.trailcast.core.cassandra.CqlSessions;
 import io.trailcast.core.cassandra.JobRuns;
+import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.spark.CassandraWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -46,11 +44,6 @@ public final class ModelJob {
   private ModelJob() {
   }
 
-  /** The kind in {@code models} of a model trained on session trails, which scores sessions. */
-  public static final String TRAILS = "conversion";
-  /** The kind of a model trained on a user's feature table ({@code model train --features}). */
-  public static final String TABLE = "feature-table";
-
   /**
    * What a training gave; {@code splitDay} is the first evaluated day (null for a feature table,
    * split at random).
@@ -59,27 +52,14 @@ public final class ModelJob {
       LocalDate splitDay, long trainRows, List<Map.Entry<String, Double>> topFeatures, double seconds) {
   }
 
-  /** A recorded conversion model; {@code dataTo} is the last day of its window (null for a feature table). */
-  public record Recorded(String kind, String version, String path, Map<String, String> params,
-      Map<String, Double> metrics, LocalDate dataTo) {
-    public int minPageviews() {
-      return Integer.parseInt(params.getOrDefault("min_pageviews", "2"));
-    }
-
-    public List<String> funnel() {
-      String funnel = params.getOrDefault("funnel", "");
-      return funnel.isEmpty() ? List.of() : List.of(funnel.split("\n"));
-    }
-  }
-
   /**
    * Trains on the trails of {@code from..to}: the earlier two thirds of the days to fit (with a
    * cross-validated search), the later days to evaluate. Saves the pipeline and records it.
    */
-  public static Trained train(SparkSession spark, CassandraTarget target, LocalDate from, LocalDate to,
+  public static Trained train(SparkSession spark, Store store, LocalDate from, LocalDate to,
       ConversionModel.Settings settings, List<String> funnel, int minPageviews, Path outDir) {
     long started = System.nanoTime();
-    Dataset<Row> trails = Trails.of(spark, target, from, to, funnel, minPageviews)
+    Dataset<Row> trails = Trails.of(spark, store.target(), from, to, funnel, minPageviews)
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       List<LocalDate> days = new ArrayList<>();
@@ -98,8 +78,8 @@ public final class ModelJob {
       params.put("min_pageviews", Integer.toString(minPageviews));
       params.put("funnel", String.join("\n", funnel));
       params.put("split_day", split.toString());
-      return fitAndRecord(target, TRAILS, train, test, ConversionModel.trailFeatures(), settings, params, from, to,
-          split, outDir, started);
+      return fitAndRecord(store, ModelRegistry.TRAILS, train, test, ConversionModel.trailFeatures(), settings,
+          params, from, to, split, outDir, started);
     } finally {
       trails.unpersist();
     }
@@ -109,7 +89,7 @@ public final class ModelJob {
    * Trains on a feature table a user brings: a random two thirds of its rows fit the model (the
    * same search, weighting and metrics as on trails), the other third evaluates it.
    */
-  public static Trained train(CassandraTarget target, FeatureTable.Table table, String source,
+  public static Trained train(Store store, FeatureTable.Table table, String source,
       ConversionModel.Settings settings, Path outDir) {
     long started = System.nanoTime();
     Dataset<Row> rows = table.rows().persist(StorageLevel.MEMORY_AND_DISK());
@@ -120,14 +100,14 @@ public final class ModelJob {
       params.put("numeric", String.join(",", table.numeric()));
       params.put("categorical", String.join(",", table.categorical()));
       params.put("split", "random, two thirds train (seed 42)");
-      return fitAndRecord(target, TABLE, parts[0], parts[1], table.featureStages(), settings, params, null, null,
-          null, outDir, started);
+      return fitAndRecord(store, ModelRegistry.TABLE, parts[0], parts[1], table.featureStages(), settings, params,
+          null, null, null, outDir, started);
     } finally {
       rows.unpersist();
     }
   }
 
-  private static Trained fitAndRecord(CassandraTarget target, String kind, Dataset<Row> train, Dataset<Row> test,
+  private static Trained fitAndRecord(Store store, String kind, Dataset<Row> train, Dataset<Row> test,
       List<org.apache.spark.ml.PipelineStage> featureStages, ConversionModel.Settings settings,
       Map<String, String> params,
       LocalDate from, LocalDate to, LocalDate split, Path outDir, long started) {
@@ -135,8 +115,8 @@ public final class ModelJob {
     double threshold = ConversionModel.bestThreshold(ConversionModel.score(fitted.model(), train));
     ConversionModel.Metrics metrics = ConversionModel.evaluate(ConversionModel.score(fitted.model(), test),
         threshold);
-    String version = (kind.equals(TABLE) ? "table-" : "conv-") + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-        .withZone(ZoneOffset.UTC).format(Instant.now());
+    String version = (kind.equals(ModelRegistry.TABLE) ? "table-" : "conv-")
+        + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
     Path path = outDir.resolve(version).toAbsolutePath();
     try {
       fitted.model().write().overwrite().save(path.toString());
@@ -146,66 +126,10 @@ public final class ModelJob {
     Map<String, String> recorded = new LinkedHashMap<>(fitted.params());
     recorded.putAll(params);
     recorded.put("cv_roc_auc", Double.toString(fitted.cvAuc()));
-    try (CqlSession cql = CqlSessions.open(target)) {
-      cql.execute(SimpleStatement.newInstance("INSERT INTO models (kind, version, created_at, path, algorithm, params, "
-          + "metrics, data_from, data_to, features) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", kind, version,
-          Instant.now(), path.toString(), fitted.algorithm(), recorded, metrics.asMap(), from, to,
-          ConversionModel.featureNames(fitted.model())));
-    }
+    ModelRegistry.record(store.cql(), kind, version, path.toString(), fitted.algorithm(), recorded, metrics.asMap(),
+        from, to, ConversionModel.featureNames(fitted.model()));
     return new Trained(version, path, fitted, metrics, split, train.count(),
         ConversionModel.topFeatures(fitted.model(), 10), (System.nanoTime() - started) / 1e9);
-  }
-
-  /** Every recorded conversion model trained on trails, newest first. */
-  public static List<Recorded> models(CassandraTarget target) {
-    return models(target, List.of(TRAILS));
-  }
-
-  /** Every recorded model of {@code kinds}, newest first. */
-  public static List<Recorded> models(CassandraTarget target, List<String> kinds) {
-    try (CqlSession cql = CqlSessions.open(target)) {
-      return models(cql, kinds);
-    }
-  }
-
-  /** The same through a session the caller holds (bound to the keyspace): a stream asks every few seconds. */
-  public static List<Recorded> models(CqlSession cql, List<String> kinds) {
-    List<Map.Entry<Instant, Recorded>> found = new ArrayList<>();
-    for (String kind : kinds) {
-      for (com.datastax.oss.driver.api.core.cql.Row row : cql.execute(SimpleStatement.newInstance(
-          "SELECT version, created_at, path, params, metrics, data_to FROM models WHERE kind = ?", kind))) {
-        found.add(Map.entry(row.getInstant(1), new Recorded(kind, row.getString(0), row.getString(2),
-            row.getMap(3, String.class, String.class), row.getMap(4, String.class, Double.class),
-            row.getLocalDate(5))));
-      }
-    }
-    found.sort(Map.Entry.<Instant, Recorded>comparingByKey().reversed());
-    return found.stream().map(Map.Entry::getValue).toList();
-  }
-
-  /** The model {@code version} of any kind (for show). */
-  public static Recorded anyModel(CassandraTarget target, String version) {
-    for (Recorded recorded : models(target, List.of(TRAILS, TABLE))) {
-      if (recorded.version().equals(version)) {
-        return recorded;
-      }
-    }
-    throw new UserException("no model " + version + " (bin/trailcast model list)");
-  }
-
-  /** The model {@code version} that scores sessions, or the newest when null. */
-  public static Recorded model(CassandraTarget target, String version) {
-    for (Recorded recorded : models(target)) {
-      if (version == null || recorded.version().equals(version)) {
-        return recorded;
-      }
-    }
-    if (version != null && models(target, List.of(TABLE)).stream().anyMatch(r -> r.version().equals(version))) {
-      throw new UserException("model " + version + " was trained on a feature table, not on session trails: it "
-          + "cannot score sessions");
-    }
-    throw new UserException(version == null ? "no conversion model yet: run `bin/trailcast model train` first"
-        : "no conversion model " + version + " (bin/trailcast model list)");
   }
 
   /**
@@ -213,9 +137,10 @@ public final class ModelJob {
    * through the model's {@link TrailScorer} (its funnel and minimum pageviews); sessions under the
    * minimum get no row. Returns the rows written.
    */
-  public static long score(SparkSession spark, CassandraTarget target, LocalDate from, LocalDate to,
-      Recorded recorded) {
-    return JobRuns.record(target, "model-score", List.of(recorded.version()), from, to, (cql, run) -> {
+  public static long score(SparkSession spark, Store store, LocalDate from, LocalDate to,
+      ModelRegistry.Recorded recorded) {
+    CassandraTarget target = store.target();
+    return JobRuns.record(store, "model-score", List.of(recorded.version()), from, to, (cql, run) -> {
       TrailScorer scorer = TrailScorer.load(recorded);
       Dataset<Row> rows = scoreRows(spark, scorer, Trails.of(spark, target, from, to, scorer.rules()))
           .persist(StorageLevel.MEMORY_AND_DISK());
@@ -268,8 +193,8 @@ public final class ModelJob {
    * compares its ROC AUC with the simulator's Bayes AUC on the sessions both know ({@code dir}:
    * the simulator's output, {@code salt}: ingest's).
    */
-  public static TruthComparison compareWithTruth(SparkSession spark, CassandraTarget target, Recorded recorded,
-      Path dir, String salt) {
+  public static TruthComparison compareWithTruth(SparkSession spark, CassandraTarget target,
+      ModelRegistry.Recorded recorded, Path dir, String salt) {
     LocalDate from = LocalDate.parse(recorded.params().get("split_day"));
     LocalDate to = recorded.dataTo();
     Dataset<Row> scored = ConversionModel.score(PipelineModel.load(recorded.path()),

@@ -46,7 +46,7 @@ public final class TrailScorer implements Serializable {
     }
 
     /** The rules a recorded model was trained with. */
-    public static Rules of(ModelJob.Recorded recorded) {
+    public static Rules of(ModelRegistry.Recorded recorded) {
       return new Rules(recorded.funnel(), recorded.minPageviews());
     }
 
@@ -107,8 +107,8 @@ public final class TrailScorer implements Serializable {
   }
 
   /** The scorer of a recorded trail model (loads its saved pipeline: a driver-side call). */
-  public static TrailScorer load(ModelJob.Recorded recorded) {
-    if (!recorded.kind().equals(ModelJob.TRAILS)) {
+  public static TrailScorer load(ModelRegistry.Recorded recorded) {
+    if (!recorded.kind().equals(ModelRegistry.TRAILS)) {
       throw new UserException("model " + recorded.version() + " was trained on a feature table, not on session "
           + "trails: it cannot score sessions");
     }

@@ -1,5 +1,6 @@
 package io.trailcast.models;
 
+import static io.trailcast.core.testing.TestCassandra.store;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.rand;
@@ -48,10 +49,10 @@ class ConversionModelIT {
   @Test
   void theModelComesCloseToTheBayesAucAndShuffledLabelsGiveChance() {
     List<String> funnel = SiteConfig.defaults().funnel();
-    ModelJob.Trained trained = ModelJob.train(spark, target, START, END,
+    ModelJob.Trained trained = ModelJob.train(spark, store(target), START, END,
         ConversionModel.Settings.of("logistic"), funnel, 2, tmp.resolve("models"));
     assertTrue(trained.metrics().positives() > 20, "converted trails evaluated: " + trained.metrics().positives());
-    ModelJob.Recorded recorded = ModelJob.model(target, null);
+    ModelRegistry.Recorded recorded = ModelRegistry.model(store(target).cql(), null);
     assertEquals(trained.version(), recorded.version());
 
     // Against the simulator's own probabilities on the same held-out sessions. A small window
@@ -111,7 +112,7 @@ class ConversionModelIT {
     assertScoresEqualMllib(trees, TrailScorer.of("trees", trees, rules), trails);
 
     // Scores are written for every scorable session, readable per user with one query.
-    long written = ModelJob.score(spark, target, END, END, recorded);
+    long written = ModelJob.score(spark, store(target), END, END, recorded);
     long scorable = trails.filter(col("day").equalTo(java.sql.Date.valueOf(END))).count();
     assertEquals(scorable, written);
     try (CqlSession session = CqlSessions.open(target)) {

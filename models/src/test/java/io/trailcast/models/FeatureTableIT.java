@@ -1,5 +1,6 @@
 package io.trailcast.models;
 
+import static io.trailcast.core.testing.TestCassandra.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -88,17 +89,18 @@ class FeatureTableIT {
     assertEquals(3003, table.rowsRead());
     assertEquals(3, table.withoutLabel(), "maybe, empty and unknown are no label: counted and left out");
 
-    ModelJob.Trained trained = ModelJob.train(target, table, csv.toString(),
+    ModelJob.Trained trained = ModelJob.train(store(target), table, csv.toString(),
         ConversionModel.Settings.of("logistic"), tmp.resolve("models"));
     assertTrue(trained.metrics().rocAuc() >= 0.93 * bayes, trained.metrics().rocAuc() + " vs Bayes " + bayes);
     assertEquals(3000, trained.trainRows() + trained.metrics().n());
     List<String> top = trained.topFeatures().stream().map(Map.Entry::getKey).limit(3).toList();
     assertTrue(top.contains("plan=pro") && top.contains("region=3"), "top features " + trained.topFeatures());
 
-    ModelJob.Recorded recorded = ModelJob.anyModel(target, trained.version());
-    assertEquals(ModelJob.TABLE, recorded.kind());
+    ModelRegistry.Recorded recorded = ModelRegistry.anyModel(store(target).cql(), trained.version());
+    assertEquals(ModelRegistry.TABLE, recorded.kind());
     assertEquals(trained.metrics().rocAuc(), recorded.metrics().get("roc_auc"), 1e-12);
-    UserException notForSessions = assertThrows(UserException.class, () -> ModelJob.model(target, trained.version()));
+    UserException notForSessions = assertThrows(UserException.class,
+        () -> ModelRegistry.model(store(target).cql(), trained.version()));
     assertTrue(notForSessions.getMessage().contains("feature table"), notForSessions.getMessage());
   }
 

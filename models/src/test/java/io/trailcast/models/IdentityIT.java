@@ -1,5 +1,6 @@
 package io.trailcast.models;
 
+import static io.trailcast.core.testing.TestCassandra.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,7 +42,7 @@ class IdentityIT {
   @AfterAll
   static void tearDown() {
     // The graph as the other tests of the week expect it: default rules.
-    IdentityJob.run(spark, target, START, END, week.traffic().resolve("crm.csv"),
+    IdentityJob.run(spark, store(target), START, END, week.traffic().resolve("crm.csv"),
         SimulatedWeek.SALT, IdentityGraph.Rules.defaults());
   }
 
@@ -54,7 +55,7 @@ class IdentityIT {
 
   @Test
   void personsMatchTheSimulatorsStayStableAndAnUnmergeIsHistory() {
-    IdentityJob.Result first = IdentityJob.run(spark, target, START, END, week.traffic().resolve("crm.csv"),
+    IdentityJob.Result first = IdentityJob.run(spark, store(target), START, END, week.traffic().resolve("crm.csv"),
         SimulatedWeek.SALT, IdentityGraph.Rules.defaults());
     assertTrue(first.converged(), first.line());
     assertTrue(first.crmAccounts() > 50, first.line());
@@ -88,7 +89,7 @@ class IdentityIT {
       assertEquals(devicePageviews, profile.getLong(3), "pageviews merged over the person's devices");
 
       // A rerun of the same days changes nobody.
-      IdentityJob.Result again = IdentityJob.run(spark, target, START, END, week.traffic().resolve("crm.csv"),
+      IdentityJob.Result again = IdentityJob.run(spark, store(target), START, END, week.traffic().resolve("crm.csv"),
           SimulatedWeek.SALT, IdentityGraph.Rules.defaults());
       assertEquals(0, again.personsChanged(), again.line());
       assertEquals(before, persons(cql));
@@ -97,7 +98,7 @@ class IdentityIT {
       // more identifiers (so it, or its one neighbour, has two links) is quarantined and stands
       // alone; the history says who it was before.
       Instant beforeUnmerge = Instant.now();
-      IdentityJob.Result unmerged = IdentityJob.run(spark, target, START, END, null, SimulatedWeek.SALT,
+      IdentityJob.Result unmerged = IdentityJob.run(spark, store(target), START, END, null, SimulatedWeek.SALT,
           new IdentityGraph.Rules(1, 20));
       assertTrue(unmerged.quarantinedEdges() > 0 && unmerged.personsChanged() > 0, unmerged.line());
       Map<String, Long> sizes = before.values().stream().collect(Collectors.groupingBy(p -> p,

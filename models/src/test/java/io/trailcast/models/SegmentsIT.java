@@ -1,5 +1,6 @@
 package io.trailcast.models;
 
+import static io.trailcast.core.testing.TestCassandra.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -49,7 +50,7 @@ class SegmentsIT {
     try (CqlSession cql = CqlSessions.open(target)) {
       // IdentityIT leaves the week's graph as the default rules make it; alone, compute it.
       if (cql.execute("SELECT identifier FROM person_by_identifier LIMIT 1").one() == null) {
-        IdentityJob.run(spark, target, SimulatedWeek.START, SimulatedWeek.END, week.traffic().resolve("crm.csv"),
+        IdentityJob.run(spark, store(target), SimulatedWeek.START, SimulatedWeek.END, week.traffic().resolve("crm.csv"),
             SimulatedWeek.SALT, IdentityGraph.Rules.defaults());
       }
     }
@@ -60,7 +61,7 @@ class SegmentsIT {
   @Test
   void membersMatchTheSimulatorsInterestsAndKeepTheirSince() throws IOException {
     SegmentDefinitions defaults = SegmentDefinitions.defaults(themes);
-    SegmentJob.Result result = SegmentJob.run(spark, target, defaults, SimulatedWeek.END);
+    SegmentJob.Result result = SegmentJob.run(spark, store(target), defaults, SimulatedWeek.END);
     SegmentEvaluation.Comparison scores = SegmentEvaluation.compare(spark, target, week.traffic(),
         SimulatedWeek.SALT, defaults, SimulatedWeek.END);
     SegmentEvaluation.Score all = scores.all();
@@ -72,7 +73,7 @@ class SegmentsIT {
       assertEquals(SimulatedWeek.END, member.getLocalDate(2));
       // The next day (no new traffic, the same window but one day older): members who still
       // qualify keep their since; the history holds their membership.
-      SegmentJob.Result next = SegmentJob.run(spark, target, defaults, SimulatedWeek.END.plusDays(1));
+      SegmentJob.Result next = SegmentJob.run(spark, store(target), defaults, SimulatedWeek.END.plusDays(1));
       var again = cql.execute(SimpleStatement.newInstance("SELECT since, last_qualified FROM segments_by_person "
           + "WHERE person_id = ? AND segment = ?", member.getString(1), member.getString(0))).one();
       if (again != null) {
@@ -93,7 +94,7 @@ class SegmentsIT {
     Path file = tmp.resolve("segments.yaml");
     Files.writeString(file, "segments:\n  - name: french-finance\n    theme: finance\n    min_share: 0.2\n"
         + "    min_days: 1\n    countries: [fr]\n");
-    SegmentJob.Result french = SegmentJob.run(spark, target, SegmentDefinitions.load(file, themes),
+    SegmentJob.Result french = SegmentJob.run(spark, store(target), SegmentDefinitions.load(file, themes),
         SimulatedWeek.END);
     try (CqlSession cql = CqlSessions.open(target)) {
       long checked = 0;
@@ -116,7 +117,7 @@ class SegmentsIT {
   void everyNotebookQueryRunsAndFindsRows() throws IOException {
     try (CqlSession cql = CqlSessions.open(target)) {
       if (cql.execute("SELECT segment FROM segment_sizes LIMIT 1").one() == null) {
-        SegmentJob.run(spark, target, SegmentDefinitions.defaults(themes), SimulatedWeek.END);
+        SegmentJob.run(spark, store(target), SegmentDefinitions.defaults(themes), SimulatedWeek.END);
       }
     }
     List<Path> files;

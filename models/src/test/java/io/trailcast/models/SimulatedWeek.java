@@ -1,5 +1,6 @@
 package io.trailcast.models;
 
+import static io.trailcast.core.testing.TestCassandra.store;
 import io.trailcast.aggregate.AggregateJob;
 import io.trailcast.aggregate.sessions.SessionRules;
 import io.trailcast.core.cassandra.CassandraTarget;
@@ -71,17 +72,18 @@ final class SimulatedWeek {
     SparkSession spark = TestSpark.connectedTo(target);
     new Simulator(new SimulationConfig(600, 6, START, 23, LogFormat.COMBINED, 0.0, false, ZoneId.of("UTC"),
         dir.resolve("traffic"))).run();
-    IngestJob.run(spark, target, new IngestConfig(List.of(dir.resolve("traffic/logs").toString()), InputFormat.AUTO,
+    IngestJob.run(spark, store(target), new IngestConfig(List.of(dir.resolve("traffic/logs").toString()),
+        InputFormat.AUTO,
         SiteConfig.defaults(), SALT, null, null, false));
-    AggregateJob.run(spark, target, START, END, SessionRules.of(SiteConfig.defaults()));
-    ThemeTraining.Result vectors = ThemeTraining.train(spark, target, START, END, List.of(),
+    AggregateJob.run(spark, store(target), START, END, SessionRules.of(SiteConfig.defaults()));
+    ThemeTraining.Result vectors = ThemeTraining.train(spark, store(target), START, END, List.of(),
         new UrlTokenizer(Language.AUTO, false, null), new Word2VecTrainer.Parameters(50, 5, 2, 5, true, 42, 2),
         dir.resolve("w2v"));
-    ThemesJob.assign(spark, target, START, END, new ThemeAssigner(ThemeDefinitions.defaults(),
+    ThemesJob.assign(spark, store(target), START, END, new ThemeAssigner(ThemeDefinitions.defaults(),
         WordVectors.read(vectors.file()), vectors.trained().version(), new UrlTokenizer(Language.AUTO, false, null)),
         false);
     // Again with themes: user_daily's theme pageviews (a user's history before a window, segments).
-    AggregateJob.run(spark, target, START, END, SessionRules.of(SiteConfig.defaults()));
+    AggregateJob.run(spark, store(target), START, END, SessionRules.of(SiteConfig.defaults()));
     return new SimulatedWeek(target, dir);
   }
 }

@@ -17,6 +17,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.cassandra.JobRuns;
+import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.spark.CassandraTables;
 import io.trailcast.core.spark.CassandraWriter;
 import io.trailcast.ingest.EventDays;
@@ -72,9 +73,10 @@ public final class SegmentJob {
     }
   }
 
-  public static Result run(SparkSession spark, CassandraTarget target, SegmentDefinitions definitions, LocalDate date) {
+  public static Result run(SparkSession spark, Store store, SegmentDefinitions definitions, LocalDate date) {
+    CassandraTarget target = store.target();
     LocalDate first = date.minusDays(definitions.longestWindow() - 1L);
-    return JobRuns.record(target, "segments", List.of(), first, date,
+    return JobRuns.record(store, "segments", List.of(), first, date,
         (session, run) -> compute(spark, target, definitions, first, date), result -> {
           Map<String, Long> counts = new LinkedHashMap<>();
           result.sizes().forEach((name, s) -> counts.put(name, s.members()));

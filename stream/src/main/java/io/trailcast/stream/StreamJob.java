@@ -5,11 +5,10 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import io.trailcast.aggregate.sessions.SessionRules;
 import io.trailcast.core.UserException;
 import io.trailcast.core.cassandra.CassandraTarget;
-import io.trailcast.core.cassandra.CqlSessions;
+import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.cassandra.JobRuns;
-import io.trailcast.core.cassandra.SchemaMigrator;
 import io.trailcast.core.spark.CassandraWriter;
-import io.trailcast.enrich.ThemesJob;
+import io.trailcast.enrich.ThemeModels;
 import io.trailcast.enrich.themes.ThemeAssigner;
 import io.trailcast.enrich.themes.ThemeDefinitions;
 import io.trailcast.enrich.vectors.WordVectors;
@@ -19,7 +18,7 @@ import io.trailcast.ingest.IngestSink;
 import io.trailcast.ingest.Suppression;
 import io.trailcast.ingest.InputFormat;
 import io.trailcast.ingest.SiteConfig;
-import io.trailcast.models.ModelJob;
+import io.trailcast.models.ModelRegistry;
 import io.trailcast.models.TrailScorer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -135,31 +134,28 @@ public final class StreamJob {
   /** How often the stream reads the list of forgotten persons' identifiers. */
   private static final long SUPPRESSION_EVERY_MS = 5_000;
 
-  public static Result run(SparkSession spark, CassandraTarget target, Options o) {
+  public static Result run(SparkSession spark, Store store, Options o) {
     // One stream per checkpoint, said before anything else is done.
     CheckpointLock checkpoint = CheckpointLock.acquire(o.checkpoint());
-    try (checkpoint; CqlSession cql = CqlSessions.open(target)) {
-      SchemaMigrator.requireCurrent(cql, target.keyspace());
-      io.trailcast.ingest.Salts.requireSameSalt(cql, target.keyspace(), o.salt());
-      JobRuns run = JobRuns.start(cql, "stream", List.of(o.source().describe()), null, null);
-      LOG.info("stream run {} started: {} into {}, checkpoint {}", run.runId(), o.source().describe(),
-          target.describe(), o.checkpoint());
-      // A micro-batch is small: as many partitions as cores, not a batch job's many (the state's
-      // partitions are fixed by the first run of a checkpoint). Put back after, for the jobs that follow.
-      String partitions = spark.conf().get("spark.sql.shuffle.partitions");
-      spark.conf().set("spark.sql.shuffle.partitions", o.partitions() > 0 ? o.partitions()
-          : spark.sparkContext().defaultParallelism());
-      try {
-        Result result = stream(spark, cql, target, o);
-        run.succeeded(cql, result.counts());
-        LOG.info("stream run {} done: {}", run.runId(), result.line());
-        return result;
-      } catch (RuntimeException e) {
-        run.failed(cql, Map.of(), String.valueOf(e.getMessage()));
-        throw e;
-      } finally {
-        spark.conf().set("spark.sql.shuffle.partitions", partitions);
-      }
+    try (checkpoint) {
+      CassandraTarget target = store.target();
+      return JobRuns.record(store, "stream", List.of(o.source().describe()), null, null, (cql, run) -> {
+        io.trailcast.ingest.Salts.requireSameSalt(cql, target.keyspace(), o.salt());
+        LOG.info("stream run {} started: {} into {}, checkpoint {}", run.runId(), o.source().describe(),
+            target.describe(), o.checkpoint());
+        // A micro-batch is small: as many partitions as cores, not a batch job's many (the state's
+        // partitions are fixed by the first run of a checkpoint). Put back after, for the jobs that follow.
+        String partitions = spark.conf().get("spark.sql.shuffle.partitions");
+        spark.conf().set("spark.sql.shuffle.partitions", o.partitions() > 0 ? o.partitions()
+            : spark.sparkContext().defaultParallelism());
+        try {
+          Result result = stream(spark, cql, target, o);
+          LOG.info("stream run {} done: {}", run.runId(), result.line());
+          return result;
+        } finally {
+          spark.conf().set("spark.sql.shuffle.partitions", partitions);
+        }
+      }, Result::counts);
     }
   }
 
@@ -183,7 +179,7 @@ public final class StreamJob {
     StatusListener status = new StatusListener(cql, o.source().describe(), target.keyspace(), timers,
         o.source().allowDataLoss() ? writer.offsets : null);
     spark.streams().addListener(status);
-    Dataset<Row> plan = live(spark, target, rows, sink, function, timers, o);
+    Dataset<Row> plan = live(spark, cql, target, rows, sink, function, timers, o);
     ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "trailcast-stream-background");
       t.setDaemon(true);
@@ -268,10 +264,11 @@ public final class StreamJob {
    * The query's plan: parsed rows → events written and looked up ({@link LiveInput}) → the
    * watermark → the sessions' state per user and site.
    */
-  private static Dataset<Row> live(SparkSession spark, CassandraTarget target, Dataset<Row> rows, IngestSink sink,
+  private static Dataset<Row> live(SparkSession spark, CqlSession cql, CassandraTarget target, Dataset<Row> rows,
+      IngestSink sink,
       LiveSessionsFunction function, LiveTimers timers, Options o) {
     // The vectors go to each executor once, not with every task.
-    ThemeAssigner assigner = assigner(target).orElse(null);
+    ThemeAssigner assigner = assigner(cql).orElse(null);
     ThemeLookup themes = new ThemeLookup(target.keyspace(), assigner == null ? null
         : spark.sparkContext().broadcast(assigner, scala.reflect.ClassTag$.MODULE$.apply(ThemeAssigner.class)),
         o.themeRefresh().toMillis());
@@ -384,11 +381,11 @@ public final class StreamJob {
    * next micro-batch on); none yet leaves trails unscored.
    */
   private static void refreshModel(CqlSession cql, LiveSessionsFunction function) {
-    List<ModelJob.Recorded> recorded = ModelJob.models(cql, List.of(ModelJob.TRAILS));
+    List<ModelRegistry.Recorded> recorded = ModelRegistry.models(cql);
     if (recorded.isEmpty()) {
       return;
     }
-    ModelJob.Recorded newest = recorded.get(0);
+    ModelRegistry.Recorded newest = recorded.get(0);
     TrailScorer current = function.model();
     if (current == null || !current.version().equals(newest.version())) {
       function.useModel(TrailScorer.load(newest));
@@ -398,8 +395,8 @@ public final class StreamJob {
   }
 
   /** The newest word2vec model's assigner, for URLs url_themes does not hold yet. */
-  private static Optional<ThemeAssigner> assigner(CassandraTarget target) {
-    return ThemesJob.newestModel(target).map(m -> new ThemeAssigner(ThemeDefinitions.defaults(),
+  private static Optional<ThemeAssigner> assigner(CqlSession cql) {
+    return ThemeModels.newest(cql).map(m -> new ThemeAssigner(ThemeDefinitions.defaults(),
         WordVectors.read(Path.of(m.path())), m.version(), m.tokenizer()));
   }
 

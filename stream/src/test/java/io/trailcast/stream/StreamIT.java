@@ -1,5 +1,7 @@
 package io.trailcast.stream;
 
+import static io.trailcast.core.testing.TestCassandra.store;
+import io.trailcast.models.ModelRegistry;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
@@ -92,7 +94,7 @@ class StreamIT {
   private static CassandraTarget batch;
   private static SparkSession spark;
   private static List<String> lines;
-  private static ModelJob.Recorded model;
+  private static ModelRegistry.Recorded model;
   /** The streaming job's arguments and its topic: the forget test runs it again. */
   private static String[] streamArgs;
   private static String bootstrap;
@@ -122,9 +124,10 @@ class StreamIT {
     Path file = tmp.resolve("all.log");
     Files.write(file, lines);
     Files.writeString(file, TOO_LATE + "\n", java.nio.file.StandardOpenOption.APPEND);
-    IngestJob.run(spark, batch, new IngestConfig(List.of(file.toString()), InputFormat.AUTO, SiteConfig.defaults(),
+    IngestJob.run(spark, store(batch), new IngestConfig(List.of(file.toString()), InputFormat.AUTO,
+        SiteConfig.defaults(),
         SALT, null, null, false));
-    AggregateJob.run(spark, batch, DAY, DAY, SessionRules.of(SiteConfig.defaults()));
+    AggregateJob.run(spark, store(batch), DAY, DAY, SessionRules.of(SiteConfig.defaults()));
     model = fitModel(tmp.resolve("model"));
 
     // Each line arrives up to half the delay after its time: always within the watermark.
@@ -185,7 +188,7 @@ class StreamIT {
    * A conversion pipeline of the trail features (vocabularies that keep every word: a day of 150
    * visitors is small) fitted on the batch trails, saved and recorded in the stream's keyspace.
    */
-  private static ModelJob.Recorded fitModel(Path dir) throws IOException {
+  private static ModelRegistry.Recorded fitModel(Path dir) throws IOException {
     TrailScorer.Rules rules = new TrailScorer.Rules(SiteConfig.defaults().funnel(), 2);
     Dataset<Row> trails = Trails.of(spark, batch, DAY, DAY, rules);
     List<PipelineStage> stages = new ArrayList<>();
@@ -201,10 +204,11 @@ class StreamIT {
     Map<String, String> params = Map.of("min_pageviews", "2", "funnel", String.join("\n", rules.funnel()));
     try (CqlSession cql = CqlSessions.open(target)) {
       cql.execute(SimpleStatement.newInstance("INSERT INTO models (kind, version, created_at, path, algorithm, "
-          + "params) VALUES (?, ?, ?, ?, ?, ?)", ModelJob.TRAILS, "conv-it", java.time.Instant.now(), dir.toString(),
+          + "params) VALUES (?, ?, ?, ?, ?, ?)", ModelRegistry.TRAILS, "conv-it", java.time.Instant.now(),
+          dir.toString(),
           "logistic", params));
     }
-    return ModelJob.model(target, "conv-it");
+    return ModelRegistry.model(store(target).cql(), "conv-it");
   }
 
   @Test
@@ -515,7 +519,7 @@ class StreamIT {
       }
       assertTrue(otherDevice != null, "a device that did not sign in");
       Path signIn = Files.write(tmp.resolve("sign-in.log"), List.of(otherDevice));
-      IngestJob.run(spark, target, new IngestConfig(List.of(signIn.toString()), InputFormat.AUTO,
+      IngestJob.run(spark, store(target), new IngestConfig(List.of(signIn.toString()), InputFormat.AUTO,
           SiteConfig.defaults(), SALT, null, null, false));
       List<String> pii = List.of("SESS123SECRET", "SID999SECRET", "jo.smith", "198.51.100.23");
 
@@ -524,10 +528,10 @@ class StreamIT {
       assertTrue(!leaks(forbidden, addresses, crmId).isEmpty(), "the person is there before");
 
       io.trailcast.aggregate.identity.ForgetJob.Result dry = io.trailcast.aggregate.identity.ForgetJob.run(spark,
-          target, email, io.trailcast.aggregate.identity.ForgetJob.Kind.EMAIL, SALT, true);
+          store(target), email, io.trailcast.aggregate.identity.ForgetJob.Kind.EMAIL, SALT, true);
       assertTrue(dry.deleted().get("events_by_user") > 0, dry.deleted().toString());
       io.trailcast.aggregate.identity.ForgetJob.Result forgot = io.trailcast.aggregate.identity.ForgetJob.run(spark,
-          target, email, io.trailcast.aggregate.identity.ForgetJob.Kind.EMAIL, SALT, false);
+          store(target), email, io.trailcast.aggregate.identity.ForgetJob.Kind.EMAIL, SALT, false);
       assertEquals(dry.deleted(), forgot.deleted(), "a dry run lists what then goes");
       for (String table : List.of("events_by_user", "event_days", "sessions_by_user", "user_daily", "user_lifetime",
           "identity_edges", "person_by_identifier", "person_history", "person_profile", "crm_accounts",
@@ -565,7 +569,7 @@ class StreamIT {
       Path file = tmp.resolve("all.log");
       Path piiFile = tmp.resolve("pii.log");
       Files.write(piiFile, List.of(String.format(PII, 2), PII_CORRUPT));
-      io.trailcast.ingest.IngestResult reingested = IngestJob.run(spark, target, new IngestConfig(
+      io.trailcast.ingest.IngestResult reingested = IngestJob.run(spark, store(target), new IngestConfig(
           List.of(file.toString(), piiFile.toString(), signIn.toString()), InputFormat.AUTO, SiteConfig.defaults(),
           SALT, null, null, false));
       assertEquals(lineCount.get(personId) + 1L, reingested.suppressed(), reingested.line());
@@ -589,14 +593,15 @@ class StreamIT {
     }
 
     private void runStages(Path crm) {
-      AggregateJob.run(spark, target, DAY, DAY.plusDays(1), SessionRules.of(SiteConfig.defaults()));
-      io.trailcast.aggregate.identity.IdentityJob.run(spark, target, DAY, DAY.plusDays(1), crm, SALT,
+      AggregateJob.run(spark, store(target), DAY, DAY.plusDays(1), SessionRules.of(SiteConfig.defaults()));
+      io.trailcast.aggregate.identity.IdentityJob.run(spark, store(target), DAY, DAY.plusDays(1), crm, SALT,
           io.trailcast.aggregate.identity.IdentityGraph.Rules.defaults());
       java.util.Set<String> themes = new java.util.HashSet<>();
       io.trailcast.enrich.themes.ThemeDefinitions.defaults().themes().forEach(t -> themes.add(t.name()));
-      io.trailcast.segments.SegmentJob.run(spark, target, io.trailcast.segments.SegmentDefinitions.defaults(themes),
+      io.trailcast.segments.SegmentJob.run(spark, store(target),
+          io.trailcast.segments.SegmentDefinitions.defaults(themes),
           DAY);
-      ModelJob.score(spark, target, DAY, DAY.plusDays(1), model);
+      ModelJob.score(spark, store(target), DAY, DAY.plusDays(1), model);
     }
 
     /** Every row of every table but forget's own, one string each. */

@@ -1,6 +1,7 @@
 package io.trailcast.stream;
 
 import io.trailcast.core.cassandra.CassandraTarget;
+import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.spark.SparkSessions;
 import io.trailcast.ingest.InputFormat;
 import io.trailcast.ingest.SiteConfig;
@@ -19,7 +20,9 @@ public final class StreamProcess {
     StreamJob.Options options = new StreamJob.Options(StreamSource.parse(args[2]), InputFormat.AUTO,
         SiteConfig.defaults(), StreamIT.SALT, args[3], true, null, Duration.ZERO, Long.parseLong(args[4]),
         StreamIT.DELAY, Duration.ofSeconds(2), "earliest", 50, Duration.ofMinutes(10), 0);
-    StreamJob.run(SparkSessions.create("stream-it", target), target, options);
+    try (Store store = Store.open(target)) {
+      StreamJob.run(SparkSessions.create("stream-it", target), store, options);
+    }
     // Spark's non-daemon threads would keep a finished run alive.
     System.exit(0);
   }

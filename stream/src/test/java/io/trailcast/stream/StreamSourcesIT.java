@@ -1,5 +1,6 @@
 package io.trailcast.stream;
 
+import static io.trailcast.core.testing.TestCassandra.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -222,7 +223,7 @@ class StreamSourcesIT {
       out.write((String.format(PAGE, 40, "sport") + "\n\u0001binary\n").getBytes(StandardCharsets.UTF_8));
     }
     SparkSession spark = TestSpark.connectedTo(target);
-    StreamJob.Result result = StreamJob.run(spark, target, options("dir:" + landing, tmp.resolve("checkpoint")));
+    StreamJob.Result result = StreamJob.run(spark, store(target), options("dir:" + landing, tmp.resolve("checkpoint")));
     assertEquals(3, result.counts().get("events_written"), result.line());
     assertEquals(1, result.counts().get("quarantined"), "the binary line: " + result.line());
     try (CqlSession cql = CqlSessions.open(target)) {
@@ -255,7 +256,7 @@ class StreamSourcesIT {
       SparkSession spark = TestSpark.connectedTo(target);
       String source = "kafka:" + broker.bootstrap() + "/" + topic;
       Path checkpoint = tmp.resolve("loss-checkpoint");
-      assertEquals(5, StreamJob.run(spark, target, options(source, checkpoint)).counts().get("events_written"));
+      assertEquals(5, StreamJob.run(spark, store(target), options(source, checkpoint)).counts().get("events_written"));
 
       for (int i = 5; i < 10; i++) {
         producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, String.format(PAGE, i, "b" + i)))
@@ -264,12 +265,13 @@ class StreamSourcesIT {
       admin.deleteRecords(Map.of(partition, org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(8))).all()
           .get();
       io.trailcast.core.UserException stopped = org.junit.jupiter.api.Assertions.assertThrows(
-          io.trailcast.core.UserException.class, () -> StreamJob.run(spark, target, options(source, checkpoint)));
+          io.trailcast.core.UserException.class,
+          () -> StreamJob.run(spark, store(target), options(source, checkpoint)));
       assertTrue(stopped.getMessage().startsWith("Kafka data loss: offsets of topic it-loss"), stopped.getMessage());
 
       StreamJob.Options allowing = withSource(options(source, checkpoint),
           StreamSource.parse(source).allowingDataLoss());
-      assertEquals(2, StreamJob.run(spark, target, allowing).counts().get("events_written"), "offsets 8 and 9");
+      assertEquals(2, StreamJob.run(spark, store(target), allowing).counts().get("events_written"), "offsets 8 and 9");
       try (CqlSession cql = CqlSessions.open(target)) {
         Row status = cql.execute("SELECT lost_offsets, last_loss FROM stream_status WHERE query = 'live'").one();
         assertEquals(3, status.getLong(0));

@@ -10,9 +10,8 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.trailcast.core.UserException;
 import io.trailcast.core.cassandra.CassandraTarget;
-import io.trailcast.core.cassandra.CqlSessions;
 import io.trailcast.core.cassandra.JobRuns;
-import io.trailcast.core.cassandra.SchemaMigrator;
+import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.spark.CassandraTables;
 import io.trailcast.ingest.EventBuilder;
 import io.trailcast.ingest.Hashing;
@@ -153,48 +152,37 @@ public final class ForgetJob {
     };
   }
 
-  public static Result run(SparkSession spark, CassandraTarget target, String identifier, Kind kind, String salt,
+  public static Result run(SparkSession spark, Store store, String identifier, Kind kind, String salt,
       boolean dryRun) {
     String start = normalise(identifier, kind, salt);
     String rawText = kind == Kind.EMAIL || kind == Kind.LOGIN ? identifier.trim().toLowerCase(Locale.ROOT) : null;
-    try (CqlSession cql = CqlSessions.open(target)) {
-      SchemaMigrator.requireCurrent(cql, target.keyspace());
-      Person person = resolve(cql, start);
-      if (person.userIds().isEmpty() && !person.values(ValueKind.LOGIN_HASH).isEmpty()) {
-        person = withUsersOfLogins(spark, target, person);
-      }
-      LOG.info("forget: {} identifiers and {} persons found from the one given", person.identifiers().size(),
-          person.personIds().size());
+    CqlSession cql = store.cql();
+    Person found = resolve(cql, start);
+    Person person = found.userIds().isEmpty() && !found.values(ValueKind.LOGIN_HASH).isEmpty()
+        ? withUsersOfLogins(spark, store.target(), cql, found) : found;
+    LOG.info("forget: {} identifiers and {} persons found from the one given", person.identifiers().size(),
+        person.personIds().size());
+    String identifierHash = Hashing.salted(salt, start);
+    if (dryRun) {
+      return new Result(UUID.randomUUID(), identifierHash, person,
+          delete(spark, store.target(), cql, person, rawText, true), true);
+    }
+    return JobRuns.record(store, "forget", List.of(identifierHash), null, null, (session, run) -> {
       UUID requestId = UUID.randomUUID();
       Instant requested = Instant.now();
-      String identifierHash = Hashing.salted(salt, start);
-      JobRuns run = dryRun ? null : JobRuns.start(cql, "forget", List.of(identifierHash), null, null);
-      try {
-        if (!dryRun) {
-          // Suppressed first: a stream or ingest running meanwhile drops the person from now on.
-          PreparedStatement suppress = cql.prepare("INSERT INTO suppressed_identifiers (identifier, kind, request_id, "
-              + "forgotten_at) VALUES (?, ?, ?, ?)");
-          for (String id : person.identifiers()) {
-            cql.execute(suppress.bind(id, kindOf(id), requestId, requested));
-          }
-        }
-        Map<String, Long> deleted = delete(spark, target, cql, person, rawText, dryRun);
-        Result result = new Result(requestId, identifierHash, person, deleted, dryRun);
-        if (!dryRun) {
-          cql.execute(SimpleStatement.newInstance("INSERT INTO forget_audit (request_id, identifier_hash, kind, "
-              + "identifiers, deleted, dry_run, requested_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-              requestId, identifierHash, kind.name().toLowerCase(Locale.ROOT), (long) person.identifiers().size(),
-              deleted, false, requested, Instant.now()));
-          run.succeeded(cql, Map.of("identifiers", (long) person.identifiers().size(), "rows", result.total()));
-        }
-        return result;
-      } catch (RuntimeException e) {
-        if (run != null) {
-          run.failed(cql, Map.of(), String.valueOf(e.getMessage()));
-        }
-        throw e;
+      // Suppressed first: a stream or ingest running meanwhile drops the person from now on.
+      PreparedStatement suppress = session.prepare("INSERT INTO suppressed_identifiers (identifier, kind, "
+          + "request_id, forgotten_at) VALUES (?, ?, ?, ?)");
+      for (String id : person.identifiers()) {
+        session.execute(suppress.bind(id, kindOf(id), requestId, requested));
       }
-    }
+      Map<String, Long> deleted = delete(spark, store.target(), session, person, rawText, false);
+      session.execute(SimpleStatement.newInstance("INSERT INTO forget_audit (request_id, identifier_hash, kind, "
+          + "identifiers, deleted, dry_run, requested_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+          requestId, identifierHash, kind.name().toLowerCase(Locale.ROOT), (long) person.identifiers().size(),
+          deleted, false, requested, Instant.now()));
+      return new Result(requestId, identifierHash, person, deleted, false);
+    }, result -> Map.of("identifiers", (long) result.person().identifiers().size(), "rows", result.total()));
   }
 
   private static String kindOf(String id) {
@@ -244,7 +232,8 @@ public final class ForgetJob {
    * A login the identity graph has not seen (identities not run over its days): the user ids whose
    * events carry it, found by a scan of the events, and their own graph.
    */
-  private static Person withUsersOfLogins(SparkSession spark, CassandraTarget target, Person person) {
+  private static Person withUsersOfLogins(SparkSession spark, CassandraTarget target, CqlSession cql,
+      Person person) {
     Object[] hashes = person.values(ValueKind.LOGIN_HASH).toArray();
     LOG.info("forget: the identity graph links no user id to the login given: scanning events_by_user for it");
     List<String> users = CassandraTables.read(spark, target, "events_by_user").select("user_id", "login")
@@ -252,12 +241,10 @@ public final class ForgetJob {
         .map(r -> r.getString(0)).toList();
     Set<String> identifiers = new TreeSet<>(person.identifiers());
     Set<String> persons = new TreeSet<>(person.personIds());
-    try (CqlSession cql = CqlSessions.open(target)) {
-      for (String user : users) {
-        Person more = resolve(cql, user);
-        identifiers.addAll(more.identifiers());
-        persons.addAll(more.personIds());
-      }
+    for (String user : users) {
+      Person more = resolve(cql, user);
+      identifiers.addAll(more.identifiers());
+      persons.addAll(more.personIds());
     }
     return new Person(Set.copyOf(identifiers), Set.copyOf(persons));
   }

@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.cassandra.JobRuns;
+import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.spark.CassandraTables;
 import io.trailcast.core.spark.CassandraWriter;
 import io.trailcast.ingest.EventDays;
@@ -69,9 +70,10 @@ public final class IdentityJob {
    * @param crm a CRM extract (crm_id, email, plan, country, signup_date) or null
    * @param salt the salt ingest hashed logins with, so CRM emails hash alike
    */
-  public static Result run(SparkSession spark, CassandraTarget target, LocalDate from, LocalDate to, Path crm,
-      String salt, IdentityGraph.Rules rules) {
-    return JobRuns.record(target, "identities", crm == null ? List.of() : List.of(crm.toString()), from, to,
+  public static Result run(SparkSession spark, Store store, LocalDate from, LocalDate to, Path crm, String salt,
+      IdentityGraph.Rules rules) {
+    CassandraTarget target = store.target();
+    return JobRuns.record(store, "identities", crm == null ? List.of() : List.of(crm.toString()), from, to,
         (session, run) -> {
           io.trailcast.ingest.Salts.requireSameSalt(session, target.keyspace(), salt);
           return resolve(spark, target, from, to, crm, salt, rules,

@@ -37,23 +37,21 @@ public final class JobRuns {
   }
 
   /**
-   * The one way a job runs: a session to the target, the schema checked, a {@code job_runs} row
-   * started, then marked succeeded with {@code counts} of the result, or failed with the error's
-   * message whatever the error (Spark's own failures are checked exceptions thrown through Scala).
+   * The one way a job runs: on the command's store, a {@code job_runs} row started, then marked
+   * succeeded with {@code counts} of the result, or failed with the error's message whatever the
+   * error (Spark's own failures are checked exceptions thrown through Scala).
    */
-  public static <R> R record(CassandraTarget target, String job, List<String> inputs, LocalDate from,
-      LocalDate to, Work<R> work, java.util.function.Function<R, Map<String, Long>> counts) {
-    try (CqlSession session = CqlSessions.open(target)) {
-      SchemaMigrator.requireCurrent(session, target.keyspace());
-      JobRuns run = start(session, job, inputs, from, to);
-      try {
-        R result = work.run(session, run);
-        run.succeeded(session, counts.apply(result));
-        return result;
-      } catch (Throwable e) {
-        run.failed(session, Map.of(), String.valueOf(e.getMessage()));
-        throw e;
-      }
+  public static <R> R record(Store store, String job, List<String> inputs, LocalDate from, LocalDate to,
+      Work<R> work, java.util.function.Function<R, Map<String, Long>> counts) {
+    CqlSession session = store.cql();
+    JobRuns run = start(session, job, inputs, from, to);
+    try {
+      R result = work.run(session, run);
+      run.succeeded(session, counts.apply(result));
+      return result;
+    } catch (Throwable e) {
+      run.failed(session, Map.of(), String.valueOf(e.getMessage()));
+      throw e;
     }
   }
 

@@ -6,6 +6,7 @@ import io.trailcast.core.cassandra.EmbeddedCassandra;
 import io.trailcast.core.cassandra.NodeSpec;
 import io.trailcast.core.cassandra.Replication;
 import io.trailcast.core.cassandra.SchemaMigrator;
+import io.trailcast.core.cassandra.Store;
 import com.datastax.oss.driver.api.core.CqlSession;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,6 +26,7 @@ import java.util.stream.Stream;
 public final class TestCassandra {
   private static final String DIR_PREFIX = "trailcast-it-";
   private static CassandraTarget node;
+  private static final java.util.Map<CassandraTarget, Store> STORES = new java.util.HashMap<>();
 
   private TestCassandra() {
   }
@@ -62,6 +64,18 @@ public final class TestCassandra {
     }
     SchemaMigrator.apply(target, Replication.EMBEDDED);
     return target;
+  }
+
+  /**
+   * The test JVM's one store of {@code target} (opened on first use, closed when the JVM exits),
+   * as a command holds one for all its jobs.
+   */
+  public static synchronized Store store(CassandraTarget target) {
+    return STORES.computeIfAbsent(target, t -> {
+      Store store = Store.open(t);
+      Runtime.getRuntime().addShutdownHook(new Thread(store::close, "close store " + t.keyspace()));
+      return store;
+    });
   }
 
   /** The Maven JVM that forked this test JVM (through a shell), else this JVM. */

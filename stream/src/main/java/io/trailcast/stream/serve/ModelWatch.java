@@ -1,12 +1,10 @@
 package io.trailcast.stream.serve;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.PreparedStatement;
-import com.datastax.oss.driver.api.core.cql.Row;
-import io.trailcast.models.ModelJob;
+import io.trailcast.models.ModelRegistry;
 import io.trailcast.models.TrailScorer;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The model that scores fresh requests: the newest conversion model recorded in {@code models}
- * (as {@code ModelJob.model(target, null)} picks it, read with the server's session), looked up
+ * (as {@code ModelRegistry.model(cql, null)} picks it, read with the server's session), looked up
  * again on a schedule and swapped in atomically when a newer one is recorded. Requests only read
  * the current {@link TrailScorer}; loading happens on this class's own thread.
  */
@@ -26,14 +24,13 @@ public final class ModelWatch implements AutoCloseable {
   /** How a recorded model becomes a scorer. */
   @FunctionalInterface
   public interface Loader {
-    TrailScorer load(ModelJob.Recorded recorded);
+    TrailScorer load(ModelRegistry.Recorded recorded);
   }
 
   private record Current(TrailScorer scorer, String problem) {
   }
 
   private final CqlSession session;
-  private final PreparedStatement newest;
   private final Loader loader;
   private final ScheduledExecutorService every = Executors.newSingleThreadScheduledExecutor(task -> {
     Thread t = new Thread(task, "serve-model-watch");
@@ -47,8 +44,6 @@ public final class ModelWatch implements AutoCloseable {
   public ModelWatch(CqlSession session, Loader loader) {
     this.session = session;
     this.loader = loader;
-    this.newest = session.prepare("SELECT version, created_at, path, params, metrics, data_to FROM models "
-        + "WHERE kind = ?");
   }
 
   /**
@@ -95,7 +90,7 @@ public final class ModelWatch implements AutoCloseable {
    * it in; a failed load keeps the current scorer (and says why when there is none).
    */
   public synchronized void refresh() {
-    ModelJob.Recorded recorded = newestRecorded();
+    ModelRegistry.Recorded recorded = newestRecorded();
     TrailScorer scorer = current.scorer();
     if (recorded == null) {
       if (scorer == null) {
@@ -131,19 +126,9 @@ public final class ModelWatch implements AutoCloseable {
     }
   }
 
-  private ModelJob.Recorded newestRecorded() {
-    ModelJob.Recorded best = null;
-    Instant bestAt = null;
-    for (Row row : session.execute(newest.bind(ModelJob.TRAILS))) {
-      Instant at = row.getInstant(1);
-      if (best == null || (at != null && (bestAt == null || at.isAfter(bestAt)))) {
-        best = new ModelJob.Recorded(ModelJob.TRAILS, row.getString(0), row.getString(2),
-            row.getMap(3, String.class, String.class), row.getMap(4, String.class, Double.class),
-            row.getLocalDate(5));
-        bestAt = at;
-      }
-    }
-    return best;
+  private ModelRegistry.Recorded newestRecorded() {
+    List<ModelRegistry.Recorded> recorded = ModelRegistry.models(session);
+    return recorded.isEmpty() ? null : recorded.get(0);
   }
 
   @Override
