@@ -38,11 +38,9 @@ public final class IdentitiesCommand implements Callable<Integer> {
   @Mixin
   ClusterOptions cluster;
 
-  @Option(names = "--from", paramLabel = "D", description = "First day of events whose logins are read.")
-  LocalDate from;
-
-  @Option(names = "--to", paramLabel = "D", description = "Last day (default: --from).")
-  LocalDate to;
+  /** The days of events whose logins are read. */
+  @Mixin
+  DaysOptions days;
 
   @Option(names = "--crm", paramLabel = "FILE",
       description = "A CRM extract, CSV with a header: crm_id, email, and optionally plan, country, signup_date.")
@@ -61,16 +59,12 @@ public final class IdentitiesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (from == null) {
-      throw new UserException("give --from D [--to D]: the days whose logins join the graph");
-    }
-    LocalDate last = DaysOptions.last(from, to);
     if (maxLinks < 1 || maxRounds < 1) {
       throw new UserException("--max-links and --max-rounds must be at least 1");
     }
     try (Store store = cluster.store()) {
-      IdentityJob.Result result = IdentityJob.run(SparkSessions.create("identities", store.target()), store, from,
-          last, crm, salt.resolve(store.target()), new IdentityGraph.Rules(maxLinks, maxRounds));
+      IdentityJob.Result result = IdentityJob.run(SparkSessions.create("identities", store.target()), store,
+          days.from(), days.to(), crm, salt.resolve(store.target()), new IdentityGraph.Rules(maxLinks, maxRounds));
       spec.commandLine().getOut().println(result.line());
       spec.commandLine().getOut().flush();
       return 0;

@@ -17,7 +17,6 @@ import io.trailcast.models.ModelRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,11 +60,9 @@ public final class ModelCommand implements Runnable {
     @Mixin
     ClusterOptions cluster;
 
-    @Option(names = "--from", paramLabel = "D", description = "First day of sessions (required without --features).")
-    LocalDate from;
-
-    @Option(names = "--to", paramLabel = "D", description = "Last day of sessions (required without --features).")
-    LocalDate to;
+    /** The days of sessions to train on (required without --features). */
+    @Mixin
+    OptionalDaysOptions days;
 
     @Option(names = "--features", paramLabel = "FILE.csv",
         description = "Train on this CSV (header row) instead of session trails: numeric columns are quantities "
@@ -119,7 +116,7 @@ public final class ModelCommand implements Runnable {
         if (label == null) {
           throw new UserException("--features needs --label COLUMN: the column that says converted or not");
         }
-        if (from != null || to != null) {
+        if (days.given() || days.to != null) {
           throw new UserException("--from/--to choose session days; a --features table has no days");
         }
         try (Store store = cluster.store()) {
@@ -131,13 +128,13 @@ public final class ModelCommand implements Runnable {
           trained = ModelJob.train(store, table, features.toAbsolutePath().toString(), settings, models);
         }
       } else {
-        if (from == null || to == null) {
+        if (!days.given()) {
           throw new UserException("give --from D --to D (the session days to train on), or --features FILE.csv");
         }
         SiteConfig site = siteConfig.load();
         try (Store store = cluster.store()) {
-          trained = ModelJob.train(SparkSessions.create("model train", store.target()), store, from, to, settings,
-              site.funnel(), minPageviews, models);
+          trained = ModelJob.train(SparkSessions.create("model train", store.target()), store, days.from(),
+              days.to(), settings, site.funnel(), minPageviews, models);
         }
       }
       ConversionModel.Metrics m = trained.metrics();

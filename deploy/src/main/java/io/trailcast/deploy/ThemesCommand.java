@@ -23,7 +23,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -80,11 +79,9 @@ public final class ThemesCommand implements Runnable {
     @Mixin
     ClusterOptions cluster;
 
-    @Option(names = "--from", paramLabel = "D", description = "First day of navigation to train on.")
-    LocalDate from;
-
-    @Option(names = "--to", paramLabel = "D", description = "Last day (default: --from).")
-    LocalDate to;
+    /** The days of navigation to train on, if any. */
+    @Mixin
+    OptionalDaysOptions days;
 
     @Option(names = "--corpus", paramLabel = "PATH", arity = "1..*",
         description = "Plain-text files (a sentence or paragraph per line) to train on as well.")
@@ -127,9 +124,8 @@ public final class ThemesCommand implements Runnable {
       Map<String, String> params = new LinkedHashMap<>();
       params.put("language", tokenizer.language().code());
       params.put("stem", Boolean.toString(stem));
-      LocalDate last = to == null ? from : to;
       if (vectors != null) {
-        if (from != null || !corpus.isEmpty()) {
+        if (days.given() || !corpus.isEmpty()) {
           throw new UserException("--vectors loads vectors as they are: give it alone, without --from or --corpus");
         }
         WordVectors loaded = WordVectors.read(vectors);
@@ -148,8 +144,8 @@ public final class ThemesCommand implements Runnable {
       Path dir = out == null ? TrailcastHome.varDir().resolve("models/word2vec") : out;
       ThemeTraining.Result result;
       try (Store store = cluster.store()) {
-        result = ThemeTraining.train(from == null ? null : SparkSessions.create("themes train", store.target()),
-            store, from, last, corpus, tokenizer,
+        result = ThemeTraining.train(days.given() ? SparkSessions.create("themes train", store.target()) : null,
+            store, days.from(), days.to(), corpus, tokenizer,
             new Word2VecTrainer.Parameters(dimension, window, minCount, epochs, !cbow, 42, 2), dir);
       }
       Word2VecTrainer.Trained trained = result.trained();
@@ -196,11 +192,8 @@ public final class ThemesCommand implements Runnable {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--from", required = true, paramLabel = "D", description = "First day.")
-    LocalDate from;
-
-    @Option(names = "--to", paramLabel = "D", description = "Last day (default: --from).")
-    LocalDate to;
+    @Mixin
+    DaysOptions days;
 
     @Option(names = "--force", description = "Score every URL again.")
     boolean force;
@@ -211,8 +204,8 @@ public final class ThemesCommand implements Runnable {
       ThemesJob.Result result;
       try (Store store = cluster.store()) {
         assigner = model.assigner(store);
-        result = ThemesJob.assign(SparkSessions.create("themes assign", store.target()), store, from,
-            to == null ? from : to, assigner, force);
+        result = ThemesJob.assign(SparkSessions.create("themes assign", store.target()), store, days.from(),
+            days.to(), assigner, force);
       }
       spec.commandLine().getOut().println(result.line());
       if (!assigner.themesWithoutSeeds().isEmpty()) {

@@ -33,6 +33,9 @@ public final class CqlSessions {
         .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(10))
         // The default 1 s debounce of schema refreshes made every CREATE TABLE of a migration take 1 s.
         .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, Duration.ofMillis(20))
+        // Only the target's keyspace: a session opened beside many others (a test run's, a shared
+        // cluster's) would otherwise read and keep every keyspace's tables at every open.
+        .withStringList(DefaultDriverOption.METADATA_SCHEMA_REFRESHED_KEYSPACES, java.util.List.of(target.keyspace()))
         .build();
     CqlSessionBuilder builder = CqlSession.builder()
         .withConfigLoader(config)
