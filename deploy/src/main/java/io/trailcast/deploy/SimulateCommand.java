@@ -1,9 +1,9 @@
 package io.trailcast.deploy;
 
 import io.trailcast.core.UserException;
-import io.trailcast.core.simulate.LogFormat;
-import io.trailcast.core.simulate.SimulationConfig;
-import io.trailcast.core.simulate.Simulator;
+import io.trailcast.simulator.LogFormat;
+import io.trailcast.simulator.SimulationConfig;
+import io.trailcast.simulator.Simulator;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.DateTimeException;

@@ -3,9 +3,9 @@ package io.trailcast.ingest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.trailcast.core.simulate.LogFormat;
-import io.trailcast.core.simulate.SimulationConfig;
-import io.trailcast.core.simulate.Simulator;
+import io.trailcast.simulator.LogFormat;
+import io.trailcast.simulator.SimulationConfig;
+import io.trailcast.simulator.Simulator;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

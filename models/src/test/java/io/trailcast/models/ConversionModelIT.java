@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.trailcast.aggregate.testing.SimulatedWeek;
 import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.cassandra.CqlSessions;
 import io.trailcast.core.testing.TestSpark;
@@ -42,7 +43,7 @@ class ConversionModelIT {
   static void setUp() {
     week = SimulatedWeek.get();
     target = week.target;
-    // The week's session, shared by this module's tests: stopping it would only cost the next a new one.
+    // Not stopped: a later test class of this JVM gets it again rather than a new one.
     spark = TestSpark.connectedTo(target);
   }
 

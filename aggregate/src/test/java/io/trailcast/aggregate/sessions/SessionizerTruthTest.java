@@ -3,9 +3,9 @@ package io.trailcast.aggregate.sessions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.trailcast.core.simulate.LogFormat;
-import io.trailcast.core.simulate.SimulationConfig;
-import io.trailcast.core.simulate.Simulator;
+import io.trailcast.simulator.LogFormat;
+import io.trailcast.simulator.SimulationConfig;
+import io.trailcast.simulator.Simulator;
 import io.trailcast.ingest.Event;
 import io.trailcast.ingest.EventBuilder;
 import io.trailcast.ingest.Hashing;

@@ -27,6 +27,7 @@ public final class TestCassandra {
   private static final String DIR_PREFIX = "trailcast-it-";
   private static CassandraTarget node;
   private static final java.util.Map<CassandraTarget, Store> STORES = new java.util.HashMap<>();
+  private static Path nodeDir;
 
   private TestCassandra() {
   }
@@ -45,8 +46,22 @@ public final class TestCassandra {
       }
       node = new CassandraTarget(List.of(NodeSpec.HOST + ":" + status.nativePort()), status.nativePort(),
           CassandraTarget.DEFAULT_DC, "trailcast");
+      nodeDir = dir;
     }
     return node;
+  }
+
+  /**
+   * A folder of the shared node's, for a fixture that every test JVM of the build shares (built into
+   * the node once, found again by the others); it goes with the node's data.
+   */
+  public static synchronized Path sharedDir(String name) {
+    node();
+    try {
+      return Files.createDirectories(nodeDir.resolve(name));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** A fresh keyspace for one test class, holding the real schema of deploy/cql. */

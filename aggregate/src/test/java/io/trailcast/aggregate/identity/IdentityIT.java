@@ -1,4 +1,4 @@
-package io.trailcast.models;
+package io.trailcast.aggregate.identity;
 
 import static io.trailcast.core.testing.TestCassandra.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
-import io.trailcast.aggregate.identity.IdentityEvaluation;
-import io.trailcast.aggregate.identity.IdentityGraph;
-import io.trailcast.aggregate.identity.IdentityJob;
+import io.trailcast.aggregate.testing.SimulatedWeek;
 import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.cassandra.CqlSessions;
 import io.trailcast.core.testing.TestSpark;
@@ -35,7 +33,7 @@ class IdentityIT {
   static void setUp() {
     week = SimulatedWeek.get();
     target = week.target;
-    // The week's session, shared by this module's tests: stopping it would only cost the next a new one.
+    // Not stopped: a later test class of this JVM gets it again rather than a new one.
     spark = TestSpark.connectedTo(target);
   }
 

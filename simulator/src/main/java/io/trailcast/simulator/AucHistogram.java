@@ -1,4 +1,4 @@
-package io.trailcast.core.simulate;
+package io.trailcast.simulator;
 
 /**
  * ROC AUC of probabilities against outcomes in constant memory: probabilities are binned finely

@@ -1,4 +1,4 @@
-package io.trailcast.models;
+package io.trailcast.segments;
 
 import static io.trailcast.core.testing.TestCassandra.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,15 +10,13 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.trailcast.aggregate.identity.IdentityGraph;
 import io.trailcast.aggregate.identity.IdentityJob;
+import io.trailcast.aggregate.testing.SimulatedWeek;
 import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.cassandra.CqlSessions;
 import io.trailcast.core.notebooks.Notebook;
 import io.trailcast.core.notebooks.NotebookRunner;
 import io.trailcast.core.testing.TestSpark;
 import io.trailcast.enrich.themes.ThemeDefinitions;
-import io.trailcast.segments.SegmentDefinitions;
-import io.trailcast.segments.SegmentEvaluation;
-import io.trailcast.segments.SegmentJob;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,10 +43,11 @@ class SegmentsIT {
   static void setUp() {
     week = SimulatedWeek.get();
     target = week.target;
-    // The week's session, shared by this module's tests: stopping it would only cost the next a new one.
+    // Not stopped: a later test class of this JVM gets it again rather than a new one.
     spark = TestSpark.connectedTo(target);
     try (CqlSession cql = CqlSessions.open(target)) {
-      // IdentityIT leaves the week's graph as the default rules make it; alone, compute it.
+      // IdentityIT (aggregate, earlier in the build) leaves the week's graph as the default rules make it;
+      // alone, compute it.
       if (cql.execute("SELECT identifier FROM person_by_identifier LIMIT 1").one() == null) {
         IdentityJob.run(spark, store(target), SimulatedWeek.START, SimulatedWeek.END, week.traffic().resolve("crm.csv"),
             SimulatedWeek.SALT, IdentityGraph.Rules.defaults());

@@ -1,4 +1,4 @@
-package io.trailcast.core.simulate;
+package io.trailcast.simulator;
 
 /**
  * A browser of one person (or a bot): what the logs identify a visitor by.

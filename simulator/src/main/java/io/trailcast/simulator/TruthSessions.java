@@ -1,4 +1,4 @@
-package io.trailcast.core.simulate;
+package io.trailcast.simulator;
 
 import java.time.Instant;
 import java.time.LocalDate;

@@ -1,4 +1,4 @@
-package io.trailcast.core.simulate;
+package io.trailcast.simulator;
 
 import io.trailcast.core.UserException;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.trailcast.core.simulate;
+package io.trailcast.simulator;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;

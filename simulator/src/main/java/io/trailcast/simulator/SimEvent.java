@@ -1,4 +1,4 @@
-package io.trailcast.core.simulate;
+package io.trailcast.simulator;
 
 /**
  * One request of the simulated traffic, with the truth behind it.

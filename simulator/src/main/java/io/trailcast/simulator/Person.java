@@ -1,4 +1,4 @@
-package io.trailcast.core.simulate;
+package io.trailcast.simulator;
 
 import java.util.ArrayList;
 import java.util.List;

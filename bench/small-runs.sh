@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The fixed cost of small runs (issue 22): every batch command of the daily run on a day of three
+# log lines, each timed as a whole process (JVM start included) by farm-bench, in keyspace
+# bench_small of the embedded node. Usage: bench/small-runs.sh [RUNS]  (default 3)
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+RUNS=${1:-3}
+T="$ROOT/bin/trailcast"
+DIR=$(mktemp -d)
+trap 'rm -rf "$DIR"' EXIT
+UA='"Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0"'
+cat > "$DIR/small.log" <<LOG
+10.0.0.1 - - [05/Jan/2026:10:00:00 +0000] "GET /music/jazz-review HTTP/1.1" 200 512 "-" $UA
+10.0.0.1 - - [05/Jan/2026:10:01:00 +0000] "GET /search?q=jazz HTTP/1.1" 200 512 "-" $UA
+10.0.0.2 - - [05/Jan/2026:11:00:00 +0000] "GET /travel/lisbon HTTP/1.1" 200 512 "-" $UA
+LOG
+K=(--keyspace bench_small)
+"$T" schema apply "${K[@]}" >/dev/null
+"$T" ingest "${K[@]}" --input "$DIR/small.log" >/dev/null
+for cmd in \
+    "ingest --input $DIR/small.log" \
+    "aggregate --from 2026-01-05" \
+    "identities --from 2026-01-05" \
+    "segments --date 2026-01-05" \
+    "pipeline --date 2026-01-05 --input $DIR/small.log"; do
+  echo "== trailcast $cmd"
+  # shellcheck disable=SC2086
+  farm-bench -n "$RUNS" --warmup 0 --timeout 1800 -- "$T" $cmd "${K[@]}" | grep -E "wall|cpu|exit" || true
+done
