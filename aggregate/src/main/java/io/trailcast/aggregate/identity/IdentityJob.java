@@ -76,56 +76,107 @@ public final class IdentityJob {
     return JobRuns.record(store, "identities", crm == null ? List.of() : List.of(crm.toString()), from, to,
         (session, run) -> {
           io.trailcast.ingest.Salts.requireSameSalt(session, target.keyspace(), salt);
-          return resolve(spark, target, from, to, crm, salt, rules,
+          Stored stored = read(spark, target, from, to, crm, salt,
               io.trailcast.ingest.Suppression.load(session, target.keyspace()));
+          Computed computed = compute(stored, rules);
+          try {
+            return write(spark, target, stored, computed, from, to, Timestamp.from(Instant.now()));
+          } finally {
+            computed.unpersist();
+          }
         }, Result::counts);
   }
 
-  private static Result resolve(SparkSession spark, CassandraTarget target, LocalDate from, LocalDate to, Path crm,
-      String salt, IdentityGraph.Rules rules, io.trailcast.ingest.Suppression forgotten) {
-    Timestamp now = Timestamp.from(Instant.now());
+  /**
+   * What a run reads: the window's logins as edges, the CRM extract (null without one; forgotten
+   * persons' rows left out), the stored graph, the identifiers' current persons and the forgotten
+   * identifiers.
+   */
+  record Stored(Dataset<Row> loginEdges, CrmExtract.Read crm, Dataset<Row> edges, Dataset<Row> currentPersons,
+      Dataset<Row> suppressed) {
+  }
+
+  static Stored read(SparkSession spark, CassandraTarget target, LocalDate from, LocalDate to, Path crm, String salt,
+      io.trailcast.ingest.Suppression forgotten) {
     Dataset<Row> suppressed = spark.createDataset(List.copyOf(forgotten.identifiers()),
         org.apache.spark.sql.Encoders.STRING()).toDF("identifier");
-    List<Dataset<Row>> added = new ArrayList<>();
-    added.add(loginEdges(spark, target, from, to));
-    long crmAccounts = 0;
-    long crmLeftOut = 0;
-    long crmWithoutEmail = 0;
-    if (crm != null) {
-      CrmExtract.Read accounts = CrmExtract.read(spark, crm, salt).without(suppressed);
-      crmAccounts = accounts.accounts().count();
-      crmLeftOut = accounts.leftOut();
-      crmWithoutEmail = accounts.withoutEmail();
-      CassandraWriter.write(spark, accounts.accounts().withColumn("updated_at", lit(now)), target, "crm_accounts");
-      added.add(accounts.edges());
+    return new Stored(loginEdges(spark, target, from, to),
+        crm == null ? null : CrmExtract.read(spark, crm, salt).without(suppressed),
+        CassandraTables.read(spark, target, "identity_edges").select("identifier", "other", "identifier_type",
+            "other_type", "source", "first_seen", "last_seen"),
+        CassandraTables.read(spark, target, "person_by_identifier").select(col("identifier"),
+            col("person_id").as("previous_person"), col("valid_from").as("previous_from")),
+        suppressed);
+  }
+
+  /**
+   * The graph judged again with what the run added, its persons, the identifiers whose person is
+   * new or changed, and the persons' sizes; computed (and materialised) before anything is written.
+   */
+  record Computed(IdentityGraph.Result resolved, Dataset<Row> judged, Dataset<Row> persons, Dataset<Row> changed,
+      long personsChanged, Dataset<Row> sizes) {
+    void unpersist() {
+      for (Dataset<Row> d : List.of(judged, persons, changed, sizes)) {
+        d.unpersist();
+      }
     }
-    Dataset<Row> stored = CassandraTables.read(spark, target, "identity_edges").select("identifier", "other",
-        "identifier_type", "other_type", "source", "first_seen", "last_seen");
-    // Materialised now (a checkpoint, not a cache): a cached Cassandra read under the graph's
-    // checkpoints left Spark's adaptive execution waiting forever.
+  }
+
+  static Computed compute(Stored stored, IdentityGraph.Rules rules) {
+    List<Dataset<Row>> added = new ArrayList<>();
+    added.add(stored.loginEdges());
+    if (stored.crm() != null) {
+      added.add(stored.crm().edges());
+    }
     // A forgotten person's identifiers join no graph again, whatever events or CRM rows still name them.
-    Dataset<Row> forgottenIds = suppressed.withColumnRenamed("identifier", "forgotten");
-    Dataset<Row> all = added.stream().reduce(stored, Dataset::union)
+    Dataset<Row> forgottenIds = stored.suppressed().withColumnRenamed("identifier", "forgotten");
+    Dataset<Row> all = added.stream().reduce(stored.edges(), Dataset::union)
         .join(forgottenIds, col("identifier").equalTo(col("forgotten")), "left_anti")
         .join(forgottenIds, col("other").equalTo(col("forgotten")), "left_anti");
+    // Materialised now (a checkpoint, not a cache): a cached Cassandra read under the graph's
+    // checkpoints left Spark's adaptive execution waiting forever.
     Dataset<Row> edges = IdentityGraph.merge(all).localCheckpoint();
     IdentityGraph.Result resolved = IdentityGraph.resolve(edges, rules);
     Dataset<Row> judged = resolved.edges().persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> persons = resolved.persons().persist(StorageLevel.MEMORY_AND_DISK());
-    CassandraWriter.write(spark, judged, target, "identity_edges");
-    long personsChanged = writePersons(spark, target, persons, now);
-    Dataset<Row> sizes = IdentityGraph.sizes(persons).persist(StorageLevel.MEMORY_AND_DISK());
-    List<Long> largest = sizes.orderBy(col("identifiers").desc()).limit(3).collectAsList().stream()
+    Dataset<Row> changed = persons.join(stored.currentPersons(), new String[] {"identifier"}, "left")
+        .filter(col("previous_person").isNull().or(col("previous_person").notEqual(col("person_id"))))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    // Counted here, so the current persons are read before the run writes new ones.
+    long personsChanged = changed.count();
+    return new Computed(resolved, judged, persons, changed, personsChanged,
+        IdentityGraph.sizes(persons).persist(StorageLevel.MEMORY_AND_DISK()));
+  }
+
+  /**
+   * Writes the CRM accounts, the judged graph, the identifiers whose person changed (to
+   * {@code person_by_identifier}, closing their row in {@code person_history} at {@code now} and
+   * opening a new one), then the persons' profiles, which read what was just written.
+   */
+  private static Result write(SparkSession spark, CassandraTarget target, Stored stored, Computed c, LocalDate from,
+      LocalDate to, Timestamp now) {
+    long crmAccounts = 0;
+    if (stored.crm() != null) {
+      crmAccounts = stored.crm().accounts().count();
+      CassandraWriter.write(spark, stored.crm().accounts().withColumn("updated_at", lit(now)), target,
+          "crm_accounts");
+    }
+    CassandraWriter.write(spark, c.judged(), target, "identity_edges");
+    CassandraWriter.write(spark, c.changed().select(col("identifier"), col("identifier_type"), col("person_id"),
+        lit(now).as("valid_from")), target, "person_by_identifier");
+    CassandraWriter.write(spark, c.changed().filter(col("previous_person").isNotNull()).select(col("identifier"),
+        col("previous_from").as("valid_from"), col("previous_person").as("person_id"), lit(now).as("valid_to")),
+        target, "person_history");
+    CassandraWriter.write(spark, c.changed().select(col("identifier"), lit(now).as("valid_from"), col("person_id"),
+        coalesce(lit(null).cast("timestamp")).as("valid_to")), target, "person_history");
+    List<Long> largest = c.sizes().orderBy(col("identifiers").desc()).limit(3).collectAsList().stream()
         .map(r -> r.getLong(1)).toList();
-    Result result = new Result(persons.count(), sizes.count(), largest,
-        sizes.filter(col("identifiers").equalTo(1)).count(), judged.count(),
-        judged.filter(col("quarantined")).count(), crmAccounts, crmLeftOut, crmWithoutEmail, personsChanged,
-        resolved.rounds(),
-        resolved.converged(), resolved.conflictsLeft());
-    PersonProfiles.write(spark, target, persons, from, to, now);
-    sizes.unpersist();
-    persons.unpersist();
-    judged.unpersist();
+    Result result = new Result(c.persons().count(), c.sizes().count(), largest,
+        c.sizes().filter(col("identifiers").equalTo(1)).count(), c.judged().count(),
+        c.judged().filter(col("quarantined")).count(), crmAccounts,
+        stored.crm() == null ? 0 : stored.crm().leftOut(), stored.crm() == null ? 0 : stored.crm().withoutEmail(),
+        c.personsChanged(), c.resolved().rounds(), c.resolved().converged(), c.resolved().conflictsLeft());
+    PersonProfiles.write(spark, target, c.persons(), from, to, now);
     return result;
   }
 
@@ -142,29 +193,5 @@ public final class IdentityJob {
             lit("login").as("source"), col("ts"))
         .groupBy("identifier", "other", "identifier_type", "other_type", "source")
         .agg(min("ts").as("first_seen"), max("ts").as("last_seen"));
-  }
-
-  /**
-   * Writes the identifiers whose person is new or changed to {@code person_by_identifier} and
-   * {@code person_history} (the previous row closed at {@code now}). Returns how many changed.
-   */
-  private static long writePersons(SparkSession spark, CassandraTarget target, Dataset<Row> persons, Timestamp now) {
-    Dataset<Row> current = CassandraTables.read(spark, target, "person_by_identifier")
-        .select(col("identifier"), col("person_id").as("previous_person"), col("valid_from").as("previous_from"));
-    Dataset<Row> changed = persons.join(current, new String[] {"identifier"}, "left")
-        .filter(col("previous_person").isNull().or(col("previous_person").notEqual(col("person_id"))))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      CassandraWriter.write(spark, changed.select(col("identifier"), col("identifier_type"), col("person_id"),
-          lit(now).as("valid_from")), target, "person_by_identifier");
-      CassandraWriter.write(spark, changed.filter(col("previous_person").isNotNull()).select(col("identifier"),
-          col("previous_from").as("valid_from"), col("previous_person").as("person_id"), lit(now).as("valid_to")),
-          target, "person_history");
-      CassandraWriter.write(spark, changed.select(col("identifier"), lit(now).as("valid_from"), col("person_id"),
-          coalesce(lit(null).cast("timestamp")).as("valid_to")), target, "person_history");
-      return changed.count();
-    } finally {
-      changed.unpersist();
-    }
   }
 }
