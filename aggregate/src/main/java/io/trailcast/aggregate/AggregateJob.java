@@ -19,6 +19,7 @@ import io.trailcast.core.cassandra.JobRuns;
 import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.spark.CassandraTables;
 import io.trailcast.core.spark.CassandraWriter;
+import io.trailcast.core.spark.ShufflePartitions;
 import io.trailcast.ingest.Event;
 import io.trailcast.ingest.EventDays;
 import java.sql.Date;
@@ -72,20 +73,8 @@ public final class AggregateJob {
 
   public static Result run(SparkSession spark, Store store, LocalDate from, LocalDate to, SessionRules rules) {
     Result result = JobRuns.record(store, "aggregate", List.of(), from, to, (cql, run) -> {
-      Stored stored = read(spark, cql, store.target(), from, to);
-      try {
-        long endOfData = Math.min(System.currentTimeMillis(),
-            to.plusDays(2).atStartOfDay(rules.zone()).toInstant().toEpochMilli());
-        Computed computed = compute(stored, rules, from, to, endOfData);
-        try {
-          return write(spark, cql, store.target(), stored.seenBefore(), computed, run.runId());
-        } finally {
-          computed.unpersist();
-        }
-      } finally {
-        stored.events().unpersist();
-        stored.storedSessions().unpersist();
-      }
+      return ShufflePartitions.with(spark, EventDays.shufflePartitions(spark, cql, from, to.plusDays(1)),
+          () -> aggregate(spark, cql, store.target(), from, to, rules, run.runId()));
     }, done -> {
       Map<String, Long> counts = new LinkedHashMap<>();
       counts.put("sessions", done.sessions());
@@ -98,6 +87,24 @@ public final class AggregateJob {
     });
     LOG.info("aggregate {}..{} done: {}", from, to, result.line());
     return result;
+  }
+
+  private static Result aggregate(SparkSession spark, CqlSession cql, CassandraTarget target, LocalDate from,
+      LocalDate to, SessionRules rules, String runId) {
+    Stored stored = read(spark, cql, target, from, to);
+    try {
+      long endOfData = Math.min(System.currentTimeMillis(),
+          to.plusDays(2).atStartOfDay(rules.zone()).toInstant().toEpochMilli());
+      Computed computed = compute(stored, rules, from, to, endOfData);
+      try {
+        return write(spark, cql, target, stored.seenBefore(), computed, runId);
+      } finally {
+        computed.unpersist();
+      }
+    } finally {
+      stored.events().unpersist();
+      stored.storedSessions().unpersist();
+    }
   }
 
   /**

@@ -13,6 +13,7 @@ import io.trailcast.core.cassandra.JobRuns;
 import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.spark.CassandraTables;
 import io.trailcast.core.spark.CassandraWriter;
+import io.trailcast.core.spark.ShufflePartitions;
 import io.trailcast.enrich.themes.ThemeAssigner;
 import io.trailcast.enrich.tokens.UrlTokenizer;
 import io.trailcast.ingest.Event;
@@ -81,7 +82,8 @@ public final class ThemesJob {
       ThemeAssigner assigner, boolean force) {
     CassandraTarget target = store.target();
     Result result = JobRuns.record(store, "themes-assign", List.of(assigner.modelVersion()), from, to,
-        (cql, run) -> assign(spark, target, from, to, assigner, force, run), done -> {
+        (cql, run) -> ShufflePartitions.with(spark, EventDays.shufflePartitions(spark, cql, from, to),
+            () -> assign(spark, target, from, to, assigner, force, run)), done -> {
           Map<String, Long> counts = new LinkedHashMap<>();
           counts.put("urls", done.urls());
           counts.put("scored", done.scored());

@@ -1,7 +1,10 @@
 package io.trailcast.ingest;
 
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.spark.CassandraTables;
+import io.trailcast.core.spark.ShufflePartitions;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -51,6 +54,36 @@ public final class EventDays {
     }
     return CassandraTables.lookup(spark, spark.createDataFrame(keys, DAY_BUCKETS), target, "event_days",
         "user_id", "day");
+  }
+
+  /** (user, day) partitions of input per shuffle partition: tens of thousands of events. */
+  public static final long USER_DAYS_PER_PARTITION = 2_000;
+
+  /**
+   * The shuffle partitions of a run over the events of the days {@code from..to}: one per
+   * {@value #USER_DAYS_PER_PARTITION} (user, day) partitions, at most the session's own setting.
+   */
+  public static int shufflePartitions(SparkSession spark, CqlSession cql, LocalDate from, LocalDate to) {
+    long userDays = userDays(cql, from, to, ShufflePartitions.configured(spark) * USER_DAYS_PER_PARTITION);
+    return ShufflePartitions.forInput(spark, userDays, USER_DAYS_PER_PARTITION);
+  }
+
+  /**
+   * How many (user, day) partitions the days {@code from..to} hold, counted up to {@code atMost}
+   * (reading at most that many index rows): the size of a run, known before any Spark job.
+   */
+  public static long userDays(CqlSession cql, LocalDate from, LocalDate to, long atMost) {
+    PreparedStatement select = cql.prepare("SELECT user_id FROM event_days WHERE day = ? AND bucket = ? LIMIT ?");
+    long found = 0;
+    for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
+      for (int bucket = 0; bucket < BUCKETS && found < atMost; bucket++) {
+        for (com.datastax.oss.driver.api.core.cql.Row ignored : cql.execute(select.bind(day, bucket,
+            (int) Math.min(Integer.MAX_VALUE, atMost - found)))) {
+          found++;
+        }
+      }
+    }
+    return Math.min(found, atMost);
   }
 
   /** {@code columns} of the events of the days {@code from..to}, read partition by partition through the index. */

@@ -8,6 +8,8 @@ import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.cassandra.JobRuns;
 import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.spark.CassandraWriter;
+import io.trailcast.core.spark.ShufflePartitions;
+import io.trailcast.ingest.EventDays;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -140,17 +142,22 @@ public final class ModelJob {
   public static long score(SparkSession spark, Store store, LocalDate from, LocalDate to,
       ModelRegistry.Recorded recorded) {
     CassandraTarget target = store.target();
-    return JobRuns.record(store, "model-score", List.of(recorded.version()), from, to, (cql, run) -> {
-      TrailScorer scorer = TrailScorer.load(recorded);
-      Dataset<Row> rows = scoreRows(spark, scorer, Trails.of(spark, target, from, to, scorer.rules()))
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      try {
-        CassandraWriter.write(spark, rows, target, "conversion_scores");
-        return rows.count();
-      } finally {
-        rows.unpersist();
-      }
-    }, written -> Map.of("scores", written));
+    return JobRuns.record(store, "model-score", List.of(recorded.version()), from, to, (cql, run) ->
+        ShufflePartitions.with(spark, EventDays.shufflePartitions(spark, cql, from, to),
+            () -> scoreWindow(spark, target, from, to, TrailScorer.load(recorded))),
+        written -> Map.of("scores", written));
+  }
+
+  private static long scoreWindow(SparkSession spark, CassandraTarget target, LocalDate from, LocalDate to,
+      TrailScorer scorer) {
+    Dataset<Row> rows = scoreRows(spark, scorer, Trails.of(spark, target, from, to, scorer.rules()))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      CassandraWriter.write(spark, rows, target, "conversion_scores");
+      return rows.count();
+    } finally {
+      rows.unpersist();
+    }
   }
 
   /**

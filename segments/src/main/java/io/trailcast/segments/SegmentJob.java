@@ -20,6 +20,7 @@ import io.trailcast.core.cassandra.JobRuns;
 import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.spark.CassandraTables;
 import io.trailcast.core.spark.CassandraWriter;
+import io.trailcast.core.spark.ShufflePartitions;
 import io.trailcast.ingest.EventDays;
 import java.sql.Date;
 import java.sql.Timestamp;
@@ -77,7 +78,8 @@ public final class SegmentJob {
     CassandraTarget target = store.target();
     LocalDate first = date.minusDays(definitions.longestWindow() - 1L);
     return JobRuns.record(store, "segments", List.of(), first, date,
-        (session, run) -> compute(spark, target, definitions, first, date), result -> {
+        (session, run) -> ShufflePartitions.with(spark, EventDays.shufflePartitions(spark, session, first, date),
+            () -> compute(spark, target, definitions, first, date)), result -> {
           Map<String, Long> counts = new LinkedHashMap<>();
           result.sizes().forEach((name, s) -> counts.put(name, s.members()));
           return counts;

@@ -13,6 +13,7 @@ import io.trailcast.core.cassandra.JobRuns;
 import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.spark.CassandraTables;
 import io.trailcast.core.spark.CassandraWriter;
+import io.trailcast.core.spark.ShufflePartitions;
 import io.trailcast.ingest.EventDays;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -76,14 +77,16 @@ public final class IdentityJob {
     return JobRuns.record(store, "identities", crm == null ? List.of() : List.of(crm.toString()), from, to,
         (session, run) -> {
           io.trailcast.ingest.Salts.requireSameSalt(session, target.keyspace(), salt);
-          Stored stored = read(spark, target, from, to, crm, salt,
-              io.trailcast.ingest.Suppression.load(session, target.keyspace()));
-          Computed computed = compute(stored, rules);
-          try {
-            return write(spark, target, stored, computed, from, to, Timestamp.from(Instant.now()));
-          } finally {
-            computed.unpersist();
-          }
+          io.trailcast.ingest.Suppression forgotten = io.trailcast.ingest.Suppression.load(session, target.keyspace());
+          return ShufflePartitions.with(spark, EventDays.shufflePartitions(spark, session, from, to), () -> {
+            Stored stored = read(spark, target, from, to, crm, salt, forgotten);
+            Computed computed = compute(stored, rules);
+            try {
+              return write(spark, target, stored, computed, from, to, Timestamp.from(Instant.now()));
+            } finally {
+              computed.unpersist();
+            }
+          });
         }, Result::counts);
   }
 
