@@ -5,6 +5,7 @@ import io.trailcast.core.cassandra.JobRuns;
 import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.spark.CassandraWriter;
 import io.trailcast.core.spark.Progress;
+import io.trailcast.core.spark.ShufflePartitions;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -28,6 +29,9 @@ import scala.Tuple2;
  */
 public final class IngestJob {
   private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
+
+  /** Log text per shuffle partition: some 60,000 lines of combined format. */
+  static final long TEXT_BYTES_PER_PARTITION = 16L << 20;
 
   private IngestJob() {
   }
@@ -54,8 +58,11 @@ public final class IngestJob {
               config.site().site(), config.hasWindow() ? "days " + config.from() + ".." + config.to() : "all days",
               target.describe());
           IngestSink.Counters counters = IngestSink.Counters.create(spark.sparkContext(), "ingest");
-          IngestResult result = ingest(spark, target, config, files, Suppression.load(session, target.keyspace()),
-              counters, betweenReadAndWrite);
+          Suppression suppression = Suppression.load(session, target.keyspace());
+          int partitions = ShufflePartitions.forInput(spark, InputFiles.textBytes(files.keySet(),
+              spark.sparkContext().hadoopConfiguration()), TEXT_BYTES_PER_PARTITION);
+          IngestResult result = ShufflePartitions.with(spark, partitions, () -> ingest(spark, target, config, files,
+              suppression, counters, betweenReadAndWrite));
           List<String> unbalanced = LineAccounts.unbalanced(counters.lines().value());
           if (!unbalanced.isEmpty() || !result.balanced()) {
             throw new IllegalStateException("counts do not add up: " + (unbalanced.isEmpty() ? result.line()

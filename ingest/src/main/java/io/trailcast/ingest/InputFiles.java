@@ -39,6 +39,26 @@ public final class InputFiles {
     return files;
   }
 
+  /**
+   * The bytes of log text {@code files} hold, a gzip file counted at {@value #GZIP_RATIO} times
+   * its size (what access logs compress by): the size of an ingest, known before any Spark job.
+   */
+  public static long textBytes(java.util.Collection<String> files, Configuration hadoop) {
+    long bytes = 0;
+    for (String file : files) {
+      Path path = new Path(file);
+      try {
+        long length = path.getFileSystem(hadoop).getFileStatus(path).getLen();
+        bytes += file.endsWith(".gz") ? length * GZIP_RATIO : length;
+      } catch (IOException e) {
+        throw new UserException("cannot read input " + file + ": " + e.getMessage(), e);
+      }
+    }
+    return bytes;
+  }
+
+  private static final long GZIP_RATIO = 8;
+
   private static List<String> list(String input, Configuration hadoop) {
     try {
       Path path = new Path(input);

@@ -449,6 +449,9 @@ class StreamIT {
       }
     }
     command.add("-Xmx1g");
+    // A child that lives a minute: the client compiler alone costs it less CPU than it saves
+    // (docs/BENCHMARKS.md, small runs); what it runs is the same.
+    command.add("-XX:TieredStopAtLevel=1");
     command.add("-cp");
     command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
     command.add(StreamProcess.class.getName());
@@ -604,17 +607,25 @@ class StreamIT {
       ModelJob.score(spark, store(target), DAY, DAY.plusDays(1), model);
     }
 
-    /** Every row of every table but forget's own, one string each. */
+    /**
+     * Every row of every table but forget's own, one string each: read with the driver (a Spark
+     * scan of each of the keyspace's small tables cost a job per table, four times over).
+     */
     private List<String> dump() {
       List<String> all = new ArrayList<>();
-      try (CqlSession cql = CqlSessions.open(target)) {
-        for (com.datastax.oss.driver.api.core.cql.Row t : cql.execute(SimpleStatement.newInstance(
-            "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?", target.keyspace()))) {
-          String table = t.getString(0);
-          if (table.equals("suppressed_identifiers") || table.equals("forget_audit")) {
-            continue;
+      CqlSession cql = store(target).cql();
+      for (com.datastax.oss.driver.api.core.cql.Row t : cql.execute(SimpleStatement.newInstance(
+          "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?", target.keyspace()))) {
+        String table = t.getString(0);
+        if (table.equals("suppressed_identifiers") || table.equals("forget_audit")) {
+          continue;
+        }
+        for (com.datastax.oss.driver.api.core.cql.Row r : cql.execute("SELECT * FROM " + table)) {
+          StringBuilder values = new StringBuilder(table);
+          for (int i = 0; i < r.size(); i++) {
+            values.append(i == 0 ? " [" : ",").append(r.getObject(i));
           }
-          CassandraTables.read(spark, target, table).collectAsList().forEach(r -> all.add(table + " " + r));
+          all.add(values.append(']').toString());
         }
       }
       return all;

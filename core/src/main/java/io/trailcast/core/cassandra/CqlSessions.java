@@ -16,16 +16,21 @@ public final class CqlSessions {
 
   /** A session bound to the target's keyspace, which must exist ({@code schema apply}). */
   public static CqlSession open(CassandraTarget target) {
-    return open(target, true);
+    return open(target, true, true);
   }
 
-  /** A session without a keyspace (for creating it). */
-  public static CqlSession openWithoutKeyspace(CassandraTarget target) {
-    return open(target, false);
+  /**
+   * A session for schema statements ({@code useKeyspace}: bound to the target's keyspace): it keeps
+   * no schema metadata, so each statement waits for schema agreement only, not for a metadata
+   * refresh too (a keyspace's 44 statements: 8 s with the refreshes, 4 s without).
+   */
+  public static CqlSession openForSchemaChanges(CassandraTarget target, boolean useKeyspace) {
+    return open(target, useKeyspace, false);
   }
 
-  private static CqlSession open(CassandraTarget target, boolean useKeyspace) {
+  private static CqlSession open(CassandraTarget target, boolean useKeyspace, boolean schemaMetadata) {
     DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
+        .withBoolean(DefaultDriverOption.METADATA_SCHEMA_ENABLED, schemaMetadata)
         .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30))
         .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
         .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(30))

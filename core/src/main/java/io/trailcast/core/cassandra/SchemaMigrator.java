@@ -52,11 +52,11 @@ public final class SchemaMigrator {
 
   /** Creates the keyspace if needed and applies every migration not yet recorded. */
   public static Result apply(CassandraTarget target, Replication replication) {
-    try (CqlSession admin = CqlSessions.openWithoutKeyspace(target)) {
+    try (CqlSession admin = CqlSessions.openForSchemaChanges(target, false)) {
       admin.execute(SimpleStatement.newInstance("CREATE KEYSPACE IF NOT EXISTS " + target.keyspace()
           + " WITH replication = " + replication.cql()));
     }
-    try (CqlSession session = CqlSessions.open(target)) {
+    try (CqlSession session = CqlSessions.openForSchemaChanges(target, true)) {
       return apply(session, target.keyspace(), migrations());
     }
   }

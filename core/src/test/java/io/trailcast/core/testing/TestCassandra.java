@@ -74,7 +74,7 @@ public final class TestCassandra {
     String name = ("it_" + testClass.getSimpleName().replaceAll("([a-z0-9])([A-Z])", "$1_$2")
         + (suffix.isEmpty() ? "" : "_" + suffix)).toLowerCase(Locale.ROOT);
     CassandraTarget target = node().withKeyspace(name.length() > 48 ? name.substring(0, 48) : name);
-    try (CqlSession session = CqlSessions.openWithoutKeyspace(target)) {
+    try (CqlSession session = CqlSessions.openForSchemaChanges(target, false)) {
       session.execute("DROP KEYSPACE IF EXISTS " + target.keyspace());
     }
     SchemaMigrator.apply(target, Replication.EMBEDDED);
