@@ -232,8 +232,8 @@ public final class AggregateJob {
     // Every (site, day) with sessions: a day left without pageviews or searches loses its old rows too.
     clearDays(cql, "page_metrics_by_day", siteDays);
     clearDays(cql, "search_metrics_by_day", siteDays);
-    CassandraWriter.write(spark, c.pages(), target, "page_metrics_by_day");
-    CassandraWriter.write(spark, c.search(), target, "search_metrics_by_day");
+    long pages = CassandraWriter.write(spark, c.pages(), target, "page_metrics_by_day");
+    long search = CassandraWriter.write(spark, c.search(), target, "search_metrics_by_day");
     // Rates may turn null on a rerun; the sink leaves nulls unset, so the old rows go first.
     CassandraWriter.delete(spark, c.sessionMetrics().select("site", "month", "day"), target,
         "session_metrics_by_day");
@@ -247,7 +247,7 @@ public final class AggregateJob {
       total += siteDay.getLong(2);
       bots += siteDay.getLong(4);
     }
-    Result result = new Result(total, bots, c.pages().count(), c.search().count(), late, changed);
+    Result result = new Result(total, bots, pages, search, late, changed);
     recordDays(cql, eventsNow, perDay(siteDays, 2), runId);
     return result;
   }

@@ -69,6 +69,8 @@ class SparkSubmitIT {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of(System.getProperty("trailcast.jvm.flags").trim().split("\\s+")));
+    // A child that lives half a minute: the client compiler alone costs it less CPU than it saves.
+    command.add("-XX:TieredStopAtLevel=1");
     command.addAll(List.of("-Xmx1g", "-cp", sparkClasspath, "org.apache.spark.deploy.SparkSubmit",
         "--master", "local[2]", "--conf", "spark.ui.enabled=false", "--conf", "spark.driver.host=127.0.0.1",
         "--class", "io.trailcast.deploy.Main", jar.toString()));

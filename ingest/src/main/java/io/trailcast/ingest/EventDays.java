@@ -1,7 +1,7 @@
 package io.trailcast.ingest;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.spark.CassandraTables;
 import io.trailcast.core.spark.ShufflePartitions;
@@ -73,17 +73,22 @@ public final class EventDays {
    * (reading at most that many index rows): the size of a run, known before any Spark job.
    */
   public static long userDays(CqlSession cql, LocalDate from, LocalDate to, long atMost) {
-    PreparedStatement select = cql.prepare("SELECT user_id FROM event_days WHERE day = ? AND bucket = ? LIMIT ?");
-    long found = 0;
+    List<LocalDate> days = new ArrayList<>();
     for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
-      for (int bucket = 0; bucket < BUCKETS && found < atMost; bucket++) {
-        for (com.datastax.oss.driver.api.core.cql.Row ignored : cql.execute(select.bind(day, bucket,
-            (int) Math.min(Integer.MAX_VALUE, atMost - found)))) {
-          found++;
-        }
-      }
+      days.add(day);
     }
-    return Math.min(found, atMost);
+    List<Integer> buckets = new ArrayList<>();
+    for (int bucket = 0; bucket < BUCKETS; bucket++) {
+      buckets.add(bucket);
+    }
+    // One statement for the window (a round trip per page, not per partition), read up to the limit.
+    long found = 0;
+    for (com.datastax.oss.driver.api.core.cql.Row ignored : cql.execute(SimpleStatement.newInstance(
+        "SELECT user_id FROM event_days WHERE day IN ? AND bucket IN ? LIMIT ?", days, buckets,
+        (int) Math.min(Integer.MAX_VALUE, atMost)))) {
+      found++;
+    }
+    return found;
   }
 
   /** {@code columns} of the events of the days {@code from..to}, read partition by partition through the index. */

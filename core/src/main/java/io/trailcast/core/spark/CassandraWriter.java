@@ -23,6 +23,7 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
@@ -30,6 +31,9 @@ import org.apache.spark.api.java.function.ForeachPartitionFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a Dataset's rows to a table through the connector's executor-side sessions, binding
@@ -42,6 +46,7 @@ public final class CassandraWriter implements Serializable {
   private static final int MAX_BATCH_ROWS = 64;
   private static final int MAX_BATCH_BYTES = 16 * 1024;
   private static final int IN_FLIGHT = 32;
+  private static final Logger LOG = LoggerFactory.getLogger(CassandraWriter.class);
 
   private final CassandraConnector connector;
   private final String keyspace;
@@ -49,28 +54,40 @@ public final class CassandraWriter implements Serializable {
   private final String[] columns;
   private final int[] partitionKey;
   private final boolean delete;
+  private final LongAccumulator done;
 
   private CassandraWriter(CassandraConnector connector, String keyspace, String table, String[] columns,
-      int[] partitionKey, boolean delete) {
+      int[] partitionKey, boolean delete, LongAccumulator done) {
     this.connector = connector;
     this.keyspace = keyspace;
     this.table = table;
     this.columns = columns;
     this.partitionKey = partitionKey;
     this.delete = delete;
+    this.done = done;
   }
 
-  /** Writes every row of {@code rows}; its column names are the table's. */
-  public static void write(SparkSession spark, Dataset<Row> rows, CassandraTarget target, String table) {
-    run(spark, rows, target, table, false);
+  /**
+   * Writes every row of {@code rows} (its column names are the table's); returns the rows written
+   * (counted by the tasks as they write: no job of its own).
+   */
+  public static long write(SparkSession spark, Dataset<Row> rows, CassandraTarget target, String table) {
+    return run(spark, rows, target, table, false);
   }
 
-  /** Deletes the rows whose primary keys {@code keys} holds (its columns: the table's whole primary key). */
-  public static void delete(SparkSession spark, Dataset<Row> keys, CassandraTarget target, String table) {
-    run(spark, keys, target, table, true);
+  /**
+   * Deletes the rows whose primary keys {@code keys} holds (its columns: the table's whole primary
+   * key); returns the keys deleted.
+   */
+  public static long delete(SparkSession spark, Dataset<Row> keys, CassandraTarget target, String table) {
+    return run(spark, keys, target, table, true);
   }
 
-  private static void run(SparkSession spark, Dataset<Row> rows, CassandraTarget target, String table,
+  /**
+   * The one place a job's rows reach a table: progress on a terminal while it runs (rows, rate,
+   * ETA), a log line when done (a line per stage in a job's log).
+   */
+  private static long run(SparkSession spark, Dataset<Row> rows, CassandraTarget target, String table,
       boolean delete) {
     CassandraConnector connector = connector(spark);
     String[] columns = rows.columns();
@@ -90,8 +107,21 @@ public final class CassandraWriter implements Serializable {
         }
       }
     }
-    CassandraWriter writer = new CassandraWriter(connector, target.keyspace(), table, columns, partitionKey, delete);
-    rows.foreachPartition((ForeachPartitionFunction<Row>) writer::writePartition);
+    String what = (delete ? "delete from " : "write ") + table;
+    LongAccumulator done = spark.sparkContext().longAccumulator(what);
+    CassandraWriter writer = new CassandraWriter(connector, target.keyspace(), table, columns, partitionKey, delete,
+        done);
+    long started = System.nanoTime();
+    Progress progress = Progress.start(spark, what, done::value);
+    try {
+      rows.foreachPartition((ForeachPartitionFunction<Row>) writer::writePartition);
+    } finally {
+      progress.close();
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    LOG.info(String.format(Locale.ROOT, "%s %s: %,d rows in %.1f s (%,.0f rows/s)", delete ? "deleted from" : "wrote",
+        table, done.value(), seconds, done.value() / Math.max(seconds, 1e-3)));
+    return done.value();
   }
 
   private void writePartition(Iterator<Row> rows) throws Exception {
@@ -100,6 +130,7 @@ public final class CassandraWriter implements Serializable {
           : new TableSink(session, keyspace, table, columns);
       Object[] values = new Object[columns.length];
       Object[] key = new Object[partitionKey.length];
+      long count = 0;
       while (rows.hasNext()) {
         Row row = rows.next();
         for (int i = 0; i < columns.length; i++) {
@@ -109,8 +140,10 @@ public final class CassandraWriter implements Serializable {
           key[i] = values[partitionKey[i]];
         }
         sink.add(values, key);
+        count++;
       }
       sink.finish();
+      done.add(count);
     }
   }
 
