@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The fixed cost of small runs (issue 22): every batch command of the daily run on a day of three
 # log lines, each timed as a whole process (JVM start included) by farm-bench, in keyspace
-# bench_small of the embedded node. Usage: bench/small-runs.sh [RUNS]  (default 3)
+# bench_small of the embedded node; then five aggregates of the day in one warm JVM
+# (bench/WarmAggregate.java: what a run costs once the JIT has done its work).
+# Usage: bench/small-runs.sh [RUNS]  (default 3)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RUNS=${1:-3}
@@ -27,3 +29,8 @@ for cmd in \
   # shellcheck disable=SC2086
   farm-bench -n "$RUNS" --warmup 0 --timeout 1800 -- "$T" $cmd "${K[@]}" | grep -E "wall|cpu|exit" || true
 done
+echo "== five aggregates of the day in one JVM (bench/WarmAggregate.java)"
+read -r -a FLAGS < "$ROOT/deploy/target/launcher/jvm.flags"
+java "${FLAGS[@]}" -Xmx4g -Dlog4j2.configurationFile="$ROOT/deploy/conf/log4j2-cli.properties" \
+  -cp "$(cat "$ROOT/deploy/spark-runtime/target/spark.classpath"):$ROOT/deploy/target/trailcast-jobs.jar" \
+  "$ROOT/bench/WarmAggregate.java" bench_small 2026-01-05 5 2>&1 | grep "^aggregate "
