@@ -85,7 +85,7 @@ public final class CassandraWriter implements Serializable {
 
   /**
    * The one place a job's rows reach a table: progress on a terminal while it runs (rows, rate,
-   * ETA), a log line when done (a line per stage in a job's log).
+   * ETA); elsewhere a log line when done (a line per stage in a job's log).
    */
   private static long run(SparkSession spark, Dataset<Row> rows, CassandraTarget target, String table,
       boolean delete) {
@@ -119,8 +119,14 @@ public final class CassandraWriter implements Serializable {
       progress.close();
     }
     double seconds = (System.nanoTime() - started) / 1e9;
-    LOG.info(String.format(Locale.ROOT, "%s %s: %,d rows in %.1f s (%,.0f rows/s)", delete ? "deleted from" : "wrote",
-        table, done.value(), seconds, done.value() / Math.max(seconds, 1e-3)));
+    String line = String.format(Locale.ROOT, "%s %s: %,d rows in %.1f s (%,.0f rows/s)",
+        delete ? "deleted from" : "wrote", table, done.value(), seconds, done.value() / Math.max(seconds, 1e-3));
+    // A terminal had the progress line; a log (a schedule's, spark-submit's) gets a line per write.
+    if (System.console() == null) {
+      LOG.info(line);
+    } else {
+      LOG.debug(line);
+    }
     return done.value();
   }
 

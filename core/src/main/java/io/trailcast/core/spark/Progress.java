@@ -33,7 +33,9 @@ public final class Progress implements AutoCloseable {
           if (info != null) {
             done += info.numCompletedTasks();
             total += info.numTasks();
-            stage = info.name().split(" ")[0];
+            String name = info.name().split(" ")[0];
+            // Adaptive execution's own stages are named after a Scala lambda: not worth showing.
+            stage = name.startsWith("$") ? stage : name;
           }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
