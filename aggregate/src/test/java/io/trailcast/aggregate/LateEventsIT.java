@@ -53,6 +53,8 @@ class LateEventsIT {
   void aLateEventMergesTwoSessionsAndTheRunSaysSo() throws IOException {
     ingest("first.log", line("10:00:00", "/a"), line("10:05:00", "/b"), line("11:00:00", "/c"),
         line("11:01:00", "/d"));
+    // What sizes the run (one shuffle partition): one visitor's day in the index, the day after empty.
+    assertEquals(1, EventDays.userDays(store(target).cql(), DAY, DAY.plusDays(1), 100));
     SessionRules rules = SessionRules.of(SiteConfig.defaults());
     AggregateJob.Result first = AggregateJob.run(spark, store(target), DAY, DAY, rules);
     assertEquals(2, first.sessions(), "a 55-minute gap splits the visit");
