@@ -150,14 +150,9 @@ public final class ModelJob {
 
   private static long scoreWindow(SparkSession spark, CassandraTarget target, LocalDate from, LocalDate to,
       TrailScorer scorer) {
-    Dataset<Row> rows = scoreRows(spark, scorer, Trails.of(spark, target, from, to, scorer.rules()))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      CassandraWriter.write(spark, rows, target, "conversion_scores");
-      return rows.count();
-    } finally {
-      rows.unpersist();
-    }
+    // One pass: the writer counts what it writes.
+    return CassandraWriter.write(spark, scoreRows(spark, scorer, Trails.of(spark, target, from, to, scorer.rules())),
+        target, "conversion_scores");
   }
 
   /**

@@ -1,6 +1,5 @@
 package io.trailcast.aggregate.identity;
 
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
@@ -160,22 +159,21 @@ public final class IdentityJob {
       LocalDate to, Timestamp now) {
     long crmAccounts = 0;
     if (stored.crm() != null) {
-      crmAccounts = stored.crm().accounts().count();
-      CassandraWriter.write(spark, stored.crm().accounts().withColumn("updated_at", lit(now)), target,
+      crmAccounts = CassandraWriter.write(spark, stored.crm().accounts().withColumn("updated_at", lit(now)), target,
           "crm_accounts");
     }
-    CassandraWriter.write(spark, c.judged(), target, "identity_edges");
+    long edges = CassandraWriter.write(spark, c.judged(), target, "identity_edges");
     CassandraWriter.write(spark, c.changed().select(col("identifier"), col("identifier_type"), col("person_id"),
         lit(now).as("valid_from")), target, "person_by_identifier");
     CassandraWriter.write(spark, c.changed().filter(col("previous_person").isNotNull()).select(col("identifier"),
         col("previous_from").as("valid_from"), col("previous_person").as("person_id"), lit(now).as("valid_to")),
         target, "person_history");
     CassandraWriter.write(spark, c.changed().select(col("identifier"), lit(now).as("valid_from"), col("person_id"),
-        coalesce(lit(null).cast("timestamp")).as("valid_to")), target, "person_history");
+        lit(null).cast("timestamp").as("valid_to")), target, "person_history");
     List<Long> largest = c.sizes().orderBy(col("identifiers").desc()).limit(3).collectAsList().stream()
         .map(r -> r.getLong(1)).toList();
     Result result = new Result(c.persons().count(), c.sizes().count(), largest,
-        c.sizes().filter(col("identifiers").equalTo(1)).count(), c.judged().count(),
+        c.sizes().filter(col("identifiers").equalTo(1)).count(), edges,
         c.judged().filter(col("quarantined")).count(), crmAccounts,
         stored.crm() == null ? 0 : stored.crm().leftOut(), stored.crm() == null ? 0 : stored.crm().withoutEmail(),
         c.personsChanged(), c.resolved().rounds(), c.resolved().converged(), c.resolved().conflictsLeft());
