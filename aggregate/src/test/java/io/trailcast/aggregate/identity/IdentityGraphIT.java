@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The identity rules on hand-written edges, with the exact persons and quarantine reasons expected. */
-class IdentityGraphTest {
+class IdentityGraphIT {
   private static final StructType EDGES = new StructType()
       .add("identifier", DataTypes.StringType).add("other", DataTypes.StringType)
       .add("identifier_type", DataTypes.StringType).add("other_type", DataTypes.StringType)

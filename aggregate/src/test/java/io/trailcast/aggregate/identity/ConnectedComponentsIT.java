@@ -20,7 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class ConnectedComponentsTest {
+class ConnectedComponentsIT {
   private static SparkSession spark;
 
   @BeforeAll

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The Spark transform: events in any order, the same sessions as in event-time order. */
-class SessionsTest {
+class SessionsIT {
   private static SparkSession spark;
 
   @BeforeAll

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The segment rule on hand-written days, with the exact members and scores expected. */
-class SustainedInterestTest {
+class SustainedInterestIT {
   private static final LocalDate D = LocalDate.of(2026, 1, 28);
   private static final StructType DAILY = new StructType().add("person_id", DataTypes.StringType)
       .add("day", DataTypes.DateType)
