@@ -8,6 +8,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.cassandra.CqlSessions;
+import io.trailcast.core.kafka.BrokerSpec;
 import io.trailcast.core.kafka.EmbeddedKafka;
 import io.trailcast.core.testing.TestCassandra;
 import io.trailcast.core.testing.TestKafka;
@@ -65,12 +66,15 @@ class StreamSourcesIT {
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private static Collector collector(String topic, int threads) throws Exception {
-    EmbeddedKafka.Status broker = TestKafka.broker();
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrap()))) {
+    return collector(TestKafka.broker().bootstrap(), topic, threads);
+  }
+
+  private static Collector collector(String bootstrap, String topic, int threads) throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
     }
     return Collector.start(new Collector.Options(new BoundedHttpServer.Options("127.0.0.1", 0, threads, 16,
-        REQUEST_TIMEOUT), broker.bootstrap(), topic, ACK_TIMEOUT));
+        REQUEST_TIMEOUT), bootstrap, topic, ACK_TIMEOUT));
   }
 
   private HttpResponse<String> post(Collector collector, String body) throws Exception {
@@ -80,9 +84,13 @@ class StreamSourcesIT {
 
   /** The topic's messages from the start, read until they are {@code enough} (or 30 s). */
   private static List<String> messages(String topic, Predicate<List<String>> enough) {
+    return messages(TestKafka.broker().bootstrap(), topic, enough);
+  }
+
+  private static List<String> messages(String bootstrap, String topic, Predicate<List<String>> enough) {
     List<String> messages = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
-        TestKafka.broker().bootstrap()), new StringDeserializer(), new StringDeserializer())) {
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap),
+        new StringDeserializer(), new StringDeserializer())) {
       // Its one partition assigned, not subscribed to: no consumer group to join.
       List<TopicPartition> partition = List.of(new TopicPartition(topic, 0));
       consumer.assign(partition);
@@ -138,12 +146,14 @@ class StreamSourcesIT {
   }
 
   @Test
-  void aStoppedBrokerGets503WithinTheAckTimeoutAndTheRestartedOne204() throws Exception {
+  void aStoppedBrokerGets503WithinTheAckTimeoutAndTheRestartedOne204(@TempDir Path dir) throws Exception {
     String topic = "it-collect-outage";
-    try (Collector collector = collector(topic, 4)) {
+    BrokerSpec own = TestKafka.privateBroker(dir.resolve("kafka"));
+    String bootstrap = BrokerSpec.HOST + ":" + own.port();
+    try (Collector collector = collector(bootstrap, topic, 4)) {
       assertEquals(204, post(collector, "before the outage").statusCode());
       try {
-        TestKafka.stop();
+        EmbeddedKafka.stop(own.dataDir());
         long started = System.nanoTime();
         HttpResponse<String> refused = post(collector, "during the outage");
         long tookMs = (System.nanoTime() - started) / 1_000_000;
@@ -152,7 +162,7 @@ class StreamSourcesIT {
             + "again"), refused.body());
         assertTrue(tookMs >= ACK_TIMEOUT.toMillis() && tookMs < ACK_TIMEOUT.toMillis() + 1_500, tookMs + " ms");
       } finally {
-        TestKafka.restart();
+        EmbeddedKafka.start(own);
       }
       // The producer reconnects by itself; a client sends again what was refused.
       HttpResponse<String> after = post(collector, "after the outage");
@@ -163,8 +173,9 @@ class StreamSourcesIT {
       assertEquals(204, after.statusCode(), after.body());
       assertTrue(collector.counts().refused() >= 1, collector.counts().line());
     }
-    List<String> messages = messages(topic, m -> m.contains("after the outage"));
+    List<String> messages = messages(bootstrap, topic, m -> m.contains("after the outage"));
     assertTrue(messages.containsAll(List.of("before the outage", "after the outage")), messages.toString());
+    EmbeddedKafka.stop(own.dataDir());
   }
 
   @Test

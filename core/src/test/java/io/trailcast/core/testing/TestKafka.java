@@ -3,12 +3,10 @@ package io.trailcast.core.testing;
 import io.trailcast.core.kafka.BrokerSpec;
 import io.trailcast.core.kafka.EmbeddedKafka;
 import java.io.IOException;
-import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
@@ -18,7 +16,6 @@ import java.util.stream.Stream;
 public final class TestKafka {
   private static final String DIR_PREFIX = "trailcast-kafka-it-";
   private static EmbeddedKafka.Status broker;
-  private static BrokerSpec spec;
 
   private TestKafka() {
   }
@@ -38,42 +35,21 @@ public final class TestKafka {
       }
       Path dir = tmp.resolve(DIR_PREFIX + owner);
       Optional<EmbeddedKafka.Status> running = EmbeddedKafka.status(dir).filter(EmbeddedKafka.Status::ready);
-      spec = running.isPresent() ? writtenSpec(dir, running.get().port(), owner)
-          : new BrokerSpec(dir, TestCassandra.freePort(), TestCassandra.freePort(), 256, owner);
-      broker = running.orElseGet(() -> EmbeddedKafka.start(spec));
+      broker = running.orElseGet(() -> EmbeddedKafka.start(new BrokerSpec(dir, TestCassandra.freePort(),
+          TestCassandra.freePort(), 256, owner)));
     }
     return broker;
   }
 
   /**
-   * Stops the shared broker (a clean shutdown), to see what its clients do without it. Call
-   * {@link #restart()} in a {@code finally}: the tests after this one need the broker.
+   * A broker of one test's own in {@code dir} (started now, owned like the shared one by the build),
+   * for a test that stops and restarts it: stopping the shared broker would pull it from under the
+   * tests running beside it.
    */
-  public static synchronized void stop() {
-    broker();
-    EmbeddedKafka.stop(spec.dataDir());
-  }
-
-  /** Starts the shared broker again as it was: same ports, same data (its topics and messages). */
-  public static synchronized EmbeddedKafka.Status restart() {
-    broker();
-    broker = EmbeddedKafka.start(spec);
-    return broker;
-  }
-
-  /**
-   * The spec of a broker another test JVM of the build started: its controller port from the
-   * {@code controller.quorum.bootstrap.servers} of the server.properties it wrote.
-   */
-  private static BrokerSpec writtenSpec(Path dir, int port, long owner) {
-    Properties properties = new Properties();
-    try (Reader in = Files.newBufferedReader(dir.resolve("server.properties"))) {
-      properties.load(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    String controller = properties.getProperty("controller.quorum.bootstrap.servers");
-    return new BrokerSpec(dir, port, Integer.parseInt(controller.substring(controller.lastIndexOf(':') + 1)), 256,
-        owner);
+  public static BrokerSpec privateBroker(Path dir) {
+    BrokerSpec own = new BrokerSpec(dir, TestCassandra.freePort(), TestCassandra.freePort(), 256,
+        TestCassandra.ownerPid());
+    EmbeddedKafka.start(own);
+    return own;
   }
 }

@@ -3,7 +3,7 @@ package io.trailcast.core.testing;
 import io.trailcast.core.cassandra.CassandraTarget;
 import org.apache.spark.sql.SparkSession;
 
-/** A small local Spark session for tests (one per test class; close it in {@code @AfterAll}). */
+/** A small local Spark session for tests (the integration tests of every module share test JVMs and sessions). */
 public final class TestSpark {
   private TestSpark() {
   }
@@ -12,8 +12,21 @@ public final class TestSpark {
     return builder().getOrCreate();
   }
 
-  /** A session wired to a test keyspace through the connector. */
+  /**
+   * A session wired to a test keyspace through the connector. Test classes of every module share test
+   * JVMs: a session another class left behind without this node's address (a {@link #local()} one) is
+   * stopped first, since the connector reads the address from the context's configuration, which
+   * {@code getOrCreate} leaves as it was.
+   */
   public static SparkSession connectedTo(CassandraTarget target) {
+    scala.Option<SparkSession> existing = SparkSession.getActiveSession();
+    if (existing.isEmpty()) {
+      existing = SparkSession.getDefaultSession();
+    }
+    if (existing.isDefined() && !existing.get().sparkContext().getConf().get("spark.cassandra.connection.port", "")
+        .equals(Integer.toString(target.connectorPort()))) {
+      existing.get().stop();
+    }
     return builder()
         .config("spark.cassandra.connection.host", target.hostNames())
         .config("spark.cassandra.connection.port", Integer.toString(target.connectorPort()))
