@@ -37,8 +37,8 @@ import org.apache.spark.sql.Row;
  */
 public final class ConversionModel {
   /**
-   * Training rows per partition of a search: nine cross-validated fits of 700 trails took 11–13 s in
-   * four partitions and 8 s in one, in a warm JVM (docs/BENCHMARKS.md).
+   * Training rows per partition of a search: the nine cross-validated fits of 700 rows took 12–16 s in
+   * four partitions and 7–8.5 s in one, in a warm JVM (bench/ModelSearchPartitions.java).
    */
   static final long ROWS_PER_PARTITION = 50_000;
 
@@ -95,7 +95,7 @@ public final class ConversionModel {
    * {@code train} (a {@code label} column of 1 and 0) with a cross-validated search.
    */
   public static Fitted fit(Dataset<Row> train, List<PipelineStage> featureStages, Settings settings, long seed) {
-    double total = train.count();
+    long total = train.count();
     double weight = 1;
     if (settings.classWeight().equals("balanced")) {
       double positives = train.filter(col("label").equalTo(1.0)).count();
@@ -103,7 +103,7 @@ public final class ConversionModel {
     }
     // A search is hundreds of small jobs (an LBFGS iteration, a vocabulary count each): on few rows a
     // task per shuffle partition is mostly scheduling.
-    int partitions = ShufflePartitions.forInput(train.sparkSession(), (long) total, ROWS_PER_PARTITION);
+    int partitions = ShufflePartitions.forInput(train.sparkSession(), total, ROWS_PER_PARTITION);
     Dataset<Row> weighted = train.coalesce(partitions)
         .withColumn("weight", when(col("label").equalTo(1.0), lit(weight)).otherwise(1.0));
     String algorithm = settings.algorithm();

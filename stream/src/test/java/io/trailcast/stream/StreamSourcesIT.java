@@ -149,33 +149,36 @@ class StreamSourcesIT {
   void aStoppedBrokerGets503WithinTheAckTimeoutAndTheRestartedOne204(@TempDir Path dir) throws Exception {
     String topic = "it-collect-outage";
     BrokerSpec own = TestKafka.privateBroker(dir.resolve("kafka"));
-    String bootstrap = BrokerSpec.HOST + ":" + own.port();
-    try (Collector collector = collector(bootstrap, topic, 4)) {
-      assertEquals(204, post(collector, "before the outage").statusCode());
-      try {
-        EmbeddedKafka.stop(own.dataDir());
-        long started = System.nanoTime();
-        HttpResponse<String> refused = post(collector, "during the outage");
-        long tookMs = (System.nanoTime() - started) / 1_000_000;
-        assertEquals(503, refused.statusCode(), refused.body());
-        assertTrue(refused.body().startsWith("Kafka did not acknowledge the events within 2000 ms; send the request "
-            + "again"), refused.body());
-        assertTrue(tookMs >= ACK_TIMEOUT.toMillis() && tookMs < ACK_TIMEOUT.toMillis() + 1_500, tookMs + " ms");
-      } finally {
-        EmbeddedKafka.start(own);
+    try {
+      String bootstrap = EmbeddedKafka.status(own.dataDir()).orElseThrow().bootstrap();
+      try (Collector collector = collector(bootstrap, topic, 4)) {
+        assertEquals(204, post(collector, "before the outage").statusCode());
+        try {
+          EmbeddedKafka.stop(own.dataDir());
+          long started = System.nanoTime();
+          HttpResponse<String> refused = post(collector, "during the outage");
+          long tookMs = (System.nanoTime() - started) / 1_000_000;
+          assertEquals(503, refused.statusCode(), refused.body());
+          assertTrue(refused.body().startsWith("Kafka did not acknowledge the events within 2000 ms; send the request "
+              + "again"), refused.body());
+          assertTrue(tookMs >= ACK_TIMEOUT.toMillis() && tookMs < ACK_TIMEOUT.toMillis() + 1_500, tookMs + " ms");
+        } finally {
+          EmbeddedKafka.start(own);
+        }
+        // The producer reconnects by itself; a client sends again what was refused.
+        HttpResponse<String> after = post(collector, "after the outage");
+        for (long deadline = System.currentTimeMillis() + 30_000; after.statusCode() == 503
+            && System.currentTimeMillis() < deadline; ) {
+          after = post(collector, "after the outage");
+        }
+        assertEquals(204, after.statusCode(), after.body());
+        assertTrue(collector.counts().refused() >= 1, collector.counts().line());
       }
-      // The producer reconnects by itself; a client sends again what was refused.
-      HttpResponse<String> after = post(collector, "after the outage");
-      for (long deadline = System.currentTimeMillis() + 30_000; after.statusCode() == 503
-          && System.currentTimeMillis() < deadline; ) {
-        after = post(collector, "after the outage");
-      }
-      assertEquals(204, after.statusCode(), after.body());
-      assertTrue(collector.counts().refused() >= 1, collector.counts().line());
+      List<String> messages = messages(bootstrap, topic, m -> m.contains("after the outage"));
+      assertTrue(messages.containsAll(List.of("before the outage", "after the outage")), messages.toString());
+    } finally {
+      EmbeddedKafka.stop(own.dataDir());
     }
-    List<String> messages = messages(bootstrap, topic, m -> m.contains("after the outage"));
-    assertTrue(messages.containsAll(List.of("before the outage", "after the outage")), messages.toString());
-    EmbeddedKafka.stop(own.dataDir());
   }
 
   @Test
