@@ -1,5 +1,6 @@
 // The aggregate's own cost once the JVM is warm (docs/BENCHMARKS.md, "Small runs"): RUNS aggregates
-// of one day in one JVM, each with its wall time and the Spark jobs and tasks it ran (a listener).
+// of one day in one JVM, each with its wall time, the Spark jobs and tasks it ran (a listener) and the
+// classes Spark generated for it.
 // Run by bench/small-runs.sh; by hand, from the checkout root with the embedded node up:
 //   java $(cat deploy/target/launcher/jvm.flags) -cp "$(cat deploy/spark-runtime/target/spark.classpath):deploy/target/trailcast-jobs.jar" \
 //     bench/WarmAggregate.java KEYSPACE DAY RUNS
@@ -11,6 +12,7 @@ import io.trailcast.core.spark.SparkSessions;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.metrics.source.CodegenMetrics;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
@@ -39,10 +41,12 @@ public class WarmAggregate {
       for (int run = 1; run <= runs; run++) {
         jobs.set(0);
         tasks.set(0);
+        long compiled = CodegenMetrics.METRIC_COMPILATION_TIME().getCount();
         long started = System.nanoTime();
         AggregateJob.run(spark, store, day, day, SessionRules.defaults(ZoneOffset.UTC));
-        System.out.printf("aggregate %d of %d: %.2f s, %d Spark jobs, %d tasks%n", run, runs,
-            (System.nanoTime() - started) / 1e9, jobs.get(), tasks.get());
+        System.out.printf("aggregate %d of %d: %.2f s, %d Spark jobs, %d tasks, %d classes generated%n", run, runs,
+            (System.nanoTime() - started) / 1e9, jobs.get(), tasks.get(),
+            CodegenMetrics.METRIC_COMPILATION_TIME().getCount() - compiled);
       }
     } finally {
       spark.stop();

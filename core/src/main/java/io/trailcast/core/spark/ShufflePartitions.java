@@ -1,5 +1,7 @@
 package io.trailcast.core.spark;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
 
@@ -8,8 +10,22 @@ import org.apache.spark.sql.SparkSession;
  * suits its largest runs; a small run (a test, an hourly day, the demo) on it pays a task per
  * partition for every stage, write and count, empty or not: an aggregate of three events ran 415
  * tasks in 66 jobs and took 11–16 s in a warm JVM, 7–10 s with one partition (docs/BENCHMARKS.md).
+ * A run of a few partitions is also interpreted rather than compiled: see {@link #INTERPRETED_UP_TO}.
  */
 public final class ShufflePartitions {
+  /**
+   * Runs of at most this many partitions evaluate their plans interpreted, without generated code.
+   * Spark compiles some 190 classes for one aggregate, which a cold JVM pays for whatever the rows;
+   * interpreted, an aggregate of three events took 16.5 s instead of 23 s in a cold JVM, and the same
+   * time as compiled at 174,000 events (8 partitions): the work there is the store's and the
+   * sessionizer's, not Spark's expressions (docs/BENCHMARKS.md, "Small runs").
+   */
+  public static final int INTERPRETED_UP_TO = 4;
+
+  private static final Map<String, String> INTERPRETED = Map.of(
+      "spark.sql.codegen.wholeStage", "false",
+      "spark.sql.codegen.factoryMode", "NO_CODEGEN");
+
   private ShufflePartitions() {
   }
 
@@ -32,16 +48,29 @@ public final class ShufflePartitions {
   }
 
   /**
-   * Runs {@code work} with {@code partitions} shuffle partitions, then gives the session its own
-   * setting back (a pipeline runs every stage on one session).
+   * Runs {@code work} with {@code partitions} shuffle partitions, interpreted if they are few
+   * ({@link #INTERPRETED_UP_TO}), then gives the session its own settings back (a pipeline runs
+   * every stage on one session).
    */
   public static <T> T with(SparkSession spark, int partitions, Supplier<T> work) {
-    String before = spark.conf().get("spark.sql.shuffle.partitions");
-    spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(partitions));
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("spark.sql.shuffle.partitions", Integer.toString(partitions));
+    if (partitions <= INTERPRETED_UP_TO) {
+      settings.putAll(INTERPRETED);
+    }
+    Map<String, String> before = new LinkedHashMap<>();
+    settings.keySet().forEach(key -> before.put(key, spark.conf().contains(key) ? spark.conf().get(key) : null));
+    settings.forEach(spark.conf()::set);
     try {
       return work.get();
     } finally {
-      spark.conf().set("spark.sql.shuffle.partitions", before);
+      before.forEach((key, value) -> {
+        if (value == null) {
+          spark.conf().unset(key);
+        } else {
+          spark.conf().set(key, value);
+        }
+      });
     }
   }
 }

@@ -18,13 +18,6 @@ public final class SparkSessions {
       conf.setMaster("local[*]");
     }
     conf.setAppName("trailcast " + appName);
-    conf.setIfMissing("spark.sql.session.timeZone", "UTC");
-    conf.setIfMissing("spark.ui.showConsoleProgress", "false");
-    conf.setIfMissing("spark.cassandra.output.concurrent.writes", "16");
-    // A null column written as null is a tombstone per cell; unset it instead (jobs write whole rows).
-    conf.setIfMissing("spark.cassandra.output.ignoreNulls", "true");
-    // Jobs write rows sorted by partition: bigger single-partition batches, fewer requests.
-    conf.setIfMissing("spark.cassandra.output.batch.size.bytes", "16384");
     if (conf.get("spark.master").startsWith("local")) {
       // One machine: a handful of shuffle partitions beats Spark's 200 tiny ones.
       conf.setIfMissing("spark.sql.shuffle.partitions", "8");
@@ -33,9 +26,25 @@ public final class SparkSessions {
       // is never offered one again (reads of Cassandra partitions hung forever in the identity job).
       conf.setIfMissing("spark.locality.wait", "0s");
     }
+    applyDefaults(conf);
     conf.set("spark.cassandra.connection.host", target.hostNames());
     conf.set("spark.cassandra.connection.port", Integer.toString(target.connectorPort()));
     conf.set("spark.cassandra.connection.localDC", target.localDc());
     return SparkSession.builder().config(conf).getOrCreate();
+  }
+
+  /** The settings every trailcast session has (the tests' sessions too), where {@code conf} does not set them. */
+  public static SparkConf applyDefaults(SparkConf conf) {
+    conf.setIfMissing("spark.sql.session.timeZone", "UTC");
+    conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+    conf.setIfMissing("spark.cassandra.output.concurrent.writes", "16");
+    // A null column written as null is a tombstone per cell; unset it instead (jobs write whole rows).
+    conf.setIfMissing("spark.cassandra.output.ignoreNulls", "true");
+    // Jobs write rows sorted by partition: bigger single-partition batches, fewer requests.
+    conf.setIfMissing("spark.cassandra.output.batch.size.bytes", "16384");
+    // Generated classes are cached by their source. One aggregate generates some 190 and Spark keeps 100:
+    // a warm JVM compiled them all again on every run (docs/BENCHMARKS.md, "Small runs").
+    conf.setIfMissing("spark.sql.codegen.cache.maxEntries", "2000");
+    return conf;
   }
 }

@@ -1,6 +1,8 @@
 package io.trailcast.core.testing;
 
 import io.trailcast.core.cassandra.CassandraTarget;
+import io.trailcast.core.spark.SparkSessions;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /** A small local Spark session for tests (the integration tests of every module share test JVMs and sessions). */
@@ -35,14 +37,14 @@ public final class TestSpark {
   }
 
   private static SparkSession.Builder builder() {
-    return SparkSession.builder()
-        .master("local[2]")
-        .appName("trailcast-test")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1")
+    SparkConf conf = new SparkConf()
+        .setMaster("local[2]")
+        .setAppName("trailcast-test")
+        .set("spark.sql.shuffle.partitions", "4")
+        .set("spark.ui.enabled", "false")
+        .set("spark.driver.host", "127.0.0.1")
         // See SparkSessions: delay scheduling can hang a local scheduler.
-        .config("spark.locality.wait", "0s")
-        .config("spark.sql.session.timeZone", "UTC");
+        .set("spark.locality.wait", "0s");
+    return SparkSession.builder().config(SparkSessions.applyDefaults(conf));
   }
 }
