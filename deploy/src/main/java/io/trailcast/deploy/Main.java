@@ -53,7 +53,7 @@ public final class Main implements Runnable {
 
   static int run(String... args) {
     boolean verbose = Arrays.asList(args).contains("--verbose");
-    CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    CommandLine cli = parser();
     cli.setExecutionExceptionHandler((error, commandLine, parseResult) -> {
       PrintWriter err = commandLine.getErr();
       if (verbose) {
@@ -72,6 +72,11 @@ public final class Main implements Runnable {
       return 2;
     });
     return cli.execute(args);
+  }
+
+  /** The command line as {@link #run} reads it (the schedule files' test parses with it too). */
+  static CommandLine parser() {
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
   }
 
   /** A user error's own message; for anything else, its type and message, root cause first. */
