@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,11 +58,6 @@ class BackfillIT {
       IngestJob.run(spark, store(target), new IngestConfig(List.of(tmp.resolve("logs").toString()), InputFormat.AUTO,
           SiteConfig.defaults(), "salt", null, null, false));
     }
-  }
-
-  @AfterAll
-  static void tearDown() {
-    spark.stop();
   }
 
   @Test

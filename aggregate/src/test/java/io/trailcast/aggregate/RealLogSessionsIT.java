@@ -58,53 +58,49 @@ class RealLogSessionsIT {
     assumeTrue(Files.isRegularFile(LOG), "../shared/data is not beside this checkout");
     CassandraTarget target = TestCassandra.keyspaceFor(RealLogSessionsIT.class);
     SparkSession spark = TestSpark.connectedTo(target);
-    try {
-      IngestJob.run(spark, store(target), new IngestConfig(List.of(LOG.toString()), InputFormat.AUTO,
-          SiteConfig.defaults(),
-          "salt", null, null, false));
-      AggregateJob.Result result = AggregateJob.run(spark, store(target), LocalDate.of(2015, 5, 16),
-          LocalDate.of(2015, 5, 21), SessionRules.of(SiteConfig.defaults()));
+    IngestJob.run(spark, store(target), new IngestConfig(List.of(LOG.toString()), InputFormat.AUTO,
+        SiteConfig.defaults(),
+        "salt", null, null, false));
+    AggregateJob.Result result = AggregateJob.run(spark, store(target), LocalDate.of(2015, 5, 16),
+        LocalDate.of(2015, 5, 21), SessionRules.of(SiteConfig.defaults()));
 
-      List<Row> events = CassandraTables.read(spark, target, "events_by_user")
-          .select("user_id", "ts", "source", "line", "event_id", "url", "action", "interactive", "status",
-              "campaign", "bot")
-          .collectAsList();
-      List<Reference> reference = reference(events);
-      assertEquals(reference.size(), result.sessions());
-      assertEquals(reference.stream().filter(Reference::bot).count(), result.botSessions());
+    List<Row> events = CassandraTables.read(spark, target, "events_by_user")
+        .select("user_id", "ts", "source", "line", "event_id", "url", "action", "interactive", "status",
+            "campaign", "bot")
+        .collectAsList();
+    List<Reference> reference = reference(events);
+    assertEquals(reference.size(), result.sessions());
+    assertEquals(reference.stream().filter(Reference::bot).count(), result.botSessions());
 
-      List<String> stored = new ArrayList<>();
-      Map<String, long[]> storedPages = new TreeMap<>();
-      try (CqlSession session = CqlSessions.open(target)) {
-        for (com.datastax.oss.driver.api.core.cql.Row s : session.execute("SELECT user_id, session_start, "
-            + "session_end, events, depth, landing_page, bot FROM sessions_by_user")) {
-          stored.add(new Reference(s.getString(0), s.getInstant(1).toEpochMilli(), s.getInstant(2).toEpochMilli(),
-              s.getInt(3), s.getInt(4), s.getString(5), s.getBoolean(6)).key());
-        }
-        for (com.datastax.oss.driver.api.core.cql.Row p : session.execute("SELECT day, landing_page, sessions, "
-            + "bounces FROM page_metrics_by_day")) {
-          if (p.getLong(2) > 0) {
-            storedPages.put(p.getLocalDate(0) + " " + p.getString(1), new long[] {p.getLong(2), p.getLong(3)});
-          }
+    List<String> stored = new ArrayList<>();
+    Map<String, long[]> storedPages = new TreeMap<>();
+    try (CqlSession session = CqlSessions.open(target)) {
+      for (com.datastax.oss.driver.api.core.cql.Row s : session.execute("SELECT user_id, session_start, "
+          + "session_end, events, depth, landing_page, bot FROM sessions_by_user")) {
+        stored.add(new Reference(s.getString(0), s.getInstant(1).toEpochMilli(), s.getInstant(2).toEpochMilli(),
+            s.getInt(3), s.getInt(4), s.getString(5), s.getBoolean(6)).key());
+      }
+      for (com.datastax.oss.driver.api.core.cql.Row p : session.execute("SELECT day, landing_page, sessions, "
+          + "bounces FROM page_metrics_by_day")) {
+        if (p.getLong(2) > 0) {
+          storedPages.put(p.getLocalDate(0) + " " + p.getString(1), new long[] {p.getLong(2), p.getLong(3)});
         }
       }
-      assertEquals(reference.stream().map(Reference::key).sorted().toList(), stored.stream().sorted().toList());
-
-      Map<String, long[]> expectedPages = new TreeMap<>();
-      for (Reference r : reference) {
-        if (!r.bot() && r.pageviews() >= 1) {
-          long[] page = expectedPages.computeIfAbsent(LocalDate.ofInstant(Instant.ofEpochMilli(r.start()),
-              ZoneOffset.UTC) + " " + r.landing(), k -> new long[2]);
-          page[0]++;
-          page[1] += r.pageviews() == 1 ? 1 : 0;
-        }
-      }
-      assertEquals(render(expectedPages), render(storedPages), "entries and bounces per landing page and day");
-      long entries = expectedPages.values().stream().mapToLong(p -> p[0]).sum();
-      assertTrue(entries > 500, "human sessions with a pageview: " + entries);
-    } finally {
-      spark.stop();
     }
+    assertEquals(reference.stream().map(Reference::key).sorted().toList(), stored.stream().sorted().toList());
+
+    Map<String, long[]> expectedPages = new TreeMap<>();
+    for (Reference r : reference) {
+      if (!r.bot() && r.pageviews() >= 1) {
+        long[] page = expectedPages.computeIfAbsent(LocalDate.ofInstant(Instant.ofEpochMilli(r.start()),
+            ZoneOffset.UTC) + " " + r.landing(), k -> new long[2]);
+        page[0]++;
+        page[1] += r.pageviews() == 1 ? 1 : 0;
+      }
+    }
+    assertEquals(render(expectedPages), render(storedPages), "entries and bounces per landing page and day");
+    long entries = expectedPages.values().stream().mapToLong(p -> p[0]).sum();
+    assertTrue(entries > 500, "human sessions with a pageview: " + entries);
   }
 
   /** DESIGN.md's session rules as a loop over each user's events in time (then log) order. */

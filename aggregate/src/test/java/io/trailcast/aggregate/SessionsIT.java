@@ -14,7 +14,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -25,11 +24,6 @@ class SessionsIT {
   @BeforeAll
   static void start() {
     spark = TestSpark.local();
-  }
-
-  @AfterAll
-  static void stop() {
-    spark.stop();
   }
 
   private static Row event(String user, String ts, long line, String path, String action, int status) {

@@ -39,7 +39,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,11 +65,6 @@ class ThemesIT {
         InputFormat.AUTO,
         SiteConfig.defaults(), "salt", null, null, false));
     AggregateJob.run(spark, store(target), START, END, SessionRules.of(SiteConfig.defaults()));
-  }
-
-  @AfterAll
-  static void tearDown() {
-    spark.stop();
   }
 
   @Test

@@ -22,7 +22,6 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -45,11 +44,6 @@ class IngestJobIT {
     spark = TestSpark.connectedTo(target);
     simulated = new Simulator(new SimulationConfig(150, 2, LocalDate.of(2026, 1, 5), 3, LogFormat.COMBINED, 0.02,
         true, ZoneId.of("UTC"), tmp.resolve("sim"))).run();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    spark.stop();
   }
 
   private static IngestResult ingest(List<String> inputs) {

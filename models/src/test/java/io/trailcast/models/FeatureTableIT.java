@@ -25,7 +25,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,11 +40,6 @@ class FeatureTableIT {
   static void setUp() {
     target = TestCassandra.keyspaceFor(FeatureTableIT.class);
     spark = TestSpark.connectedTo(target);
-  }
-
-  @AfterAll
-  static void tearDown() {
-    spark.stop();
   }
 
   /**

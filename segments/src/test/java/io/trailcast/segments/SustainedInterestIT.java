@@ -14,7 +14,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -29,11 +28,6 @@ class SustainedInterestIT {
   @BeforeAll
   static void setUp() {
     spark = TestSpark.local();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    spark.stop();
   }
 
   private static Row day(String person, int age, Map<String, Long> themes) {

@@ -16,7 +16,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -26,11 +25,6 @@ class ConnectedComponentsIT {
   @BeforeAll
   static void setUp() {
     spark = TestSpark.local();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    spark.stop();
   }
 
   private static Dataset<Row> nodes(Object... idAndDay) {

@@ -15,7 +15,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -31,11 +30,6 @@ class IdentityGraphIT {
   @BeforeAll
   static void setUp() {
     spark = TestSpark.local();
-  }
-
-  @AfterAll
-  static void tearDown() {
-    spark.stop();
   }
 
   private static Row login(String user, String email, int day) {

@@ -5,7 +5,10 @@ import io.trailcast.core.spark.SparkSessions;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
-/** A small local Spark session for tests (the integration tests of every module share test JVMs and sessions). */
+/**
+ * A small local Spark session for tests. The integration tests of every module share two test JVMs: a class
+ * leaves its session running for the next one (a stopped one costs the next class a new Spark context).
+ */
 public final class TestSpark {
   private TestSpark() {
   }
