@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import io.trailcast.core.spark.Progress;
 import io.trailcast.core.spark.ShufflePartitions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,6 +42,7 @@ public final class ConversionModel {
    * four partitions and 7–8.5 s in one, in a warm JVM (bench/ModelSearchPartitions.java).
    */
   static final long ROWS_PER_PARTITION = 50_000;
+  private static final int FOLDS = 3;
 
   private ConversionModel() {
   }
@@ -137,12 +139,13 @@ public final class ConversionModel {
       throw new io.trailcast.core.UserException("unknown algorithm '" + algorithm + "': use logistic, gbt or auto");
     }
     Pipeline pipeline = new Pipeline().setStages(stages.toArray(new PipelineStage[0]));
-    CrossValidator cv = new CrossValidator().setEstimator(pipeline).setEstimatorParamMaps(grid)
-        .setEvaluator(new BinaryClassificationEvaluator().setLabelCol("label").setRawPredictionCol("rawPrediction"))
-        // Two fits at a time: a fit is many small Spark jobs that leave the second core idle.
-        .setNumFolds(3).setSeed(seed).setParallelism(2);
     CrossValidatorModel model;
-    try {
+    try (Progress progress = Progress.phase(weighted.sparkSession(), "model train", "search " + algorithm,
+        grid.length * FOLDS)) {
+      CrossValidator cv = new CrossValidator().setEstimator(pipeline).setEstimatorParamMaps(grid)
+          .setEvaluator(new CountedEvaluator(progress).setLabelCol("label").setRawPredictionCol("rawPrediction"))
+          // Two fits at a time: a fit is many small Spark jobs that leave the second core idle.
+          .setNumFolds(FOLDS).setSeed(seed).setParallelism(2);
       model = cv.fit(weighted);
     } catch (IllegalArgumentException e) {
       if (String.valueOf(e.getMessage()).contains("vocabulary size should be > 0")) {
@@ -163,6 +166,26 @@ public final class ConversionModel {
       params.put(pair.param().name(), String.valueOf(pair.value()));
     }
     return new Fitted((PipelineModel) model.bestModel(), algorithm, params, aucs[bestIndex]);
+  }
+
+  /**
+   * The search's evaluator, counting its evaluations: the cross-validator evaluates each fit once, so
+   * the search's progress is its fits done of grid × folds.
+   */
+  private static final class CountedEvaluator extends BinaryClassificationEvaluator {
+    private static final long serialVersionUID = 1L;
+    private final transient Progress progress;
+
+    CountedEvaluator(Progress progress) {
+      this.progress = progress;
+    }
+
+    @Override
+    public double evaluate(Dataset<?> dataset) {
+      double auc = super.evaluate(dataset);
+      progress.step(String.format(java.util.Locale.ROOT, "fold AUC %.4f", auc));
+      return auc;
+    }
   }
 
   /** The feature stages: vocabularies of sections, bigrams, themes and the landing section, the assembly. */
@@ -213,21 +236,27 @@ public final class ConversionModel {
         threshold, calibration);
   }
 
-  /** The threshold with the best F1 on {@code scored} (training predictions). */
+  /** The threshold with the best F1 on {@code scored} (training predictions), of 0.05, 0.10, ... 0.95. */
   public static double bestThreshold(Dataset<Row> scored) {
+    // Every threshold's counts in one pass (a job per threshold was 19 Spark jobs).
+    List<String> sums = new ArrayList<>();
+    for (int i = 1; i < 20; i++) {
+      double t = i / 20.0;
+      sums.add("sum(CASE WHEN p >= " + t + " AND label = 1.0 THEN 1 ELSE 0 END)");
+      sums.add("sum(CASE WHEN p >= " + t + " THEN 1 ELSE 0 END)");
+    }
+    sums.add("sum(label)");
+    Row r = scored.selectExpr(sums.toArray(new String[0])).first();
+    double actual = r.isNullAt(sums.size() - 1) ? 0 : r.getDouble(sums.size() - 1);
     double best = 0.5;
     double bestF1 = -1;
     for (int i = 1; i < 20; i++) {
-      double t = i / 20.0;
-      Row r = scored.selectExpr("sum(CASE WHEN p >= " + t + " AND label = 1.0 THEN 1 ELSE 0 END)",
-          "sum(CASE WHEN p >= " + t + " THEN 1 ELSE 0 END)", "sum(label)").first();
-      double tp = r.getLong(0);
-      double predicted = r.getLong(1);
-      double actual = r.getDouble(2);
+      double tp = r.isNullAt(2 * i - 2) ? 0 : r.getLong(2 * i - 2);
+      double predicted = r.isNullAt(2 * i - 1) ? 0 : r.getLong(2 * i - 1);
       double f1 = predicted == 0 || actual == 0 ? 0 : 2 * tp / (predicted + actual);
       if (f1 > bestF1) {
         bestF1 = f1;
-        best = t;
+        best = i / 20.0;
       }
     }
     return best;

@@ -8,6 +8,7 @@ import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.cassandra.JobRuns;
 import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.spark.CassandraWriter;
+import io.trailcast.core.spark.Progress;
 import io.trailcast.core.spark.ShufflePartitions;
 import io.trailcast.ingest.EventDays;
 import java.nio.file.Path;
@@ -109,14 +110,17 @@ public final class ModelJob {
     }
   }
 
+  @SuppressWarnings("try") // the phase names the Spark jobs inside it and logs its end
   private static Trained fitAndRecord(Store store, String kind, Dataset<Row> train, Dataset<Row> test,
       List<org.apache.spark.ml.PipelineStage> featureStages, ConversionModel.Settings settings,
       Map<String, String> params,
       LocalDate from, LocalDate to, LocalDate split, Path outDir, long started) {
     ConversionModel.Fitted fitted = ConversionModel.fit(train, featureStages, settings, 42);
-    double threshold = ConversionModel.bestThreshold(ConversionModel.score(fitted.model(), train));
-    ConversionModel.Metrics metrics = ConversionModel.evaluate(ConversionModel.score(fitted.model(), test),
-        threshold);
+    ConversionModel.Metrics metrics;
+    try (Progress progress = Progress.phase(train.sparkSession(), "model train", "threshold and held-out metrics")) {
+      double threshold = ConversionModel.bestThreshold(ConversionModel.score(fitted.model(), train));
+      metrics = ConversionModel.evaluate(ConversionModel.score(fitted.model(), test), threshold);
+    }
     String version = (kind.equals(ModelRegistry.TABLE) ? "table-" : "conv-")
         + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
     Path path = outDir.resolve(version).toAbsolutePath();

@@ -4,6 +4,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.struct;
 
+import io.trailcast.core.spark.Progress;
+import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -39,16 +41,20 @@ public final class ConnectedComponents {
         struct(col("first_seen"), col("identifier").as("id")).as("label")).localCheckpoint();
     int rounds = 0;
     boolean converged = false;
-    while (rounds < maxRounds && !converged) {
-      rounds++;
-      Dataset<Row> offered = both.join(labels, both.col("src").equalTo(labels.col("identifier")))
-          .select(col("dst").as("identifier"), col("label"));
-      Dataset<Row> next = labels.union(offered).groupBy("identifier").agg(min("label").as("label"))
-          .localCheckpoint();
-      long changed = next.as("n").join(labels.as("o"), "identifier")
-          .filter(col("n.label").notEqual(col("o.label"))).count();
-      labels = next;
-      converged = changed == 0;
+    try (Progress progress = Progress.phase(nodes.sparkSession(), "identities", "connected components")) {
+      while (rounds < maxRounds && !converged) {
+        rounds++;
+        Dataset<Row> offered = both.join(labels, both.col("src").equalTo(labels.col("identifier")))
+            .select(col("dst").as("identifier"), col("label"));
+        Dataset<Row> next = labels.union(offered).groupBy("identifier").agg(min("label").as("label"))
+            .localCheckpoint();
+        long changed = next.as("n").join(labels.as("o"), "identifier")
+            .filter(col("n.label").notEqual(col("o.label"))).count();
+        labels = next;
+        converged = changed == 0;
+        progress.step(String.format(Locale.ROOT, "round %d of at most %d: %,d labels changed", rounds, maxRounds,
+            changed));
+      }
     }
     return new Result(labels.select(col("identifier"), col("label.id").as("component")), rounds, converged);
   }
