@@ -54,6 +54,18 @@ public final class TrailcastHome {
     return file;
   }
 
+  /** The file listing Spark's jars (deploy/spark-runtime): the local cluster's SPARK_HOME is made of them. */
+  public static Path sparkClasspathFile() {
+    String explicit = System.getProperty("trailcast.spark.classpath.file");
+    Path file = explicit != null && !explicit.isBlank()
+        ? Path.of(explicit)
+        : root().resolve("deploy/spark-runtime/target/spark.classpath");
+    if (!Files.isRegularFile(file)) {
+      throw new UserException("Spark's classpath is missing (" + file + "); build it with: mvn -B -DskipTests package");
+    }
+    return file;
+  }
+
   /** The file listing the embedded Kafka broker's jars, written by the deploy/kafka-node module. */
   public static Path kafkaClasspathFile() {
     String explicit = System.getProperty("trailcast.kafka.classpath.file");

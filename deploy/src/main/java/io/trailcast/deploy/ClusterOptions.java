@@ -20,9 +20,16 @@ public final class ClusterOptions {
       description = "Data centre the driver routes to (default: ${DEFAULT-VALUE}).")
   String localDc;
 
+  @Option(names = "--consistency", paramLabel = "LEVEL", defaultValue = CassandraTarget.DEFAULT_CONSISTENCY,
+      description = "Consistency level of every write and of the reads that decide results (stored sessions "
+          + "compared, identities, lookups, metrics): ONE, LOCAL_ONE, QUORUM, LOCAL_QUORUM, EACH_QUORUM or ALL "
+          + "(default: ${DEFAULT-VALUE}: a majority of the local replicas, so reads see every acknowledged write "
+          + "and one node of three may be down).")
+  String consistency;
+
   /** The target, with the embedded node started if it is the one meant. */
   public CassandraTarget target() {
-    CassandraTarget target = CassandraTarget.parse(hosts, keyspace, localDc);
+    CassandraTarget target = CassandraTarget.parse(hosts, keyspace, localDc).withConsistency(consistency);
     LocalNode.ensureRunning(target);
     return target;
   }

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         MetricsCommand.class,
         BackfillCommand.class,
         CassandraCommand.class,
+        ClusterCommand.class,
         KafkaCommand.class,
         SchemaCommand.class,
         QueryCommand.class,

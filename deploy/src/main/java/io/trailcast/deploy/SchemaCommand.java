@@ -32,15 +32,23 @@ public final class SchemaCommand implements Runnable {
     @Mixin
     ClusterOptions cluster;
 
-    @Option(names = "--replication", paramLabel = "SPEC", defaultValue = "simple:1",
-        description = "Keyspace replication when it is created: simple:RF (SimpleStrategy) or DC:RF[,DC:RF...] "
-            + "(NetworkTopologyStrategy). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--replication", paramLabel = "SPEC",
+        description = "Keyspace replication: simple:RF (SimpleStrategy) or DC:RF[,DC:RF...] "
+            + "(NetworkTopologyStrategy). Required to create the keyspace on a cluster of several nodes; on a "
+            + "single node it defaults to simple:1. Given for an existing keyspace with another replication, it "
+            + "is changed (ALTER KEYSPACE; then run a full repair). More copies than nodes are refused.")
     String replication;
 
     @Override
     public Integer call() {
-      SchemaMigrator.Result result = SchemaMigrator.apply(cluster.target(), Replication.parse(replication));
+      SchemaMigrator.Result result = SchemaMigrator.apply(cluster.target(),
+          replication == null ? null : Replication.parse(replication));
       PrintWriter out = spec.commandLine().getOut();
+      if (result.replicationChange() != null) {
+        out.println("keyspace " + result.keyspace() + ": replication changed " + result.replicationChange()
+            + "; run a full repair on every node (nodetool repair -full " + result.keyspace()
+            + ") so the new replicas get the rows written before");
+      }
       out.println("keyspace " + result.keyspace() + ": applied " + result.applied().size() + " migration(s) "
           + result.applied() + ", " + result.alreadyApplied().size() + " already applied");
       return 0;

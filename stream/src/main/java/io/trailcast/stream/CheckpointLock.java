@@ -27,6 +27,20 @@ final class CheckpointLock implements AutoCloseable {
     this.lock = lock;
   }
 
+  /**
+   * Fails with one line when {@code master} runs executors on other machines (not {@code local}) and
+   * {@code checkpoint} is a bare local path: each machine would keep a checkpoint of its own and a
+   * restarted driver elsewhere would start over. A URI ({@code hdfs://}, {@code s3a://}, or
+   * {@code file:///} naming a mount every machine shares) is taken as shared.
+   */
+  static void requireShared(String master, String checkpoint) {
+    if (!master.startsWith("local") && !checkpoint.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*")) {
+      throw new UserException("checkpoint " + checkpoint + " is a local folder but the master " + master
+          + " runs executors elsewhere: give --checkpoint a shared file system (hdfs://..., s3a://..., or "
+          + "file:///... on a mount every machine shares)");
+    }
+  }
+
   /** Holds the checkpoint for this job, or fails with one line when another stream holds it. */
   static CheckpointLock acquire(String checkpoint) {
     if (checkpoint.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*") && !checkpoint.startsWith("file:")) {

@@ -135,7 +135,8 @@ public final class StreamJob {
   private static final long SUPPRESSION_EVERY_MS = 5_000;
 
   public static Result run(SparkSession spark, Store store, Options o) {
-    // One stream per checkpoint, said before anything else is done.
+    // One stream per checkpoint, one checkpoint every executor sees: said before anything else is done.
+    CheckpointLock.requireShared(spark.sparkContext().master(), o.checkpoint());
     CheckpointLock checkpoint = CheckpointLock.acquire(o.checkpoint());
     try (checkpoint) {
       CassandraTarget target = store.target();

@@ -29,4 +29,17 @@ class CheckpointLockTest {
   void aCheckpointOnASharedFileSystemIsLeftToTheCluster() {
     CheckpointLock.acquire("hdfs://namenode/trailcast/checkpoints/live").close();
   }
+
+  @Test
+  void aLocalFolderIsRefusedWhenExecutorsRunElsewhere() {
+    UserException refused = assertThrows(UserException.class,
+        () -> CheckpointLock.requireShared("spark://master:7077", "/var/trailcast/stream/live"));
+    assertEquals("checkpoint /var/trailcast/stream/live is a local folder but the master spark://master:7077 runs "
+        + "executors elsewhere: give --checkpoint a shared file system (hdfs://..., s3a://..., or file:///... on a "
+        + "mount every machine shares)", refused.getMessage());
+    assertThrows(UserException.class, () -> CheckpointLock.requireShared("yarn", "var/stream/live"));
+    CheckpointLock.requireShared("local[*]", "/var/trailcast/stream/live");
+    CheckpointLock.requireShared("spark://master:7077", "hdfs://namenode/trailcast/live");
+    CheckpointLock.requireShared("spark://master:7077", "file:///mnt/shared/trailcast/live");
+  }
 }

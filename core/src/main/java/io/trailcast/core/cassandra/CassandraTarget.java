@@ -13,11 +13,17 @@ import java.util.regex.Pattern;
  * @param port native-protocol port used for hosts that give none
  * @param localDc the data centre the driver routes to
  * @param keyspace the keyspace holding trailcast's tables
+ * @param consistency the consistency level of every write and of the reads that decide results (a
+ *     driver {@code ConsistencyLevel} name; LOCAL_QUORUM unless {@code --consistency} says otherwise)
  */
-public record CassandraTarget(List<String> hosts, int port, String localDc, String keyspace) {
+public record CassandraTarget(List<String> hosts, int port, String localDc, String keyspace, String consistency) {
   public static final String DEFAULT_KEYSPACE = "trailcast";
   public static final String DEFAULT_DC = "datacenter1";
   public static final int DEFAULT_PORT = 9042;
+  /** Writes and deciding reads: a majority of the local replicas, so a read sees every acknowledged write. */
+  public static final String DEFAULT_CONSISTENCY = "LOCAL_QUORUM";
+  private static final List<String> CONSISTENCIES = List.of("ONE", "LOCAL_ONE", "TWO", "THREE", "QUORUM",
+      "LOCAL_QUORUM", "EACH_QUORUM", "ALL");
   private static final Pattern KEYSPACE = Pattern.compile("[a-z][a-z0-9_]{0,47}");
 
   public CassandraTarget {
@@ -29,6 +35,13 @@ public record CassandraTarget(List<String> hosts, int port, String localDc, Stri
     if (port <= 0 || port > 65_535) {
       throw new UserException("bad Cassandra port " + port);
     }
+    if (!CONSISTENCIES.contains(consistency)) {
+      throw new UserException("bad consistency level '" + consistency + "': use one of " + CONSISTENCIES);
+    }
+  }
+
+  public CassandraTarget(List<String> hosts, int port, String localDc, String keyspace) {
+    this(hosts, port, localDc, keyspace, DEFAULT_CONSISTENCY);
   }
 
   /** The embedded node on this machine. */
@@ -57,7 +70,12 @@ public record CassandraTarget(List<String> hosts, int port, String localDc, Stri
   }
 
   public CassandraTarget withKeyspace(String other) {
-    return new CassandraTarget(hosts, port, localDc, other);
+    return new CassandraTarget(hosts, port, localDc, other, consistency);
+  }
+
+  /** The same cluster and keyspace at another consistency level (an upper-case level name). */
+  public CassandraTarget withConsistency(String level) {
+    return new CassandraTarget(hosts, port, localDc, keyspace, level.toUpperCase(java.util.Locale.ROOT));
   }
 
   /** Contact points as socket addresses (host:port entries keep their own port). */

@@ -32,6 +32,10 @@ public final class CqlSessions {
     DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
         .withBoolean(DefaultDriverOption.METADATA_SCHEMA_ENABLED, schemaMetadata)
         .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30))
+        .withString(DefaultDriverOption.REQUEST_CONSISTENCY, target.consistency())
+        // Every statement trailcast sends is an upsert, a delete, a read or an insert-if-absent whose
+        // outcome it checks: safe to send again to another node when a coordinator dies mid-request.
+        .withBoolean(DefaultDriverOption.REQUEST_DEFAULT_IDEMPOTENCE, true)
         .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
         .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(30))
         .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(30))

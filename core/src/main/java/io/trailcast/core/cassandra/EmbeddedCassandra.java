@@ -77,13 +77,14 @@ public final class EmbeddedCassandra {
     Properties props = ChildJvms.readProperties(state);
     long pid = Long.parseLong(props.getProperty("pid"));
     int nativePort = Integer.parseInt(props.getProperty("native_port"));
+    String host = props.getProperty("host", NodeSpec.HOST);
     if (!ChildJvms.runs(pid, NodeMain.class)) {
       ChildJvms.deleteQuietly(state);
       ChildJvms.deleteQuietly(dataDir.resolve("cassandra.pid"));
       return Optional.empty();
     }
-    return Optional.of(new Status(pid, NodeSpec.HOST, nativePort, dataDir,
-        dataDir.resolve("logs/system.log"), ChildJvms.portAccepts(NodeSpec.HOST, nativePort)));
+    return Optional.of(new Status(pid, host, nativePort, dataDir,
+        dataDir.resolve("logs/system.log"), ChildJvms.portAccepts(host, nativePort)));
   }
 
   /**
@@ -105,9 +106,10 @@ public final class EmbeddedCassandra {
       LOG.debug("reusing embedded Cassandra (pid {}) on {}:{}", running.pid(), running.host(), running.nativePort());
       return running.ready() ? running : awaitReady(ProcessHandle.of(running.pid()).orElseThrow(), running);
     }
-    if (ChildJvms.portAccepts(NodeSpec.HOST, spec.nativePort())) {
-      throw new UserException("port " + spec.nativePort() + " on " + NodeSpec.HOST
-          + " is taken by a process trailcast did not start; stop it or give --cassandra 127.0.0.1 to use it");
+    if (ChildJvms.portAccepts(spec.host(), spec.nativePort())) {
+      throw new UserException("port " + spec.nativePort() + " on " + spec.host()
+          + " is taken by a process trailcast did not start (or by another trailcast node); stop it or give "
+          + "--cassandra " + spec.host() + " to use it");
     }
     try {
       Files.createDirectories(spec.logDir());
@@ -127,13 +129,14 @@ public final class EmbeddedCassandra {
       Files.writeString(spec.pidFile(), Long.toString(pid));
       Properties props = new Properties();
       props.setProperty("pid", Long.toString(pid));
+      props.setProperty("host", spec.host());
       props.setProperty("native_port", Integer.toString(spec.nativePort()));
       props.setProperty("storage_port", Integer.toString(spec.storagePort()));
       ChildJvms.writeProperties(spec.dataDir().resolve(STATE_FILE), props,
           "embedded Cassandra node started by trailcast");
-      LOG.info("starting embedded Cassandra (pid {}) on {}:{}, data in {}", pid, NodeSpec.HOST, spec.nativePort(),
+      LOG.info("starting embedded Cassandra (pid {}) on {}:{}, data in {}", pid, spec.host(), spec.nativePort(),
           spec.dataDir());
-      Status starting = new Status(pid, NodeSpec.HOST, spec.nativePort(), spec.dataDir(),
+      Status starting = new Status(pid, spec.host(), spec.nativePort(), spec.dataDir(),
           spec.logDir().resolve("system.log"), false);
       return awaitReady(process.toHandle(), starting);
     } catch (IOException e) {
@@ -154,6 +157,52 @@ public final class EmbeddedCassandra {
     ChildJvms.deleteQuietly(dataDir.resolve(STATE_FILE));
     ChildJvms.deleteQuietly(dataDir.resolve("cassandra.pid"));
     return true;
+  }
+
+  /**
+   * Runs {@code nodetool ARGS} against the node of {@code spec} (through its JMX port) in a child JVM of
+   * Cassandra's own jars; returns what it printed, or fails with its last line.
+   */
+  public static String nodetool(NodeSpec spec, Duration timeout, String... args) {
+    if (spec.jmxPort() <= 0) {
+      throw new UserException("the node in " + spec.dataDir() + " has no JMX port: nodetool cannot reach it");
+    }
+    try {
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.add("-Xmx256m");
+      command.add("-XX:TieredStopAtLevel=1");
+      command.addAll(JDK17_FLAGS);
+      command.add("-cp");
+      command.add(Files.readString(TrailcastHome.cassandraClasspathFile()).trim());
+      command.add("org.apache.cassandra.tools.NodeTool");
+      command.addAll(List.of("-h", NodeSpec.HOST, "-p", Integer.toString(spec.jmxPort())));
+      command.addAll(List.of(args));
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      java.util.concurrent.CompletableFuture<byte[]> output = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return process.getInputStream().readAllBytes();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      if (!process.waitFor(timeout.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new UserException("nodetool " + String.join(" ", args) + " did not finish within " + timeout);
+      }
+      String printed = new String(output.join(), java.nio.charset.StandardCharsets.UTF_8);
+      if (process.exitValue() != 0) {
+        String[] lines = printed.strip().split("\n");
+        throw new UserException("nodetool " + String.join(" ", args) + " failed on " + spec.host() + ": "
+            + lines[lines.length - 1]);
+      }
+      return printed;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run nodetool", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UserException("interrupted while nodetool ran", e);
+    }
   }
 
   private static Status awaitReady(ProcessHandle process, Status starting) {
@@ -196,7 +245,22 @@ public final class EmbeddedCassandra {
     command.add("-Dcassandra-foreground=yes");
     command.add("-Dcassandra.skip_wait_for_gossip_to_settle=0");
     command.add("-Dcassandra.ring_delay_ms=1000");
-    command.add("-Dcassandra.superuser_setup_delay_ms=0");
+    // A single node sets up its default role at once. In a cluster the setup waits for every node and
+    // retries after this delay: 0 there is a busy loop (two million retries and log lines in 20 minutes).
+    command.add("-Dcassandra.superuser_setup_delay_ms=" + (spec.inCluster() ? 5000 : 0));
+    if (spec.jmxPort() > 0) {
+      // Local JMX (bound to 127.0.0.1), for nodetool: flush, repair, status.
+      command.add("-Dcassandra.jmx.local.port=" + spec.jmxPort());
+    }
+    if (spec.inCluster()) {
+      // The nodes of a new local cluster join at once; their tokens are drawn, nothing streams.
+      command.add("-Dcassandra.consistent.rangemovement=false");
+    }
+    if (spec.parentPid() != null && spec.inCluster()) {
+      // A test's cluster: three nodes for a few minutes on a few thousand rows, beside everything else.
+      // The client compiler alone costs them less CPU than it saves.
+      command.add("-XX:TieredStopAtLevel=1");
+    }
     if (spec.parentPid() != null) {
       command.add("-Dtrailcast.parent.pid=" + spec.parentPid());
       command.add("-Dcassandra.unsafesystem=true");
@@ -219,9 +283,11 @@ public final class EmbeddedCassandra {
         "seed_provider:",
         "  - class_name: org.apache.cassandra.locator.SimpleSeedProvider",
         "    parameters:",
-        "      - seeds: \"" + NodeSpec.HOST + ":" + spec.storagePort() + "\"",
-        "listen_address: " + NodeSpec.HOST,
-        "rpc_address: " + NodeSpec.HOST,
+        "      - seeds: \"" + spec.seeds() + "\"",
+        "listen_address: " + spec.host(),
+        "rpc_address: " + spec.host(),
+        // A node of a new cluster has no data to stream in: joining at once is what a first start wants.
+        "auto_bootstrap: " + !spec.inCluster(),
         "storage_port: " + spec.storagePort(),
         "native_transport_port: " + spec.nativePort(),
         "start_native_transport: true",
@@ -233,7 +299,7 @@ public final class EmbeddedCassandra {
         // memtable merges those versions before they reach disk, instead of flushing small
         // memtables every second and compacting them (most of the node's CPU under the stream).
         "memtable_allocation_type: offheap_objects",
-        "memtable_offheap_space: 768MiB",
+        "memtable_offheap_space: " + spec.heapMb() * 3 / 4 + "MiB",
         "");
   }
 

@@ -49,6 +49,44 @@ public record Replication(String strategy, Map<String, Integer> factors) {
     return new Replication(simple ? "SimpleStrategy" : "NetworkTopologyStrategy", factors);
   }
 
+  /** The replication Cassandra stores ({@code system_schema.keyspaces.replication}). */
+  public static Replication of(Map<String, String> stored) {
+    String strategy = stored.get("class");
+    strategy = strategy.substring(strategy.lastIndexOf('.') + 1);
+    Map<String, Integer> factors = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : stored.entrySet()) {
+      if (!e.getKey().equals("class")) {
+        factors.put(e.getKey(), Integer.parseInt(e.getValue()));
+      }
+    }
+    return new Replication(strategy, factors);
+  }
+
+  /** As {@code --replication} takes it: {@code simple:3}, {@code dc1:3,dc2:3}. */
+  public String describe() {
+    return factors.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .map(e -> (strategy.equals("SimpleStrategy") ? "simple" : e.getKey()) + ":" + e.getValue())
+        .collect(Collectors.joining(","));
+  }
+
+  /**
+   * Why this replication cannot be met by a cluster of {@code nodesPerDc}, or null when it can: more
+   * copies than nodes (in the cluster, or in a data centre named) would fail every write at quorum.
+   */
+  public String exceeds(Map<String, Integer> nodesPerDc) {
+    int all = nodesPerDc.values().stream().mapToInt(Integer::intValue).sum();
+    for (Map.Entry<String, Integer> e : factors.entrySet()) {
+      int nodes = strategy.equals("SimpleStrategy") ? all : nodesPerDc.getOrDefault(e.getKey(), 0);
+      if (e.getValue() > nodes) {
+        String where = strategy.equals("SimpleStrategy") ? "the cluster has " + all
+            : "data centre " + e.getKey() + " has " + nodes + " (the cluster's: " + nodesPerDc + ")";
+        return e.getValue() + " copies need " + e.getValue() + " nodes; " + where;
+      }
+    }
+    return null;
+  }
+
   /** The CQL map literal for {@code WITH replication = ...}. */
   public String cql() {
     String entries = factors.entrySet().stream()

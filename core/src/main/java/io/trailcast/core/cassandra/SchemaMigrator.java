@@ -46,19 +46,102 @@ public final class SchemaMigrator {
     }
   }
 
-  /** What one run did. */
-  public record Result(String keyspace, List<String> applied, List<String> alreadyApplied) {
+  /**
+   * What one run did.
+   *
+   * @param replicationChange what changed of the keyspace's replication ({@code "simple:1 -> simple:3"}), or
+   *     null when it was created or left as it was
+   */
+  public record Result(String keyspace, List<String> applied, List<String> alreadyApplied, String replicationChange) {
+    public Result(String keyspace, List<String> applied, List<String> alreadyApplied) {
+      this(keyspace, applied, alreadyApplied, null);
+    }
   }
 
-  /** Creates the keyspace if needed and applies every migration not yet recorded. */
+  /**
+   * Creates the keyspace if needed (at {@code replication}; null means one copy, allowed on a single node
+   * only), changes its replication when {@code replication} differs from the stored one (ALTER KEYSPACE),
+   * and applies every migration not yet recorded. Refuses a replication factor above the nodes of its
+   * data centre: writes at LOCAL_QUORUM could never succeed.
+   */
   public static Result apply(CassandraTarget target, Replication replication) {
+    String change = null;
     try (CqlSession admin = CqlSessions.openForSchemaChanges(target, false)) {
-      admin.execute(SimpleStatement.newInstance("CREATE KEYSPACE IF NOT EXISTS " + target.keyspace()
-          + " WITH replication = " + replication.cql()));
+      Map<String, Integer> nodesPerDc = nodesPerDc(admin);
+      int nodes = nodesPerDc.values().stream().mapToInt(Integer::intValue).sum();
+      Replication stored = storedReplication(admin, target.keyspace());
+      if (replication == null && stored == null && nodes > 1) {
+        throw new UserException("a cluster of " + nodes + " nodes: give --replication (simple:3, or DC:3 for each data "
+            + "centre); without it the keyspace would keep one copy of every row");
+      }
+      Replication wanted = replication != null ? replication : stored != null ? stored : Replication.EMBEDDED;
+      String tooHigh = wanted.exceeds(nodesPerDc);
+      if (tooHigh != null) {
+        throw new UserException("replication " + wanted.describe() + " for keyspace " + target.keyspace() + ": "
+            + tooHigh);
+      }
+      if (stored == null) {
+        schemaChange(admin, "CREATE KEYSPACE IF NOT EXISTS " + target.keyspace() + " WITH replication = "
+            + wanted.cql());
+      } else if (!stored.equals(wanted)) {
+        schemaChange(admin, "ALTER KEYSPACE " + target.keyspace() + " WITH replication = " + wanted.cql());
+        change = stored.describe() + " -> " + wanted.describe();
+        LOG.warn("keyspace {} replication changed {}: rows written before are on their old replicas only until a "
+            + "full repair of every node (nodetool repair -full {})", target.keyspace(), change, target.keyspace());
+      }
     }
     try (CqlSession session = CqlSessions.openForSchemaChanges(target, true)) {
-      return apply(session, target.keyspace(), migrations());
+      Result result = apply(session, target.keyspace(), migrations());
+      return new Result(result.keyspace(), result.applied(), result.alreadyApplied(), change);
     }
+  }
+
+  /**
+   * Runs a schema statement, then waits until every node that is up has the same schema version.
+   * Sessions for schema changes keep no schema metadata, so the driver does not wait itself; and its
+   * own check reads the versions as one node sees them, which a change made on another node may not
+   * have reached yet: here each node is asked for its own.
+   */
+  private static void schemaChange(CqlSession session, String statement) {
+    session.execute(SimpleStatement.newInstance(statement).setTimeout(java.time.Duration.ofSeconds(60)));
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+    java.util.Set<Object> versions = new java.util.HashSet<>();
+    do {
+      versions.clear();
+      for (com.datastax.oss.driver.api.core.metadata.Node node : session.getMetadata().getNodes().values()) {
+        if (node.getState() == com.datastax.oss.driver.api.core.metadata.NodeState.UP) {
+          versions.add(session.execute(SimpleStatement.newInstance("SELECT schema_version FROM system.local")
+              .setNode(node)).one().getUuid(0));
+        }
+      }
+      if (versions.size() <= 1) {
+        return;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new UserException("interrupted while waiting for the nodes to agree on the schema", e);
+      }
+    } while (System.nanoTime() < deadline);
+    LOG.warn("the nodes did not agree on the schema within 60 s after: {} (versions {})", statement, versions);
+  }
+
+  /** Live and known nodes per data centre: this one and its peers. */
+  static Map<String, Integer> nodesPerDc(CqlSession session) {
+    Map<String, Integer> counts = new java.util.TreeMap<>();
+    counts.merge(session.execute("SELECT data_center FROM system.local").one().getString(0), 1, Integer::sum);
+    for (Row peer : session.execute("SELECT data_center FROM system.peers_v2")) {
+      counts.merge(peer.getString(0), 1, Integer::sum);
+    }
+    return counts;
+  }
+
+  /** The keyspace's replication as stored, or null when it does not exist. */
+  static Replication storedReplication(CqlSession session, String keyspace) {
+    Row row = session.execute(SimpleStatement.newInstance(
+        "SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = ?", keyspace)).one();
+    return row == null ? null : Replication.of(row.getMap(0, String.class, String.class));
   }
 
   /** Fails with one clear line when the keyspace lacks a migration: jobs never create tables. */
@@ -80,7 +163,7 @@ public final class SchemaMigrator {
   }
 
   static Result apply(CqlSession session, String keyspace, List<Migration> migrations) {
-    session.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, file text, "
+    schemaChange(session, "CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, file text, "
         + "checksum text, applied_at timestamp) WITH comment = 'Which deploy/cql migrations this keyspace holds.'");
     Map<String, String> recorded = new HashMap<>();
     for (Row row : session.execute("SELECT version, checksum FROM schema_migrations")) {
@@ -99,7 +182,7 @@ public final class SchemaMigrator {
         continue;
       }
       for (String statement : migration.statements()) {
-        session.execute(SimpleStatement.newInstance(statement).setTimeout(java.time.Duration.ofSeconds(60)));
+        schemaChange(session, statement);
       }
       session.execute(SimpleStatement.newInstance(
           "INSERT INTO schema_migrations (version, file, checksum, applied_at) VALUES (?, ?, ?, ?)",

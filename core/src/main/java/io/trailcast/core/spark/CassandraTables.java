@@ -98,6 +98,8 @@ public final class CassandraTables {
       CqlSession session = connector.openSession();
       TaskContext.get().addTaskCompletionListener((TaskCompletionListener) task -> session.close());
       PreparedStatement select = session.prepare(cql);
+      // A lookup decides results (stored sessions compared, persons, themes): it reads at the job's level.
+      ConsistencyLevel consistency = SparkSessions.consistency(SparkSessions.CONSISTENCY_READ);
       return new Iterator<>() {
         private final ArrayDeque<CompletionStage<List<Row>>> pending = new ArrayDeque<>();
         private Iterator<Row> ready = java.util.Collections.emptyIterator();
@@ -130,7 +132,7 @@ public final class CassandraTables {
             bound = bound.set(i, CassandraWriter.driverValue(key.get(i)),
                 session.getContext().getCodecRegistry().codecFor(select.getVariableDefinitions().get(i).getType()));
           }
-          return session.executeAsync(bound.setConsistencyLevel(ConsistencyLevel.LOCAL_ONE).build())
+          return session.executeAsync(bound.setConsistencyLevel(consistency).setIdempotence(true).build())
               .thenCompose(page -> collect(page, new ArrayList<>()));
         }
 

@@ -169,6 +169,7 @@ public final class CassandraWriter implements Serializable {
     private final List<TypeCodec<Object>> codecs = new ArrayList<>();
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final ConsistencyLevel consistency = SparkSessions.consistency(SparkSessions.CONSISTENCY_WRITE);
     private List<BoundStatement> batch = new ArrayList<>();
     private Object[] batchKey;
     private int batchBytes;
@@ -245,7 +246,8 @@ public final class CassandraWriter implements Serializable {
           builder = builder.set(i, converted, codec);
         }
       }
-      return builder.setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM).build();
+      // Upserts and deletes: the driver may resend them to another node when a coordinator dies.
+      return builder.setConsistencyLevel(consistency).setIdempotence(true).build();
     }
 
     private void send() throws InterruptedException {
@@ -255,7 +257,7 @@ public final class CassandraWriter implements Serializable {
         result = session.executeAsync(batch.get(0));
       } else {
         BatchStatementBuilder builder = BatchStatement.builder(BatchType.UNLOGGED)
-            .setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM);
+            .setConsistencyLevel(consistency).setIdempotence(true);
         batch.forEach(builder::addStatement);
         result = session.executeAsync(builder.build());
       }

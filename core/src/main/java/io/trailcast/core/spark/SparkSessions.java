@@ -9,6 +9,9 @@ import org.apache.spark.sql.SparkSession;
  * only when none is set (a plain {@code java} run) does it default to {@code local[*]}.
  */
 public final class SparkSessions {
+  public static final String CONSISTENCY_READ = "spark.cassandra.input.consistency.level";
+  public static final String CONSISTENCY_WRITE = "spark.cassandra.output.consistency.level";
+
   private SparkSessions() {
   }
 
@@ -30,7 +33,22 @@ public final class SparkSessions {
     conf.set("spark.cassandra.connection.host", target.hostNames());
     conf.set("spark.cassandra.connection.port", Integer.toString(target.connectorPort()));
     conf.set("spark.cassandra.connection.localDC", target.localDc());
+    // The connector's own reads and writes, and ours through its sessions (CassandraWriter, CassandraTables).
+    conf.set(CONSISTENCY_READ, target.consistency());
+    conf.set(CONSISTENCY_WRITE, target.consistency());
     return SparkSession.builder().config(conf).getOrCreate();
+  }
+
+  /**
+   * The consistency level of {@code setting} ({@link #CONSISTENCY_READ} or {@link #CONSISTENCY_WRITE}) in
+   * this JVM's Spark conf, driver or executor, where trailcast's own statements run: the job's
+   * {@code --consistency}, LOCAL_QUORUM when none is set (or outside Spark).
+   */
+  public static com.datastax.oss.driver.api.core.ConsistencyLevel consistency(String setting) {
+    org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+    String level = env == null ? CassandraTarget.DEFAULT_CONSISTENCY
+        : env.conf().get(setting, CassandraTarget.DEFAULT_CONSISTENCY);
+    return com.datastax.oss.driver.api.core.DefaultConsistencyLevel.valueOf(level);
   }
 
   /** The settings every trailcast session has (the tests' sessions too), where {@code conf} does not set them. */

@@ -25,9 +25,15 @@ final class Cql {
     return session.prepare(query);
   }
 
-  /** Starts a read: many can run at once, each awaited with {@link #await}. */
+  /**
+   * Starts a read: many can run at once, each awaited with {@link #await}. At LOCAL_ONE, the one read
+   * path that does not take the jobs' LOCAL_QUORUM: a replica one write behind answers with the score of
+   * one event earlier, which the visitor's next request corrects, while a quorum would wait for a second
+   * replica on every request and fail requests whenever one of them is slow.
+   */
   CompletableFuture<AsyncResultSet> start(PreparedStatement statement, Object... values) {
-    return session.executeAsync(statement.bind(values).setTimeout(timeout)).toCompletableFuture();
+    return session.executeAsync(statement.bind(values).setTimeout(timeout)
+        .setConsistencyLevel(com.datastax.oss.driver.api.core.ConsistencyLevel.LOCAL_ONE)).toCompletableFuture();
   }
 
   /** The first row of a read, or null. */
