@@ -6,7 +6,7 @@
 # Then the on-disk size of events_by_user per event after a flush and a major compaction (LZ4), on both.
 # Usage: bench/cluster-vs-embedded.sh [LOG_DIR]
 #   LOG_DIR defaults to /tmp/bench2m/logs, made by: bin/trailcast simulate --persons 10000 --days 23 --out /tmp/bench2m
-# Drops and recreates keyspace `bench` on the embedded node and `benchc` on the cluster. Run nothing else meanwhile.
+# Writes keyspace bench<time> on the embedded node and on the cluster, dropped at the end. Run nothing else meanwhile.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 LOGS="${1:-/tmp/bench2m/logs}"
@@ -17,7 +17,10 @@ FROM=$(echo "$DAYS" | head -1)
 TO=$(echo "$DAYS" | tail -1)
 SALT=$(mktemp); printf 'bench-salt' > "$SALT"
 H=127.0.0.1,127.0.0.2,127.0.0.3
-NODETOOL=(java -Xmx256m -cp "$(cat deploy/cassandra-node/target/cassandra.classpath)" org.apache.cassandra.tools.NodeTool)
+NODETOOL=(java -Xmx256m --add-exports java.base/jdk.internal.misc=ALL-UNNAMED --add-exports java.base/jdk.internal.ref=ALL-UNNAMED
+  --add-exports java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.base/java.io=ALL-UNNAMED
+  --add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/jdk.internal.ref=ALL-UNNAMED
+  -cp "$(cat deploy/cassandra-node/target/cassandra.classpath)" org.apache.cassandra.tools.NodeTool)
 submit() {
   java $(cat deploy/target/launcher/jvm.flags) -Xmx4g -Dlog4j2.configurationFile=deploy/conf/log4j2-cli.properties \
     -cp "$(cat deploy/spark-runtime/target/spark.classpath)" org.apache.spark.deploy.SparkSubmit \
@@ -37,26 +40,28 @@ per_row() { # JMX_PORT KEYSPACE EVENTS DATA_DIR
 
 bin/trailcast cluster stop >/dev/null 2>&1 || true
 bin/trailcast cassandra start >/dev/null
-bin/trailcast query --keyspace system "DROP KEYSPACE IF EXISTS bench" >/dev/null
-bin/trailcast schema apply --keyspace bench >/dev/null
+KS=bench$(date +%s)
+bin/trailcast schema apply --keyspace "$KS" >/dev/null
 t0=$(now)
-bin/trailcast ingest --keyspace bench --input "$LOGS" --salt-file "$SALT" 2>/dev/null
+bin/trailcast ingest --keyspace "$KS" --input "$LOGS" --salt-file "$SALT" 2>/dev/null | tee /tmp/cluster-vs-embedded.ingest
 t1=$(now)
-bin/trailcast aggregate --keyspace bench --from "$FROM" --to "$TO" 2>/dev/null
+# the events written, from ingest's own line (a count(*) of 2 M rows times out)
+EVENTS=$(sed -nE 's/.*lines: ([0-9,]+) written.*/\1/p' /tmp/cluster-vs-embedded.ingest | tr -d ,)
+bin/trailcast aggregate --keyspace "$KS" --from "$FROM" --to "$TO" 2>/dev/null
 t2=$(now)
-EVENTS=$(bin/trailcast query --keyspace bench --format csv "SELECT count(*) AS n FROM events_by_user" 2>/dev/null | tail -1)
-per_row 7199 bench "$EVENTS" var/cassandra/data/data
+per_row 7199 "$KS" "$EVENTS" var/cassandra/data/data
+bin/trailcast query --keyspace "$KS" "DROP KEYSPACE $KS" >/dev/null
 bin/trailcast cassandra stop >/dev/null
 
 bin/trailcast cluster start >/dev/null
-bin/trailcast query --cassandra "$H" --keyspace system "DROP KEYSPACE IF EXISTS benchc" >/dev/null
-bin/trailcast schema apply --cassandra "$H" --keyspace benchc --replication simple:3 >/dev/null
+bin/trailcast schema apply --cassandra "$H" --keyspace "$KS" --replication simple:3 >/dev/null
 t3=$(now)
-submit ingest --cassandra "$H" --keyspace benchc --input "$LOGS" --salt-file "$SALT" 2>/dev/null
+submit ingest --cassandra "$H" --keyspace "$KS" --input "$LOGS" --salt-file "$SALT" 2>/dev/null
 t4=$(now)
-submit aggregate --cassandra "$H" --keyspace benchc --from "$FROM" --to "$TO" 2>/dev/null
+submit aggregate --cassandra "$H" --keyspace "$KS" --from "$FROM" --to "$TO" 2>/dev/null
 t5=$(now)
-per_row 7201 benchc "$EVENTS" var/cluster/cassandra-1/data/data
+per_row 7201 "$KS" "$EVENTS" var/cluster/cassandra-1/data/data
+bin/trailcast query --cassandra "$H" --keyspace "$KS" "DROP KEYSPACE $KS" >/dev/null
 bin/trailcast cluster stop >/dev/null
 rm -f "$SALT"
 
