@@ -131,7 +131,7 @@ public final class ChildJvms {
       Files.createDirectories(dataDir);
       java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(dataDir.resolve(".start.lock"),
           java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-      // Callers are synchronized: within one JVM a second lock of the file would throw, not wait.
+      // Callers hold a monitor per folder: within one JVM a second lock of the file would throw, not wait.
       java.nio.channels.FileLock lock = channel.lock();
       return () -> {
         try {

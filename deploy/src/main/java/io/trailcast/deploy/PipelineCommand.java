@@ -68,8 +68,11 @@ public final class PipelineCommand implements Callable<Integer> {
 
   @Option(names = "--stream-source", paramLabel = "SRC",
       description = "A source the streaming job reads (kafka:HOST[:PORT]/TOPIC or dir:PATH): drained with "
-          + "--available-now from its default checkpoint before the batch stages.")
+          + "--available-now from --checkpoint before the batch stages.")
   String streamSource;
+
+  @Mixin
+  CheckpointOption checkpoint;
 
   @Override
   public Integer call() {
@@ -82,8 +85,9 @@ public final class PipelineCommand implements Callable<Integer> {
       // The site config with this run's session flags: the stream's catch-up and the aggregate cut alike.
       SiteConfig site = sessions.over(ingest.siteConfig());
       if (streamSource != null) {
-        StreamJob.Result streamed = StreamJob.run(spark, store, StreamCommand.catchUp(target,
-            StreamSource.parse(streamSource), site, ingest.config(target, date).salt()));
+        StreamSource source = StreamSource.parse(streamSource);
+        StreamJob.Result streamed = StreamJob.run(spark, store, StreamJob.Options.drain(source, site,
+            ingest.config(target, date).salt(), checkpoint.resolve(target, source)));
         out.println("[stream]    " + streamed.line());
         out.flush();
       }

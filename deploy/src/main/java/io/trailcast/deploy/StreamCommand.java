@@ -2,17 +2,13 @@ package io.trailcast.deploy;
 
 import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.Durations;
-import io.trailcast.core.TrailcastHome;
 import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.spark.SparkSessions;
 import io.trailcast.ingest.InputFormat;
-import io.trailcast.ingest.SiteConfig;
 import io.trailcast.stream.StreamJob;
 import io.trailcast.stream.StreamSource;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -87,11 +83,6 @@ public final class StreamCommand implements Callable<Integer> {
           + "number of its first run. Default: ${DEFAULT-VALUE}.")
   int partitions;
 
-  @Option(names = "--checkpoint", paramLabel = "DIR",
-      description = "Checkpoint folder (any file system Spark writes; on a cluster, a shared one). Default: "
-          + "var/stream/<keyspace>-<source id> under the checkout.")
-  String checkpoint;
-
   @Option(names = "--format", paramLabel = "F", defaultValue = "auto",
       description = "auto (detected per message or file), combined, common, w3c or jsonl. Default: "
           + "${DEFAULT-VALUE}.")
@@ -106,6 +97,9 @@ public final class StreamCommand implements Callable<Integer> {
   @Mixin
   SaltOption salt;
 
+  @Mixin
+  CheckpointOption checkpoint;
+
   @Override
   public Integer call() {
     // The flags first: a mistyped one is said before anything is looked up.
@@ -118,7 +112,7 @@ public final class StreamCommand implements Callable<Integer> {
     CassandraTarget target = cluster.target();
     StreamJob.Options options = new StreamJob.Options(parsed, inputFormat,
         sessions.over(siteConfig.load()), salt.resolve(target),
-        checkpointDir(target, parsed), availableNow, stopAfter, interval, maxPerTrigger, delay, refresh,
+        checkpoint.resolve(target, parsed), availableNow, stopAfter, interval, maxPerTrigger, delay, refresh,
         startingOffsets, reservoir, StreamJob.Options.THEME_REFRESH, partitions);
     PrintWriter out = spec.commandLine().getOut();
     out.println("[stream]    " + parsed.describe() + " → " + target.describe() + " (checkpoint "
@@ -130,20 +124,5 @@ public final class StreamCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
-  }
-
-  /** A drain of {@code source} with the defaults, from its default checkpoint (the daily pipeline's). */
-  static StreamJob.Options catchUp(CassandraTarget target, StreamSource source, SiteConfig site, String salt) {
-    return StreamJob.Options.drain(source, site, salt, defaultCheckpoint(target, source));
-  }
-
-  private String checkpointDir(CassandraTarget target, StreamSource parsed) {
-    return checkpoint != null ? checkpoint : defaultCheckpoint(target, parsed);
-  }
-
-  private static String defaultCheckpoint(CassandraTarget target, StreamSource parsed) {
-    String id = UUID.nameUUIDFromBytes(parsed.describe().getBytes(StandardCharsets.UTF_8)).toString()
-        .substring(0, 8);
-    return TrailcastHome.varDir().resolve("stream").resolve(target.keyspace() + "-" + id).toString();
   }
 }

@@ -36,11 +36,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The unchanged job jar under {@code spark-submit --master spark://...} on a local Spark standalone
- * cluster (a master, two workers) against three Cassandra nodes at replication 3: the daily pipeline
- * runs through a node killed with SIGKILL in the middle of its ingest and still down during the
- * aggregate and the stages after it, and through a worker killed with SIGKILL as the aggregate
- * starts; once the node is back, hinted and repaired, that node alone holds every table equal, row
- * for row, to the same pipeline on a single node.
+ * cluster (a master, two workers) against three Cassandra nodes at replication 3: the daily pipeline,
+ * with its stream catch-up checkpointed on a path given as a URI, runs through a node killed with
+ * SIGKILL in the middle of the catch-up's event writes and still down during ingest, the aggregate and
+ * the stages after it, and through a worker killed with SIGKILL as the aggregate starts; once the node
+ * is back, hinted and repaired, that node alone holds every table equal, row for row, to the same
+ * pipeline on a single node; a backfill of the day, submitted the same way, keeps them equal.
  */
 class ClusterIT {
   private static final String DAY = "2026-01-05";
@@ -59,6 +60,7 @@ class ClusterIT {
       Simulator.Summary simulated = new Simulator(new SimulationConfig(40, 1, LocalDate.parse(DAY), 5,
           LogFormat.JSONL, 0.02, true, ZoneId.of("UTC"), tmp)).run();
       Path salt = Files.writeString(tmp.resolve("salt"), "a-secret-salt");
+      String logs = tmp.resolve("logs").toString();
 
       CassandraTarget cluster = CassandraTarget.parse(spec.contactPoints(), "it_cluster", CassandraTarget.DEFAULT_DC);
       UserException refused = assertThrows(UserException.class, () -> SchemaMigrator.apply(cluster, null));
@@ -72,10 +74,23 @@ class ClusterIT {
       assertEquals("simple:2 -> simple:3", SchemaMigrator.apply(cluster, Replication.parse("simple:3"))
           .replicationChange(), "a changed replication is applied");
 
-      // The daily run on the cluster; node 3 is killed once ingest's first events are stored.
-      Process pipeline = sparkSubmit(spec.masterUrl(), "pipeline", "--date", DAY, "--input",
-          tmp.resolve("logs").toString(), "--salt-file", salt.toString(), "--cassandra", spec.contactPoints(),
-          "--keyspace", cluster.keyspace());
+      // The same run on one node, in this JVM, while the cluster runs it: the cluster's run leaves half a core
+      // idle (nodes, driver and executors waiting on each other).
+      CassandraTarget single = TestCassandra.keyspaceFor(ClusterIT.class);
+      // Then a backfill of the day, as on the cluster below.
+      CompletableFuture<Object[]> reference = CompletableFuture.supplyAsync(() -> {
+        Object[] run = CommandRun.run("pipeline", "--date", DAY, "--input", logs, "--stream-source", "dir:" + logs,
+            "--checkpoint", tmp.resolve("checkpoint-single").toString(), "--salt-file", salt.toString(),
+            "--cassandra", single.hosts().get(0), "--keyspace", single.keyspace());
+        return !run[0].equals(0) ? run : CommandRun.run("backfill", "--from", DAY, "--to", DAY, "--cassandra",
+            single.hosts().get(0), "--keyspace", single.keyspace());
+      });
+
+      // The daily run on the cluster, its stream catch-up checkpointed where every node could read it (a URI);
+      // node 3 is killed once the catch-up's first events are stored, and stays down through ingest and after.
+      Process pipeline = sparkSubmit(spec.masterUrl(), "pipeline", "--date", DAY, "--input", logs,
+          "--stream-source", "dir:" + logs, "--checkpoint", tmp.resolve("checkpoint-cluster").toUri().toString(),
+          "--salt-file", salt.toString(), "--cassandra", spec.contactPoints(), "--keyspace", cluster.keyspace());
       CompletableFuture<Void> ingested = new CompletableFuture<>();
       CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(pipeline, "[ingest]", ingested));
       awaitFirstEvent(cluster, pipeline);
@@ -86,6 +101,7 @@ class ClusterIT {
       assertTrue(pipeline.waitFor(6, TimeUnit.MINUTES));
       String printed = out.get();
       assertEquals(0, pipeline.exitValue(), printed);
+      assertTrue(printed.contains(String.format("[stream]    %,d events written", simulated.events())), printed);
       assertTrue(printed.contains(String.format("[ingest] read %,d lines: %,d written", simulated.lines(),
           simulated.events())), printed);
       assertTrue(printed.contains(String.format("[aggregate] %,d sessions (%,d bot)", simulated.sessions(),
@@ -95,10 +111,16 @@ class ClusterIT {
       assertTrue(LocalCluster.start(spec).complete());
       awaitHintsDelivered(spec, cluster);
 
-      // The same run on one node, in this JVM.
-      CassandraTarget single = TestCassandra.keyspaceFor(ClusterIT.class);
-      Object[] run = CommandRun.run("pipeline", "--date", DAY, "--input", tmp.resolve("logs").toString(),
-          "--salt-file", salt.toString(), "--cassandra", single.hosts().get(0), "--keyspace", single.keyspace());
+      // A backfill of the day on the cluster: the same rows again (it is idempotent), as on one node.
+      Process backfill = sparkSubmit(spec.masterUrl(), "backfill", "--from", DAY, "--to", DAY, "--cassandra",
+          spec.contactPoints(), "--keyspace", cluster.keyspace());
+      String backfilled = read(backfill, "[aggregate]", new CompletableFuture<>());
+      assertTrue(backfill.waitFor(5, TimeUnit.MINUTES));
+      assertEquals(0, backfill.exitValue(), backfilled);
+      assertTrue(backfilled.contains(String.format("[aggregate] %s..%s: %,d sessions", DAY, DAY,
+          simulated.sessions())), backfilled);
+
+      Object[] run = reference.get(6, TimeUnit.MINUTES);
       assertEquals(0, run[0], (String) run[1]);
 
       // A repair of node 3's ranges, as after any crash: hints carry the writes it missed while down, not
@@ -163,8 +185,9 @@ class ClusterIT {
   }
 
   /**
-   * Every table's rows as text, sorted, without what a run stamps with its own clock or id (job_runs,
-   * columns ending in _at, valid_from, valid_to, run_id).
+   * Every table's rows as text, sorted, without what a run stamps with its own clock or id (job_runs;
+   * stream_status, with its rates and batch times; columns ending in _at, valid_from, valid_to, run_id; the
+   * stream queries' ids in the live tables' batches).
    */
   private static TreeMap<String, List<String>> tables(CassandraTarget target) {
     TreeMap<String, List<String>> tables = new TreeMap<>();
@@ -172,7 +195,7 @@ class ClusterIT {
       for (var t : cql.execute(SimpleStatement.newInstance(
           "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?", target.keyspace()))) {
         String table = t.getString(0);
-        if (table.equals("job_runs")) {
+        if (table.equals("job_runs") || table.equals("stream_status")) {
           continue;
         }
         List<String> rows = new ArrayList<>();
@@ -180,7 +203,11 @@ class ClusterIT {
           StringBuilder values = new StringBuilder();
           for (int i = 0; i < r.size(); i++) {
             String column = r.getColumnDefinitions().get(i).getName().asInternal();
-            if (!column.endsWith("_at") && !column.equals("valid_from") && !column.equals("valid_to")
+            if (column.equals("batches")) {
+              // The live tables' last micro-batch per stream query: the query's id is its checkpoint's own.
+              values.append(column).append('=').append(r.getMap(i, String.class, Long.class).values())
+                  .append(' ');
+            } else if (!column.endsWith("_at") && !column.equals("valid_from") && !column.equals("valid_to")
                 && !column.equals("run_id")) {
               values.append(column).append('=').append(r.getObject(i)).append(' ');
             }

@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedCassandra {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedCassandra.class);
+  private static final java.util.concurrent.ConcurrentHashMap<Path, Object> STARTING =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
   private static final String STATE_FILE = "node.properties";
@@ -91,11 +93,14 @@ public final class EmbeddedCassandra {
    * Starts the node described by {@code spec}, or reuses the live node of its data directory, and
    * returns once it accepts CQL connections.
    */
-  public static synchronized Status start(NodeSpec spec) {
-    // One start at a time per data folder, across processes: the second finds the first's.
-    ChildJvms.Held held = ChildJvms.startLock(spec.dataDir());
-    try (held) {
-      return startUnlocked(spec);
+  public static Status start(NodeSpec spec) {
+    // One start at a time per data folder, across processes (the file lock) and within this one (the monitor: a
+    // second lock of the file would throw, not wait); nodes of other folders start at the same time.
+    synchronized (STARTING.computeIfAbsent(spec.dataDir().toAbsolutePath().normalize(), d -> new Object())) {
+      ChildJvms.Held held = ChildJvms.startLock(spec.dataDir());
+      try (held) {
+        return startUnlocked(spec);
+      }
     }
   }
 

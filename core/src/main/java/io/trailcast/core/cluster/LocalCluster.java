@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 import org.apache.spark.launcher.JavaModuleOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -174,10 +176,10 @@ public final class LocalCluster {
             "--webui-port", Integer.toString(ui), spec.masterUrl()), 0, ui, 256);
       }
     }
-    // The seed first: the others join it.
-    for (int i = 1; i <= spec.nodes(); i++) {
-      EmbeddedCassandra.start(spec.node(i));
-    }
+    // The seed first; the others then join it together (nothing streams: their tokens are drawn).
+    EmbeddedCassandra.start(spec.node(1));
+    IntStream.rangeClosed(2, spec.nodes()).mapToObj(i -> CompletableFuture.runAsync(() -> EmbeddedCassandra.start(
+        spec.node(i)))).toList().forEach(CompletableFuture::join);
     awaitWorkers(spec);
     awaitRing(spec);
     return status(spec);
