@@ -4,7 +4,7 @@
 #   DuckDB:    log -> sessions and bounce per landing page in SQL (bench/duckdb/DuckDbSessions.java).
 # Usage: bench/aggregate-vs-duckdb.sh [LOG_DIR]
 #   LOG_DIR defaults to /tmp/bench2m/logs, made by: bin/trailcast simulate --persons 10000 --days 23 --out /tmp/bench2m
-# Uses the embedded node and drops/recreates keyspace `bench`. Run nothing else meanwhile.
+# Writes keyspace bench<time> on the embedded node, dropped at the end. Run nothing else meanwhile.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 LOGS="${1:-/tmp/bench2m/logs}"
@@ -16,17 +16,20 @@ FROM=$(echo "$DAYS" | head -1)
 TO=$(echo "$DAYS" | tail -1)
 
 bin/trailcast cassandra start >/dev/null
-bin/trailcast query --keyspace system "DROP KEYSPACE IF EXISTS bench" >/dev/null
-bin/trailcast schema apply --keyspace bench >/dev/null
+# A keyspace of its own per run: `query` only opens keyspaces with trailcast's schema, so a stale one cannot be
+# dropped through another keyspace.
+KS=bench$(date +%s)
+bin/trailcast schema apply --keyspace "$KS" >/dev/null
 
 now() { date +%s.%N; }
 t0=$(now)
-bin/trailcast ingest --keyspace bench --input "$LOGS" 2>/dev/null
+bin/trailcast ingest --keyspace "$KS" --input "$LOGS" 2>/dev/null
 t1=$(now)
-bin/trailcast aggregate --keyspace bench --from "$FROM" --to "$TO" 2>/dev/null
+bin/trailcast aggregate --keyspace "$KS" --from "$FROM" --to "$TO" 2>/dev/null
 t2=$(now)
 java -cp "$(cat bench/duckdb/target/duckdb.classpath)" bench/duckdb/DuckDbSessions.java "$LOGS" | tee /tmp/duckdb.out
 t3=$(now)
+bin/trailcast query --keyspace "$KS" "DROP KEYSPACE $KS" >/dev/null
 
 awk -v t0="$t0" -v t1="$t1" -v t2="$t2" -v t3="$t3" 'BEGIN {
   i = t1 - t0; a = t2 - t1; d = t3 - t2
