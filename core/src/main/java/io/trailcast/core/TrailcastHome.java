@@ -43,38 +43,28 @@ public final class TrailcastHome {
 
   /** The file listing the embedded node's jars, written by the deploy/cassandra-node module. */
   public static Path cassandraClasspathFile() {
-    String explicit = System.getProperty("trailcast.cassandra.classpath.file");
-    Path file = explicit != null && !explicit.isBlank()
-        ? Path.of(explicit)
-        : root().resolve("deploy/cassandra-node/target/cassandra.classpath");
-    if (!Files.isRegularFile(file)) {
-      throw new UserException("the embedded Cassandra's classpath is missing (" + file
-          + "); build it with: mvn -B -DskipTests package");
-    }
-    return file;
+    return classpathFile("trailcast.cassandra.classpath.file", "deploy/cassandra-node/target/cassandra.classpath",
+        "the embedded Cassandra's");
   }
 
   /** The file listing Spark's jars (deploy/spark-runtime): the local cluster's SPARK_HOME is made of them. */
   public static Path sparkClasspathFile() {
-    String explicit = System.getProperty("trailcast.spark.classpath.file");
-    Path file = explicit != null && !explicit.isBlank()
-        ? Path.of(explicit)
-        : root().resolve("deploy/spark-runtime/target/spark.classpath");
-    if (!Files.isRegularFile(file)) {
-      throw new UserException("Spark's classpath is missing (" + file + "); build it with: mvn -B -DskipTests package");
-    }
-    return file;
+    return classpathFile("trailcast.spark.classpath.file", "deploy/spark-runtime/target/spark.classpath", "Spark's");
   }
 
   /** The file listing the embedded Kafka broker's jars, written by the deploy/kafka-node module. */
   public static Path kafkaClasspathFile() {
-    String explicit = System.getProperty("trailcast.kafka.classpath.file");
-    Path file = explicit != null && !explicit.isBlank()
-        ? Path.of(explicit)
-        : root().resolve("deploy/kafka-node/target/kafka.classpath");
+    return classpathFile("trailcast.kafka.classpath.file", "deploy/kafka-node/target/kafka.classpath",
+        "the embedded Kafka's");
+  }
+
+  /** A classpath file a build module writes: the system property's path if set, else its place in the checkout. */
+  private static Path classpathFile(String property, String inCheckout, String whose) {
+    String explicit = System.getProperty(property);
+    Path file = explicit != null && !explicit.isBlank() ? Path.of(explicit) : root().resolve(inCheckout);
     if (!Files.isRegularFile(file)) {
-      throw new UserException("the embedded Kafka's classpath is missing (" + file
-          + "); build it with: mvn -B -DskipTests package");
+      throw new UserException(whose + " classpath is missing (" + file + "); build it with: mvn -B -DskipTests "
+          + "package");
     }
     return file;
   }
