@@ -45,6 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterIT {
   private static final String DAY = "2026-01-05";
+  /** The spark-submit runs' logs, kept for a look after a failure. */
+  private static final Path LOGS = Path.of("target", "cluster-it");
 
   @TempDir
   Path tmp;
@@ -88,13 +90,21 @@ class ClusterIT {
 
       // The daily run on the cluster, its stream catch-up checkpointed where every node could read it (a URI);
       // node 3 is killed once the catch-up's first events are stored, and stays down through ingest and after.
-      Process pipeline = sparkSubmit(spec.masterUrl(), "pipeline", "--date", DAY, "--input", logs,
+      Process pipeline = sparkSubmit("pipeline", spec.masterUrl(), "pipeline", "--date", DAY, "--input", logs,
           "--stream-source", "dir:" + logs, "--checkpoint", tmp.resolve("checkpoint-cluster").toUri().toString(),
           "--salt-file", salt.toString(), "--cassandra", spec.contactPoints(), "--keyspace", cluster.keyspace());
       CompletableFuture<Void> ingested = new CompletableFuture<>();
-      CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(pipeline, "[ingest]", ingested));
+      CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(pipeline, "pipeline", "[ingest]",
+          ingested));
       awaitFirstEvent(cluster, pipeline);
       LocalCluster.killNode(spec, 3);
+      // Quorum reads while nodes 1 and 2 still count node 3 as up and send it their share: each timed-out read is
+      // sent again (ReplicaDownRetryPolicy) until they know it is down. The default policy failed the first.
+      try (CqlSession cql = CqlSessions.open(cluster)) {
+        for (int i = 0; i < 10; i++) {
+          cql.execute("SELECT identifier FROM suppressed_identifiers");
+        }
+      }
       // Worker 2 (and its executor) killed as the aggregate starts: Spark runs its tasks on worker 1.
       ingested.get(6, TimeUnit.MINUTES);
       LocalCluster.killWorker(spec, 2);
@@ -112,9 +122,9 @@ class ClusterIT {
       awaitHintsDelivered(spec, cluster);
 
       // A backfill of the day on the cluster: the same rows again (it is idempotent), as on one node.
-      Process backfill = sparkSubmit(spec.masterUrl(), "backfill", "--from", DAY, "--to", DAY, "--cassandra",
-          spec.contactPoints(), "--keyspace", cluster.keyspace());
-      String backfilled = read(backfill, "[aggregate]", new CompletableFuture<>());
+      Process backfill = sparkSubmit("backfill", spec.masterUrl(), "backfill", "--from", DAY, "--to", DAY,
+          "--cassandra", spec.contactPoints(), "--keyspace", cluster.keyspace());
+      String backfilled = read(backfill, "backfill", "[aggregate]", new CompletableFuture<>());
       assertTrue(backfill.waitFor(5, TimeUnit.MINUTES));
       assertEquals(0, backfill.exitValue(), backfilled);
       assertTrue(backfilled.contains(String.format("[aggregate] %s..%s: %,d sessions", DAY, DAY,
@@ -221,8 +231,11 @@ class ClusterIT {
     return tables;
   }
 
-  /** Starts {@code spark-submit --master MASTER --class io.trailcast.deploy.Main trailcast-jobs.jar ARGS}. */
-  private static Process sparkSubmit(String master, String... args) throws IOException {
+  /**
+   * Starts {@code spark-submit --master MASTER --class io.trailcast.deploy.Main trailcast-jobs.jar ARGS}, its stderr
+   * (Spark's log) in {@code target/cluster-it/NAME.log}.
+   */
+  private static Process sparkSubmit(String name, String master, String... args) throws IOException {
     Path jar = Path.of(System.getProperty("trailcast.jobs.jar"));
     String sparkClasspath = Files.readString(Path.of(System.getProperty("trailcast.spark.classpath.file"))).trim();
     List<String> command = new ArrayList<>();
@@ -235,11 +248,15 @@ class ClusterIT {
         "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.executor.extraJavaOptions=-XX:TieredStopAtLevel=1",
         "--class", "io.trailcast.deploy.Main", jar.toString()));
     command.addAll(List.of(args));
-    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Files.createDirectories(LOGS);
+    return new ProcessBuilder(command).redirectError(LOGS.resolve(name + ".log").toFile()).start();
   }
 
-  /** What {@code process} prints; {@code seen} completes at the first line starting with {@code prefix}. */
-  private static String read(Process process, String prefix, CompletableFuture<Void> seen) {
+  /**
+   * What {@code process} prints; {@code seen} completes at the first line starting with {@code prefix}, or fails with
+   * the end of the run's log.
+   */
+  private static String read(Process process, String name, String prefix, CompletableFuture<Void> seen) {
     try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
         StandardCharsets.UTF_8))) {
       StringBuilder text = new StringBuilder();
@@ -249,10 +266,19 @@ class ClusterIT {
           seen.complete(null);
         }
       }
-      seen.completeExceptionally(new AssertionError("no line " + prefix + " in: " + text));
+      if (!seen.isDone()) {
+        process.waitFor(1, TimeUnit.MINUTES);
+        List<String> log = Files.readAllLines(LOGS.resolve(name + ".log"), StandardCharsets.UTF_8);
+        seen.completeExceptionally(new AssertionError("no line " + prefix + " in: " + text + "\nthe end of "
+            + LOGS.resolve(name + ".log") + ":\n" + String.join("\n", log.subList(Math.max(0, log.size() - 40),
+            log.size()))));
+      }
       return text.toString();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 

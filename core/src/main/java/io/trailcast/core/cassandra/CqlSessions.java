@@ -36,6 +36,7 @@ public final class CqlSessions {
         // Every statement trailcast sends is an upsert, a delete, a read or an insert-if-absent whose
         // outcome it checks: safe to send again to another node when a coordinator dies mid-request.
         .withBoolean(DefaultDriverOption.REQUEST_DEFAULT_IDEMPOTENCE, true)
+        .withClass(DefaultDriverOption.RETRY_POLICY_CLASS, ReplicaDownRetryPolicy.class)
         .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
         .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(30))
         .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(30))
