@@ -50,6 +50,8 @@ class ClusterIT {
 
   @TempDir
   Path tmp;
+  /** The spark-submit runs started, killed at the end if a failed assertion left them running. */
+  private final List<Process> submitted = new ArrayList<>();
 
   @Test
   void pipelineThroughAKilledNodeEqualsTheSingleNodeRun() throws Exception {
@@ -153,6 +155,7 @@ class ClusterIT {
       assertEquals(simulated.events(), expected.get("events_by_user").size());
       assertEquals(simulated.corruptLines(), expected.get("quarantine").size());
     } finally {
+      submitted.forEach(Process::destroyForcibly);
       LocalCluster.stop(spec);
     }
   }
@@ -235,7 +238,7 @@ class ClusterIT {
    * Starts {@code spark-submit --master MASTER --class io.trailcast.deploy.Main trailcast-jobs.jar ARGS}, its stderr
    * (Spark's log) in {@code target/cluster-it/NAME.log}.
    */
-  private static Process sparkSubmit(String name, String master, String... args) throws IOException {
+  private Process sparkSubmit(String name, String master, String... args) throws IOException {
     Path jar = Path.of(System.getProperty("trailcast.jobs.jar"));
     String sparkClasspath = Files.readString(Path.of(System.getProperty("trailcast.spark.classpath.file"))).trim();
     List<String> command = new ArrayList<>();
@@ -249,7 +252,9 @@ class ClusterIT {
         "--class", "io.trailcast.deploy.Main", jar.toString()));
     command.addAll(List.of(args));
     Files.createDirectories(LOGS);
-    return new ProcessBuilder(command).redirectError(LOGS.resolve(name + ".log").toFile()).start();
+    Process process = new ProcessBuilder(command).redirectError(LOGS.resolve(name + ".log").toFile()).start();
+    submitted.add(process);
+    return process;
   }
 
   /**
