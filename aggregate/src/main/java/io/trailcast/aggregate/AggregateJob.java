@@ -217,8 +217,11 @@ public final class AggregateJob {
         .agg(expr("count(*)"), expr("sum(events)"), expr("count_if(bot)")).collectAsList();
     Map<LocalDate, Long> eventsNow = perDay(siteDays, 3);
     long late = 0;
+    Map<LocalDate, Long> latePerDay = new HashMap<>();
     for (Map.Entry<LocalDate, Long> day : seenBefore.entrySet()) {
-      late += Math.max(0, eventsNow.getOrDefault(day.getKey(), 0L) - day.getValue());
+      long arrived = Math.max(0, eventsNow.getOrDefault(day.getKey(), 0L) - day.getValue());
+      latePerDay.put(day.getKey(), arrived);
+      late += arrived;
     }
     Column revisited = seenBefore.isEmpty() ? lit(false)
         : col("day").isin(seenBefore.keySet().stream().map(Date::valueOf).toArray());
@@ -248,7 +251,7 @@ public final class AggregateJob {
       bots += siteDay.getLong(4);
     }
     Result result = new Result(total, bots, pages, search, late, changed);
-    recordDays(cql, eventsNow, perDay(siteDays, 2), runId);
+    recordDays(cql, eventsNow, perDay(siteDays, 2), latePerDay, runId);
     return result;
   }
 
@@ -278,12 +281,20 @@ public final class AggregateJob {
     return days;
   }
 
+  /** The days seen by this run; late events add to those of earlier runs. */
   private static void recordDays(CqlSession cql, Map<LocalDate, Long> eventsNow, Map<LocalDate, Long> sessionsNow,
-      String runId) {
+      Map<LocalDate, Long> latePerDay, String runId) {
     Instant now = Instant.now();
     for (Map.Entry<LocalDate, Long> day : sessionsNow.entrySet()) {
+      long late = latePerDay.getOrDefault(day.getKey(), 0L);
+      if (latePerDay.containsKey(day.getKey())) {
+        com.datastax.oss.driver.api.core.cql.Row before = cql.execute(SimpleStatement.newInstance(
+            "SELECT late_events FROM aggregated_days WHERE day = ?", day.getKey())).one();
+        late += before == null || before.isNull(0) ? 0 : before.getLong(0);
+      }
       cql.execute(SimpleStatement.newInstance("INSERT INTO aggregated_days (day, events, sessions, aggregated_at, "
-          + "run_id) VALUES (?, ?, ?, ?, ?)", day.getKey(), eventsNow.get(day.getKey()), day.getValue(), now, runId));
+          + "run_id, late_events) VALUES (?, ?, ?, ?, ?, ?)", day.getKey(), eventsNow.get(day.getKey()), day.getValue(),
+          now, runId, late));
     }
   }
 

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BackfillIT {
   private static final LocalDate START = LocalDate.of(2026, 1, 5);
   /** Bookkeeping of runs, not results: when and by which run. */
-  private static final Set<String> RUN_COLUMNS = Set.of("aggregated_at", "run_id");
+  private static final Set<String> RUN_COLUMNS = Set.of("aggregated_at", "arrival_delay", "ingested_at", "run_id");
   @TempDir
   static Path tmp;
   private static SparkSession spark;

@@ -16,17 +16,23 @@ import io.trailcast.ingest.IngestConfig;
 import io.trailcast.ingest.IngestJob;
 import io.trailcast.ingest.InputFormat;
 import io.trailcast.ingest.SiteConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -54,7 +60,7 @@ class RealLogSessionsIT {
   }
 
   @Test
-  void sessionsAndBounceOfARealLogMatchAReferenceComputation() {
+  void sessionsAndBounceOfARealLogMatchAReferenceComputation() throws IOException {
     assumeTrue(Files.isRegularFile(LOG), "../shared/data is not beside this checkout");
     CassandraTarget target = TestCassandra.keyspaceFor(RealLogSessionsIT.class);
     SparkSession spark = TestSpark.connectedTo(target);
@@ -101,6 +107,39 @@ class RealLogSessionsIT {
     assertEquals(render(expectedPages), render(storedPages), "entries and bounces per landing page and day");
     long entries = expectedPages.values().stream().mapToLong(p -> p[0]).sum();
     assertTrue(entries > 500, "human sessions with a pageview: " + entries);
+
+    assertEquals(linesPerDay(), storedLinesPerDay(target), "lines per day (bin/trailcast quality)");
+  }
+
+  /** Lines per day, counted from each line's own [dd/MMM/yyyy: stamp (every line of this log has one). */
+  private static Map<LocalDate, Long> linesPerDay() throws IOException {
+    Pattern stamp = Pattern.compile("\\[(\\d{2}/\\w{3}/\\d{4}):");
+    DateTimeFormatter format = DateTimeFormatter.ofPattern("dd/MMM/yyyy",
+        Locale.ROOT);
+    Map<LocalDate, Long> perDay = new TreeMap<>();
+    try (var lines = Files.lines(LOG, StandardCharsets.ISO_8859_1)) {
+      lines.filter(l -> !l.isBlank()).forEach(line -> {
+        Matcher m = stamp.matcher(line);
+        assertTrue(m.find(), line);
+        perDay.merge(LocalDate.parse(m.group(1), format), 1L, Long::sum);
+      });
+    }
+    return perDay;
+  }
+
+  /** What ingest recorded per day (ingest_days): lines, and every one written, a duplicate or quarantined. */
+  private static Map<LocalDate, Long> storedLinesPerDay(CassandraTarget target) {
+    Map<LocalDate, Long> perDay = new TreeMap<>();
+    try (CqlSession session = CqlSessions.open(target)) {
+      for (com.datastax.oss.driver.api.core.cql.Row r : session.execute("SELECT day, lines, written, duplicates, "
+          + "suppressed, quarantined FROM ingest_days")) {
+        long quarantined = r.getMap(5, String.class, Long.class).values().stream().mapToLong(Long::longValue).sum();
+        assertEquals(r.getLong(1), r.getLong(2) + r.getLong(3) + r.getLong(4) + quarantined,
+            "lines of " + r.getLocalDate(0));
+        perDay.merge(r.getLocalDate(0), r.getLong(1), Long::sum);
+      }
+    }
+    return perDay;
   }
 
   /** DESIGN.md's session rules as a loop over each user's events in time (then log) order. */

@@ -157,6 +157,12 @@ public final class DemoCommand implements Callable<Integer> {
     forgetOnePerson(spark, store, traffic, out);
     Map<String, Long> counts = TablesCommand.count(spark, store);
     out.println("[tables]    rows per table, counted by Spark: " + counts);
+    Path report = TrailcastHome.varDir().resolve("demo/report.html");
+    out.println("[report]    " + ReportCommand.write(store, START, START.plusDays(days), segments.segments(), report)
+        + ": open it in a browser (bin/trailcast report --keyspace " + keyspace + " --from " + START + " --to "
+        + START.plusDays(days) + " --out FILE)");
+    out.println("[quality]   bin/trailcast quality --keyspace " + keyspace + " --from " + START + " --to "
+        + START.plusDays(days));
     out.println("Query it: bin/trailcast query --keyspace " + keyspace + " \"SELECT * FROM job_runs LIMIT 10\"");
     out.flush();
     return 0;

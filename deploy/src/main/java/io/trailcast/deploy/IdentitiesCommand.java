@@ -38,9 +38,12 @@ public final class IdentitiesCommand implements Callable<Integer> {
   @Mixin
   ClusterOptions cluster;
 
-  /** The days of events whose logins are read. */
+  /**
+   * The days of events whose logins are read: required, but not declared so, which would make
+   * `identities evaluate` and `identities who` ask for it too.
+   */
   @Mixin
-  DaysOptions days;
+  OptionalDaysOptions days;
 
   @Option(names = "--crm", paramLabel = "FILE",
       description = "A CRM extract, CSV with a header: crm_id, email, and optionally plan, country, signup_date.")
@@ -59,6 +62,9 @@ public final class IdentitiesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (!days.given()) {
+      throw new UserException("give --from (and --to): the days whose events are read");
+    }
     if (maxLinks < 1 || maxRounds < 1) {
       throw new UserException("--max-links and --max-rounds must be at least 1");
     }

@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
         IngestCommand.class,
         AggregateCommand.class,
         MetricsCommand.class,
+        ReportCommand.class,
+        QualityCommand.class,
         BackfillCommand.class,
         CassandraCommand.class,
         ClusterCommand.class,

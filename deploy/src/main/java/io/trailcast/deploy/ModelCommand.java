@@ -239,11 +239,15 @@ public final class ModelCommand implements Runnable {
     }
   }
 
-  @Command(name = "evaluate", mixinStandardHelpOptions = true,
+  // --version names a model here: -h/--help alone (HelpOption).
+  @Command(name = "evaluate",
       description = "On simulated traffic: score the model's held-out days and compare its ROC AUC with the "
           + "simulator's Bayes AUC (its own conversion probabilities) on the very same sessions, matched by user id "
           + "and start.")
   static final class Evaluate implements Callable<Integer> {
+    @Mixin
+    HelpOption help;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -295,11 +299,15 @@ public final class ModelCommand implements Runnable {
     }
   }
 
-  @Command(name = "score", mixinStandardHelpOptions = true,
+  // --version names a model here: -h/--help alone (HelpOption).
+  @Command(name = "score",
       description = "Score every human session of --from..--to into conversion_scores with the newest model "
           + "(or --version): the trail up to its last event before any conversion; sessions under the model's "
           + "minimum pageviews get no score (absent, not 0).")
   static final class Score implements Callable<Integer> {
+    @Mixin
+    HelpOption help;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

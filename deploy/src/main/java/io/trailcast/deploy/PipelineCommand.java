@@ -40,7 +40,7 @@ import picocli.CommandLine.Option;
         + "newest word2vec model, if one was trained), then sessions, bounce and search metrics and the per-user "
         + "aggregates of that day, the identity graph and person profiles (with --crm, its accounts), segment "
         + "members as of the day, and conversion scores of the day's sessions (with the newest conversion model, if "
-        + "one was trained).")
+        + "one was trained); with --report, the day's report (bin/trailcast report).")
 public final class PipelineCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -74,6 +74,10 @@ public final class PipelineCommand implements Callable<Integer> {
   @Mixin
   CheckpointOption checkpoint;
 
+  @Option(names = "--report", paramLabel = "FILE",
+      description = "Write the day's report (bin/trailcast report) to FILE at the end of the run.")
+  Path report;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -104,8 +108,9 @@ public final class PipelineCommand implements Callable<Integer> {
       out.flush();
       Set<String> themes = ThemeDefinitions.defaults().themes().stream().map(ThemeDefinitions.Theme::name)
           .collect(Collectors.toSet());
-      SegmentJob.Result segmented = SegmentJob.run(spark, store, segments == null
-          ? SegmentDefinitions.defaults(themes) : SegmentDefinitions.load(segments, themes), date);
+      SegmentDefinitions definitions = segments == null
+          ? SegmentDefinitions.defaults(themes) : SegmentDefinitions.load(segments, themes);
+      SegmentJob.Result segmented = SegmentJob.run(spark, store, definitions, date);
       out.println("[segments]  " + segmented.line());
       out.flush();
       List<ModelRegistry.Recorded> models = ModelRegistry.models(store.cql());
@@ -116,6 +121,10 @@ public final class PipelineCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "[model]     %,d sessions scored with %s%n", scored, models.get(0).version());
       }
       out.flush();
+      if (report != null) {
+        out.println("[report]    " + ReportCommand.write(store, date, date, definitions.segments(), report));
+        out.flush();
+      }
     }
     return 0;
   }

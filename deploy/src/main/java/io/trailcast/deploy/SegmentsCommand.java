@@ -39,6 +39,9 @@ import picocli.CommandLine.Parameters;
     subcommands = {SegmentsCommand.ListSegments.class, SegmentsCommand.Show.class, SegmentsCommand.Members.class,
         SegmentsCommand.Evaluate.class})
 public final class SegmentsCommand implements Callable<Integer> {
+  /** A segment's newest size: what {@code segments list} prints and the report shows. */
+  static final String LATEST_SIZE = "SELECT day, members FROM segment_sizes WHERE segment = ? LIMIT 1";
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -119,8 +122,7 @@ public final class SegmentsCommand implements Callable<Integer> {
       try (Store store = cluster.store()) {
         CqlSession cql = store.cql();
         for (SegmentDefinitions.Segment s : definitions.load().segments()) {
-          var size = cql.execute(SimpleStatement.newInstance("SELECT day, members FROM segment_sizes WHERE segment = ? "
-              + "LIMIT 1", s.name())).one();
+          var size = cql.execute(SimpleStatement.newInstance(LATEST_SIZE, s.name())).one();
           rows.add(List.of(s.name(), s.theme(), s.minShare(), s.minDays(), s.windowDays(), s.halfLifeDays(),
               String.join(" ", s.countries()), String.join(" ", s.plans()),
               s.minConversionScore() == null ? "" : s.minConversionScore(), size == null ? "" : size.getLocalDate(0),

@@ -178,7 +178,8 @@ public final class ThemesCommand implements Runnable {
     }
   }
 
-  @Command(name = "assign", mixinStandardHelpOptions = true,
+  // --version names a model here: -h/--help alone (HelpOption).
+  @Command(name = "assign",
       description = "Give every page URL of --from..--to a theme in url_themes (rules first, then the model; "
           + "`unknown` under the threshold). URLs already scored with the same model and definitions are kept "
           + "unless --force.")
@@ -191,6 +192,9 @@ public final class ThemesCommand implements Runnable {
 
     @Mixin
     ModelOptions model;
+
+    @Mixin
+    HelpOption help;
 
     @Mixin
     DaysOptions days;
@@ -216,7 +220,8 @@ public final class ThemesCommand implements Runnable {
     }
   }
 
-  @Command(name = "evaluate", mixinStandardHelpOptions = true,
+  // --version names a model here: -h/--help alone (HelpOption).
+  @Command(name = "evaluate",
       description = "Compare themes with labels (CSV with a header: url,theme[,title]): accuracy, macro-F1 and a "
           + "confusion table, for the model and for a keyword baseline (the theme whose seed words appear literally "
           + "in the URL). --format json prints {\"model\": {\"accuracy\", \"macro_f1\", \"n\"}, \"baseline\": {...}}.")
@@ -229,6 +234,9 @@ public final class ThemesCommand implements Runnable {
 
     @Mixin
     ModelOptions model;
+
+    @Mixin
+    HelpOption help;
 
     @Option(names = "--labels", required = true, paramLabel = "FILE.csv", description = "url,theme[,title] rows.")
     Path labels;
@@ -284,7 +292,8 @@ public final class ThemesCommand implements Runnable {
     }
   }
 
-  @Command(name = "explain", mixinStandardHelpOptions = true,
+  // --version names a model here: -h/--help alone (HelpOption).
+  @Command(name = "explain",
       description = "Why a URL gets its theme: its tokens and their weights, its similarity to every theme, the "
           + "rule that fired, if any.")
   static final class Explain implements Callable<Integer> {
@@ -296,6 +305,9 @@ public final class ThemesCommand implements Runnable {
 
     @Mixin
     ModelOptions model;
+
+    @Mixin
+    HelpOption help;
 
     @Parameters(paramLabel = "URL", description = "The URL (host/path?query, a scheme is fine).")
     String url;

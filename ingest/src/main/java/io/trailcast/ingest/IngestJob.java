@@ -6,6 +6,7 @@ import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.spark.CassandraWriter;
 import io.trailcast.core.spark.Progress;
 import io.trailcast.core.spark.ShufflePartitions;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -67,6 +68,11 @@ public final class IngestJob {
           if (!unbalanced.isEmpty() || !result.balanced()) {
             throw new IllegalStateException("counts do not add up: " + (unbalanced.isEmpty() ? result.line()
                 : String.join("; ", unbalanced)));
+          }
+          if (!config.dryRun()) {
+            IngestDays.write(session, IngestDays.rows(counters.days().value(), config.from(), config.to(),
+                LocalDate.ofInstant(run.startedAt(), config.site().zone())), counters.delays().value(), run.runId(),
+                run.startedAt());
           }
           LOG.info("ingest run {} done in {} s: {}", run.runId(),
               (System.currentTimeMillis() - run.startedAt().toEpochMilli()) / 1000, result.line());

@@ -55,8 +55,14 @@ public final class IngestRows {
   }
 
   public static Row of(Rejected r) {
-    return RowFactory.create(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, r.source(), r.line(), r.reason(), r.raw(), null, null);
+    return of(r, null);
+  }
+
+  /** A rejected line counted under {@code day} (null: none) in the quality figures ({@link DayAccounts}). */
+  public static Row of(Rejected r, java.time.LocalDate day) {
+    return RowFactory.create(null, day == null ? null : Date.valueOf(day), null, null, null, null, null, null, null,
+        null, null, null, null, null, null, null, null, null, null, null, null, r.source(), r.line(), r.reason(),
+        r.raw(), null, null);
   }
 
   /**

@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.LongAccumulator;
 
@@ -31,7 +32,9 @@ public final class IngestSink implements Serializable {
   static final String[] QUARANTINE_COLUMNS = {"source", "bucket", "line", "stage", "reason", "raw"};
   private static final int USER = IngestRows.SCHEMA.fieldIndex("user_id");
   private static final int DAY = IngestRows.SCHEMA.fieldIndex("day");
+  private static final int TS = IngestRows.SCHEMA.fieldIndex("ts");
   private static final int BOT = IngestRows.SCHEMA.fieldIndex("bot");
+  private static final int BOT_REASON = IngestRows.SCHEMA.fieldIndex("bot_reason");
   private static final int SOURCE = IngestRows.SCHEMA.fieldIndex("source");
   private static final int LINE = IngestRows.SCHEMA.fieldIndex("line");
   private static final int REASON = IngestRows.SCHEMA.fieldIndex("reject_reason");
@@ -42,15 +45,19 @@ public final class IngestSink implements Serializable {
   /** The run's counters, read on the driver once the action is done. */
   public record Counters(LongAccumulator read, LongAccumulator written, LongAccumulator duplicates,
       LongAccumulator quarantined, LongAccumulator filtered, LongAccumulator suppressed, LongAccumulator bots,
-      LineAccounts lines) implements Serializable {
+      LineAccounts lines, DayAccounts days, ArrivalDelays delays) implements Serializable {
     /** The run's counters, named {@code PREFIX read}, {@code PREFIX written}, ... in the Spark UI. */
     public static Counters create(org.apache.spark.SparkContext context, String prefix) {
       LineAccounts lines = new LineAccounts();
       context.register(lines, prefix + " lines per source");
+      DayAccounts days = new DayAccounts();
+      context.register(days, prefix + " lines per day");
+      ArrivalDelays delays = new ArrivalDelays();
+      context.register(delays, prefix + " arrival delays");
       return new Counters(context.longAccumulator(prefix + " read"), context.longAccumulator(prefix + " written"),
           context.longAccumulator(prefix + " duplicates"), context.longAccumulator(prefix + " quarantined"),
           context.longAccumulator(prefix + " filtered"), context.longAccumulator(prefix + " suppressed"),
-          context.longAccumulator(prefix + " bots"), lines);
+          context.longAccumulator(prefix + " bots"), lines, days, delays);
     }
   }
 
@@ -117,6 +124,10 @@ public final class IngestSink implements Serializable {
     Suppression forgotten = suppression;
     Object[] event = new Object[EVENT_COLUMNS.length];
     Map<String, long[]> lines = new HashMap<>();
+    Map<DayAccounts.Key, Long> days = new HashMap<>();
+    // Arrival: when this task reads the events (a batch run's tasks start within seconds of each other).
+    long arrived = System.currentTimeMillis();
+    Map<DayAccounts.Key, KllDoublesSketch> delays = new HashMap<>();
     while (rows.hasNext()) {
       Row row = rows.next();
       long[] source = lines.computeIfAbsent(row.getString(SOURCE), k -> new long[LineAccounts.Outcome.values().length]);
@@ -126,7 +137,10 @@ public final class IngestSink implements Serializable {
         continue;
       }
       read++;
+      LocalDate day = row.isNullAt(DAY) ? null : row.getDate(DAY).toLocalDate();
+      String origin = row.getString(SOURCE);
       if (row.getBoolean(row.size() - 1)) {
+        days.merge(new DayAccounts.Key(day, origin, DayAccounts.DUPLICATES), 1L, Long::sum);
         duplicates++;
         source[LineAccounts.Outcome.DUPLICATE.ordinal()]++;
         continue;
@@ -134,6 +148,8 @@ public final class IngestSink implements Serializable {
       if (!row.isNullAt(REASON)) {
         quarantined++;
         source[LineAccounts.Outcome.QUARANTINED.ordinal()]++;
+        String kind = DayAccounts.QUARANTINED + DayAccounts.reasonKind(row.getString(REASON));
+        days.merge(new DayAccounts.Key(day, origin, kind), 1L, Long::sum);
         if (quarantine != null) {
           long line = row.getLong(LINE);
           int bucket = (int) (line / 100_000);
@@ -142,7 +158,6 @@ public final class IngestSink implements Serializable {
         }
         continue;
       }
-      LocalDate day = row.getDate(DAY).toLocalDate();
       if ((from != null && day.isBefore(from)) || (to != null && day.isAfter(to))) {
         filtered++;
         source[LineAccounts.Outcome.FILTERED.ordinal()]++;
@@ -151,11 +166,19 @@ public final class IngestSink implements Serializable {
       if (forgotten.holds(row)) {
         suppressed++;
         source[LineAccounts.Outcome.SUPPRESSED.ordinal()]++;
+        days.merge(new DayAccounts.Key(day, origin, DayAccounts.SUPPRESSED), 1L, Long::sum);
         continue;
       }
       written++;
       source[LineAccounts.Outcome.WRITTEN.ordinal()]++;
-      bots += row.getBoolean(BOT) ? 1 : 0;
+      days.merge(new DayAccounts.Key(day, origin, DayAccounts.WRITTEN), 1L, Long::sum);
+      delays.computeIfAbsent(new DayAccounts.Key(day, origin, ""), k -> ArrivalDelays.sketch())
+          .update(ArrivalDelays.seconds(row.getTimestamp(TS).getTime(), arrived));
+      if (row.getBoolean(BOT)) {
+        bots++;
+        days.merge(new DayAccounts.Key(day, origin, DayAccounts.BOT + (row.isNullAt(BOT_REASON) ? "flagged"
+            : row.getString(BOT_REASON))), 1L, Long::sum);
+      }
       if (events != null) {
         for (int i = 0; i < event.length; i++) {
           event[i] = row.get(i);
@@ -168,6 +191,10 @@ public final class IngestSink implements Serializable {
       }
     }
     counters.lines().addAll(lines);
+    counters.days().addAll(days);
+    Map<DayAccounts.Key, byte[]> sketches = new HashMap<>();
+    delays.forEach((key, sketch) -> sketches.put(key, sketch.toByteArray()));
+    counters.delays().add(sketches);
     counters.read().add(read);
     counters.written().add(written);
     counters.duplicates().add(duplicates);

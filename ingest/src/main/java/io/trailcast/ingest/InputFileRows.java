@@ -11,9 +11,13 @@ import org.apache.spark.sql.Row;
 /**
  * The rows of one input file, read lazily line by line (plain or gzip, told by its magic bytes),
  * and last its line count ({@link IngestRows#lineCount}). Runs on an executor; the whole file
- * never sits in memory.
+ * never sits in memory. A rejected line has no time of its own: it is counted under the day of the
+ * event before it in the file, or of the first one after it (logs are in time order), for the
+ * quality figures ({@link DayAccounts}); at most {@link #UNDATED_HELD} of them wait for that event.
  */
 public final class InputFileRows implements Iterator<Row> {
+  /** Rejected lines held until an event gives them a day; past this many they go without one. */
+  static final int UNDATED_HELD = 1_000;
   private final InputStream in;
   private final LineReader lines;
   private final LineIngester ingester;
@@ -22,6 +26,10 @@ public final class InputFileRows implements Iterator<Row> {
   private long blank;
   private long unreadable;
   private Row next;
+  /** Rows ready before {@code next}: held rejected lines, then the event that dated them. */
+  private final java.util.ArrayDeque<Row> ready = new java.util.ArrayDeque<>();
+  private final java.util.ArrayDeque<Rejected> undated = new java.util.ArrayDeque<>();
+  private java.time.LocalDate lastDay;
   private boolean done;
   private boolean counted;
 
@@ -55,7 +63,7 @@ public final class InputFileRows implements Iterator<Row> {
   @Override
   public boolean hasNext() {
     try {
-      while (next == null && !done) {
+      while (next == null && ready.isEmpty() && !done) {
         if (!lines.next()) {
           done = true;
           in.close();
@@ -64,12 +72,25 @@ public final class InputFileRows implements Iterator<Row> {
         lineNo++;
         Object outcome = ingester.accept(lines.bytes(), lines.overLong(), lines.totalBytes(), lineNo);
         if (outcome instanceof Event event) {
-          next = IngestRows.of(event);
+          lastDay = event.day();
+          while (!undated.isEmpty()) {
+            ready.add(IngestRows.of(undated.poll(), lastDay));
+          }
+          ready.add(IngestRows.of(event));
         } else if (outcome instanceof Rejected rejected) {
-          next = IngestRows.of(rejected);
+          reject(rejected);
         } else {
           blank++;
         }
+      }
+      if (next == null && done) {
+        // No event came after them: they stay without a day.
+        while (!undated.isEmpty()) {
+          ready.add(IngestRows.of(undated.poll(), null));
+        }
+      }
+      if (next == null && !ready.isEmpty()) {
+        next = ready.poll();
       }
       if (next == null && !counted) {
         // Last, the file's line count as the reader saw it: what every outcome must add up to.
@@ -81,10 +102,20 @@ public final class InputFileRows implements Iterator<Row> {
       // A damaged file (a cut gzip stream, a read error) quarantines its rest, not the job.
       done = true;
       closeQuietly();
-      next = IngestRows.of(new Rejected(source, lineNo + 1, "file unreadable from this line on: " + e, ""));
       // The unreadable rest counts as one line: the quarantined one that says so.
       unreadable = 1;
-      return true;
+      reject(new Rejected(source, lineNo + 1, "file unreadable from this line on: " + e, ""));
+      return hasNext();
+    }
+  }
+
+  private void reject(Rejected rejected) {
+    if (lastDay != null) {
+      ready.add(IngestRows.of(rejected, lastDay));
+    } else if (undated.size() < UNDATED_HELD) {
+      undated.add(rejected);
+    } else {
+      ready.add(IngestRows.of(rejected, null));
     }
   }
 

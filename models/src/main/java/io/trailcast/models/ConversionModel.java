@@ -53,7 +53,12 @@ public final class ConversionModel {
 
   /** Metrics on held-out rows. */
   public record Metrics(long n, long positives, double rocAuc, double prAuc, double logLoss, double accuracy,
-      double threshold, List<double[]> calibration) {
+      double threshold, ModelCurves curves) {
+    /** The calibration table: bin start, rows, mean score, observed rate (bins without rows left out). */
+    public List<double[]> calibration() {
+      return curves.calibration();
+    }
+
     public Map<String, Double> asMap() {
       Map<String, Double> map = new LinkedHashMap<>();
       map.put("roc_auc", rocAuc);
@@ -216,7 +221,7 @@ public final class ConversionModel {
         .getItem(1));
   }
 
-  /** ROC and PR AUC, log loss, accuracy at {@code threshold}, a 10-bin calibration table. */
+  /** ROC and PR AUC, log loss, accuracy at {@code threshold}, the curves (ROC, lift, calibration). */
   public static Metrics evaluate(Dataset<Row> scored, double threshold) {
     BinaryClassificationEvaluator evaluator = new BinaryClassificationEvaluator().setLabelCol("label")
         .setRawPredictionCol("p");
@@ -225,15 +230,16 @@ public final class ConversionModel {
     Row sums = scored.selectExpr("count(*)", "sum(label)",
         "avg(-(label * ln(greatest(p, 1e-15)) + (1 - label) * ln(greatest(1 - p, 1e-15))))",
         "avg(CAST(CASE WHEN (p >= " + threshold + ") = (label = 1.0) THEN 1 ELSE 0 END AS DOUBLE))").first();
-    List<double[]> calibration = new ArrayList<>();
-    for (Row bin : scored.selectExpr("least(cast(floor(p * 10) AS int), 9) AS bin", "p", "label")
-        .groupBy("bin").agg(org.apache.spark.sql.functions.count("*"), org.apache.spark.sql.functions.avg("p"),
-            org.apache.spark.sql.functions.avg("label"))
-        .orderBy("bin").collectAsList()) {
-      calibration.add(new double[] {bin.getInt(0) / 10.0, bin.getLong(1), bin.getDouble(2), bin.getDouble(3)});
+    // The held-out rows are few (a score and a label each): the curves are drawn on the driver.
+    List<Row> pairs = scored.select("p", "label").collectAsList();
+    double[] scores = new double[pairs.size()];
+    double[] labels = new double[pairs.size()];
+    for (int i = 0; i < scores.length; i++) {
+      scores[i] = pairs.get(i).getDouble(0);
+      labels[i] = pairs.get(i).getDouble(1);
     }
     return new Metrics(sums.getLong(0), Math.round(sums.getDouble(1)), roc, pr, sums.getDouble(2), sums.getDouble(3),
-        threshold, calibration);
+        threshold, ModelCurves.of(scores, labels));
   }
 
   /** The threshold with the best F1 on {@code scored} (training predictions), of 0.05, 0.10, ... 0.95. */

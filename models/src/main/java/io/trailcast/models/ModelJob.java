@@ -133,7 +133,7 @@ public final class ModelJob {
     recorded.putAll(params);
     recorded.put("cv_roc_auc", Double.toString(fitted.cvAuc()));
     ModelRegistry.record(store.cql(), kind, version, path.toString(), fitted.algorithm(), recorded, metrics.asMap(),
-        from, to, ConversionModel.featureNames(fitted.model()));
+        from, to, ConversionModel.featureNames(fitted.model()), metrics.curves());
     return new Trained(version, path, fitted, metrics, split, train.count(),
         ConversionModel.topFeatures(fitted.model(), 10), (System.nanoTime() - started) / 1e9);
   }

@@ -21,7 +21,7 @@ public final class ModelRegistry {
 
   /** A recorded conversion model; {@code dataTo} is the last day of its window (null for a feature table). */
   public record Recorded(String kind, String version, String path, Map<String, String> params,
-      Map<String, Double> metrics, LocalDate dataTo) {
+      Map<String, Double> metrics, LocalDate dataTo, ModelCurves curves) {
     public int minPageviews() {
       return Integer.parseInt(params.getOrDefault("min_pageviews", "2"));
     }
@@ -32,12 +32,13 @@ public final class ModelRegistry {
     }
   }
 
-  /** Records a saved model. */
+  /** Records a saved model with its held-out curves. */
   public static void record(CqlSession cql, String kind, String version, String path, String algorithm,
-      Map<String, String> params, Map<String, Double> metrics, LocalDate from, LocalDate to, List<String> features) {
+      Map<String, String> params, Map<String, Double> metrics, LocalDate from, LocalDate to, List<String> features,
+      ModelCurves curves) {
     cql.execute(SimpleStatement.newInstance("INSERT INTO models (kind, version, created_at, path, algorithm, params, "
-        + "metrics, data_from, data_to, features) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", kind, version,
-        Instant.now(), path, algorithm, params, metrics, from, to, features));
+        + "metrics, data_from, data_to, features, curves) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", kind, version,
+        Instant.now(), path, algorithm, params, metrics, from, to, features, curves.toJson()));
   }
 
   /** Every recorded model trained on trails, newest first. */
@@ -50,10 +51,11 @@ public final class ModelRegistry {
     List<Map.Entry<Instant, Recorded>> found = new ArrayList<>();
     for (String kind : kinds) {
       for (com.datastax.oss.driver.api.core.cql.Row row : cql.execute(SimpleStatement.newInstance(
-          "SELECT version, created_at, path, params, metrics, data_to FROM models WHERE kind = ?", kind))) {
+          "SELECT version, created_at, path, params, metrics, data_to, curves FROM models WHERE kind = ?", kind))) {
         found.add(Map.entry(row.getInstant("created_at"), new Recorded(kind, row.getString("version"),
             row.getString("path"), row.getMap("params", String.class, String.class),
-            row.getMap("metrics", String.class, Double.class), row.getLocalDate("data_to"))));
+            row.getMap("metrics", String.class, Double.class), row.getLocalDate("data_to"),
+            ModelCurves.fromJson(row.getString("curves")))));
       }
     }
     found.sort(Map.Entry.<Instant, Recorded>comparingByKey().reversed());

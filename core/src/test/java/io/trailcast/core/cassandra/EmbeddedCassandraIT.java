@@ -29,11 +29,12 @@ class EmbeddedCassandraIT {
       List<String> tables = session.getMetadata().getKeyspace(target.keyspace()).orElseThrow().getTables().keySet()
           .stream().map(id -> id.asInternal()).sorted().toList();
       assertEquals(List.of("aggregated_days", "conversion_scores", "crm_accounts", "event_days", "events_by_user",
-          "forget_audit", "identity_edges", "job_runs", "keyspace_settings", "landing_recency", "live_page_metrics",
-          "live_search_metrics", "models", "page_metrics_by_day", "person_by_identifier", "person_history",
-          "person_profile", "quarantine", "schema_migrations", "search_metrics_by_day", "segment_history",
-          "segment_members", "segment_sizes", "segments_by_person", "session_metrics_by_day", "sessions_by_user",
-          "stream_status", "suppressed_identifiers", "url_themes", "user_daily", "user_lifetime"), tables);
+          "forget_audit", "identity_edges", "ingest_days", "job_runs", "keyspace_settings", "landing_recency",
+          "live_page_metrics", "live_search_metrics", "models", "page_metrics_by_day", "person_by_identifier",
+          "person_history", "person_profile", "quarantine", "schema_migrations", "search_metrics_by_day",
+          "segment_history", "segment_members", "segment_sizes", "segments_by_person", "session_metrics_by_day",
+          "sessions_by_user", "stream_status", "suppressed_identifiers", "url_themes", "user_daily",
+          "user_lifetime"), tables);
     }
     SchemaMigrator.Result again = SchemaMigrator.apply(target, Replication.EMBEDDED);
     assertEquals(List.of(), again.applied());
