@@ -106,7 +106,8 @@ public final class Metrics {
    * Per site and day (with its month, the partition): sessions, users, sessions_with_pageview,
    * pageviews, bounces, bounce_rate, engaged_sessions, engaged_bounce_rate (both over sessions with
    * a pageview), avg_depth (same sessions), avg_duration_ms, conversions, conversion_rate (per
-   * session), searches, end_reasons (sessions per end reason), bot_sessions. Bots only in the last.
+   * session), searches, end_reasons (sessions per end reason), bot_sessions and bot_rules (bot sessions per
+   * rule that made them bots). Bots only in the last two.
    */
   public static Dataset<Row> sessions(Dataset<Row> sessions) {
     Column human = not(col("bot"));
@@ -127,8 +128,13 @@ public final class Metrics {
         .groupBy("site", "day", "end_reason").count()
         .groupBy("site", "day")
         .agg(map_from_entries(collect_list(struct(col("end_reason"), col("count")))).as("end_reasons"));
+    Dataset<Row> botRules = sessions.filter(col("bot"))
+        .groupBy("site", "day", "bot_rule").count()
+        .groupBy("site", "day")
+        .agg(map_from_entries(collect_list(struct(col("bot_rule"), col("count")))).as("bot_rules"));
     // A join on column names: both sides come from `sessions`, so their columns would be ambiguous.
     return totals.join(reasons, columns("site", "day"), "left")
+        .join(botRules, columns("site", "day"), "left")
         .withColumn("month", date_format(col("day"), "yyyy-MM"))
         .withColumn("bounce_rate", ratio(col("bounces"), col("sessions_with_pageview")))
         .withColumn("engaged_bounce_rate",

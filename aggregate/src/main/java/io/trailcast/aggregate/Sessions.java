@@ -50,11 +50,13 @@ public final class Sessions {
       .add("bot", DataTypes.BooleanType)
       .add("campaign", DataTypes.StringType)
       .add("search_exit", DataTypes.BooleanType)
-      // Not a column of sessions_by_user: what the per-query search metrics are made of.
+      // Not columns of sessions_by_user: what the per-query search metrics are made of, and what made a bot session
+      // one (session_metrics_by_day.bot_rules).
       .add("search_outcomes", DataTypes.createArrayType(new StructType()
           .add("query", DataTypes.StringType)
           .add("clicks", DataTypes.IntegerType)
-          .add("exit", DataTypes.BooleanType)));
+          .add("exit", DataTypes.BooleanType)))
+      .add("bot_rule", DataTypes.StringType);
 
   /** The events_by_user columns sessions are made of. */
   public static final String[] EVENT_COLUMNS = {"user_id", "site", "ts", "source", "line", "event_id", "url", "action",
@@ -116,7 +118,7 @@ public final class Sessions {
     return RowFactory.create(s.userId(), s.day().format(MONTH), new Timestamp(s.start()), s.sessionId(), s.site(),
         Date.valueOf(s.day()), new Timestamp(s.end()), s.endReason(), s.landingPage(), s.exitPage(), s.depth(),
         s.events(), s.durationMs(), s.bounced(), s.engaged(), s.searches(), s.searchesWithClick(), s.clicks(),
-        s.converted(), s.bot(), s.campaign(), s.searchExit(), searches(s));
+        s.converted(), s.bot(), s.campaign(), s.searchExit(), searches(s), s.botRule());
   }
 
   private static scala.collection.Seq<Row> searches(Session s) {
@@ -129,13 +131,13 @@ public final class Sessions {
 
   /** The rows as sessions_by_user holds them. */
   public static Dataset<Row> forTable(Dataset<Row> sessions) {
-    return sessions.drop("search_outcomes");
+    return sessions.drop("search_outcomes", "bot_rule");
   }
 
   /** The columns of {@link #forTable}: every column of {@link #SCHEMA} that sessions_by_user has. */
   public static String[] tableColumns() {
-    return java.util.Arrays.stream(SCHEMA.fieldNames()).filter(name -> !name.equals("search_outcomes"))
-        .toArray(String[]::new);
+    return java.util.Arrays.stream(SCHEMA.fieldNames())
+        .filter(name -> !name.equals("search_outcomes") && !name.equals("bot_rule")).toArray(String[]::new);
   }
 
   /** Walks rows sorted by (user, site, time), one sessionizer per (user, site) at a time. */

@@ -21,8 +21,9 @@ import picocli.CommandLine.Parameters;
         + "query,searches,searches_with_click,search_ctr,clicks_per_search,clicks,zero_click_searches,search_exits; "
         + "query * is the day's total) or the day's sessions (sessions: day,site,sessions,users,"
         + "sessions_with_pageview,pageviews,bounces,bounce_rate,engaged_sessions,engaged_bounce_rate,avg_depth,"
-        + "avg_duration_ms,conversions,conversion_rate,searches,bot_sessions,end_reasons) per day. Rates are null "
-        + "when there is nothing to divide by. Bots are excluded and counted apart (bot_sessions).")
+        + "avg_duration_ms,conversions,conversion_rate,searches,bot_sessions,bot_rules,end_reasons) per day. Rates "
+        + "are null when there is nothing to divide by. Bots are excluded and counted apart (bot_sessions; bot_rules: "
+        + "per rule that made them bots).")
 public final class MetricsCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

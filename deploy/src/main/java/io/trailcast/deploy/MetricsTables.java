@@ -20,7 +20,7 @@ final class MetricsTables {
       "search_ctr", "clicks_per_search", "clicks", "zero_click_searches", "search_exits");
   static final List<String> SESSIONS = List.of("day", "site", "sessions", "users", "sessions_with_pageview",
       "pageviews", "bounces", "bounce_rate", "engaged_sessions", "engaged_bounce_rate", "avg_depth",
-      "avg_duration_ms", "conversions", "conversion_rate", "searches", "bot_sessions", "end_reasons");
+      "avg_duration_ms", "conversions", "conversion_rate", "searches", "bot_sessions", "bot_rules", "end_reasons");
 
 
   private MetricsTables() {

@@ -22,8 +22,9 @@ import java.util.TreeMap;
 final class QualityTable {
   static final List<String> COLUMNS = List.of("day", "lines", "written", "duplicates", "quarantined",
       "quarantined_by_reason", "bot_events", "bot_events_by_rule", "sessions", "bot_sessions",
-      "sessions_without_pageview", "end_reasons", "late_events", "arrival_delay_p50_s", "arrival_delay_p90_s",
-      "arrival_delay_p99_s", "arrival_delay_max_s", "quarantined_identity_links", "pageviews", "unknown_theme_share");
+      "bot_sessions_by_rule", "sessions_without_pageview", "end_reasons", "late_events", "arrival_delay_p50_s",
+      "arrival_delay_p90_s", "arrival_delay_p99_s", "arrival_delay_max_s", "quarantined_identity_links", "pageviews",
+      "unknown_theme_share");
   /** The columns the report's chart shows: what did not become a clean event. */
   static final List<String> CHARTED = List.of("quarantined", "duplicates", "bot_events", "late_events");
   private static final int SESSIONS = MetricsTables.SESSIONS.indexOf("sessions");
@@ -31,6 +32,7 @@ final class QualityTable {
   private static final int WITH_PAGEVIEW = MetricsTables.SESSIONS.indexOf("sessions_with_pageview");
   private static final int PAGEVIEWS = MetricsTables.SESSIONS.indexOf("pageviews");
   private static final int END_REASONS = MetricsTables.SESSIONS.indexOf("end_reasons");
+  private static final int BOT_RULES = MetricsTables.SESSIONS.indexOf("bot_rules");
 
   private QualityTable() {
   }
@@ -72,12 +74,17 @@ final class QualityTable {
       long withPageview = 0;
       long pageviews = 0;
       Map<String, Long> endReasons = new TreeMap<>();
+      Map<String, Long> botRules = new TreeMap<>();
       for (List<Object> siteDay : MetricsTables.sessions(cql, day, day, null)) {
         sessions += (Long) siteDay.get(SESSIONS);
         botSessions += (Long) siteDay.get(BOT_SESSIONS);
         withPageview += (Long) siteDay.get(WITH_PAGEVIEW);
         pageviews += (Long) siteDay.get(PAGEVIEWS);
         ((Map<?, ?>) siteDay.get(END_REASONS)).forEach((k, n) -> endReasons.merge((String) k, (Long) n, Long::sum));
+        if (siteDay.get(BOT_RULES) instanceof Map<?, ?> rules) {
+          // A day aggregated before the rules were counted has none.
+          rules.forEach((k, n) -> botRules.merge((String) k, (Long) n, Long::sum));
+        }
       }
       Row aggregated = cql.execute(SimpleStatement.newInstance("SELECT late_events FROM aggregated_days WHERE day = ?",
           day)).one();
@@ -86,7 +93,7 @@ final class QualityTable {
       }
       long[] views = themed.getOrDefault(day, new long[2]);
       List<Object> row = new ArrayList<>(List.of(day, lines, written, duplicates, sum(quarantined), quarantined,
-          sum(bots), bots, sessions, botSessions, sessions - withPageview, endReasons,
+          sum(bots), bots, sessions, botSessions, botRules, sessions - withPageview, endReasons,
           aggregated == null || aggregated.isNull(0) ? 0L : aggregated.getLong(0)));
       double[] delay = ArrivalDelays.percentiles(delays);
       for (int i = 0; i <= ArrivalDelays.RANKS.length; i++) {

@@ -207,6 +207,8 @@ class ReportIT {
       assertEquals(day.get("lines").asLong(), day.get("written").asLong() + day.get("duplicates").asLong()
           + day.get("quarantined").asLong(), "every line of the day accounted for");
       assertEquals(day.get("sessions").asLong(), sum(day.get("end_reasons")), "every session has an end rule");
+      assertEquals(day.get("bot_sessions").asLong(), sum(day.get("bot_sessions_by_rule")),
+          "every bot session has the rule that made it one");
       // The day's events were read between the fixture's start and now: their delays lie in between.
       long dayStart = LocalDate.parse(day.get("day").asText()).toEpochSecond(java.time.LocalTime.MIN,
           java.time.ZoneOffset.UTC);

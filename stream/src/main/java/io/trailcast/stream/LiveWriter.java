@@ -30,9 +30,8 @@ import org.apache.spark.util.LongAccumulator;
  */
 final class LiveWriter implements VoidFunction2<Dataset<Row>, Long> {
   private static final long serialVersionUID = 1L;
-  /** sessions_by_user's columns: a session row's, but its searches. */
-  private static final String[] SESSION_COLUMNS = java.util.Arrays.stream(Sessions.SCHEMA.fieldNames())
-      .filter(name -> !name.equals("search_outcomes")).toArray(String[]::new);
+  /** sessions_by_user's columns: a session row's, but its searches and bot rule. */
+  private static final String[] SESSION_COLUMNS = Sessions.tableColumns();
   private static final String[] SESSION_KEY = {"user_id", "month", "session_start", "session_id"};
   private static final String[] SCORE_COLUMNS = ModelJob.SCORES.fieldNames();
 

@@ -13,11 +13,19 @@ package io.trailcast.aggregate.sessions;
  * @param day the date of the start in the site time zone
  * @param searchOutcomes every search of the session, in order: its query, result clicks, whether
  *     the session ended on its results
+ * @param botRule the first rule that made it a bot session ({@link #FLAGGED} or {@link #BURST}), null for a
+ *     human one; last, so that a streaming job's state saved before it (Java serialization, which matches a
+ *     record's fields by name) reads back with null here
  */
 public record Session(String userId, String site, String sessionId, long start, long end, String endReason,
     String landingPage, String exitPage, int depth, int events, boolean bounced, boolean engaged, int searches,
     int searchesWithClick, int clicks, boolean converted, boolean bot, String campaign, boolean searchExit,
-    java.time.LocalDate day, java.util.List<SearchOutcome> searchOutcomes) implements java.io.Serializable {
+    java.time.LocalDate day, java.util.List<SearchOutcome> searchOutcomes, String botRule)
+    implements java.io.Serializable {
+  /** {@link #botRule} of a session with an event flagged as a bot at ingest (its user agent, the site's tokens). */
+  public static final String FLAGGED = "flagged_at_ingest";
+  /** {@link #botRule} of a session made a bot by a burst of events (docs/definitions.md, "Burst"). */
+  public static final String BURST = "burst";
 
   /** One search submission (paging included) and what came of it. */
   public record SearchOutcome(String query, int clicks, boolean exit) implements java.io.Serializable {

@@ -35,6 +35,7 @@ public final class Sessionizer implements Serializable {
   private int clicks;
   private boolean converted;
   private boolean bot;
+  private String botRule;
   private boolean endedByLogout;
   private String landingPage;
   private String exitPage;
@@ -120,6 +121,7 @@ public final class Sessionizer implements Serializable {
     clicks = 0;
     converted = false;
     bot = false;
+    botRule = null;
     endedByLogout = false;
     landingPage = null;
     exitPage = null;
@@ -135,9 +137,13 @@ public final class Sessionizer implements Serializable {
     recent[events % recent.length] = event.ts();
     events++;
     if (events > rules.burstEvents() && event.ts() - recent[events % recent.length] <= burstWindowMs) {
+      botRule = bot ? botRule : Session.BURST;
       bot = true;
     }
-    bot |= event.bot();
+    if (event.bot()) {
+      botRule = bot ? botRule : Session.FLAGGED;
+      bot = true;
+    }
     last = event.ts();
     lastDay = day(event.ts());
     if (event.interactive() && !interactiveSeen) {
@@ -215,7 +221,7 @@ public final class Sessionizer implements Serializable {
     boolean engaged = last - start >= rules.engagedDuration().toMillis() || depth >= 2 || converted;
     return new Session(userId, site, userId + "@" + start, start, last, reason, landingPage, exitPage, depth, events,
         depth == 1, engaged, searches, clickedSearches, clicks, converted, bot, campaign, exitWasSearch, day(start),
-        java.util.List.copyOf(outcomes));
+        java.util.List.copyOf(outcomes), botRule);
   }
 
   private LocalDate day(long ts) {

@@ -44,9 +44,10 @@ class SessionizerTest {
     finish(1801 + 1801 + 5);
     assertEquals(List.of(
         new Session("u1", "s", "u1@" + T0, T0, T0 + 1_801_000, "timeout", "h/a", "h/b", 2, 3, false, true, 0, 0, 0,
-            false, false, null, false, java.time.LocalDate.of(2026, 1, 5), List.of()),
+            false, false, null, false, java.time.LocalDate.of(2026, 1, 5), List.of(), null),
         new Session("u1", "s", "u1@" + (T0 + 3_602_000), T0 + 3_602_000, T0 + 3_602_000, "open", "h/c", "h/c", 1, 1,
-            true, false, 0, 0, 0, false, false, null, false, java.time.LocalDate.of(2026, 1, 5), List.of())), sessions);
+            true, false, 0, 0, 0, false, false, null, false, java.time.LocalDate.of(2026, 1, 5), List.of(), null)),
+        sessions);
   }
 
   @Test
@@ -139,12 +140,21 @@ class SessionizerTest {
       page(i / 2, "h/p");
     }
     assertEquals(true, user.peek().bot(), "101 events in 50 s");
+    assertEquals(Session.BURST, user.peek().botRule());
     assertEquals("open", user.peek().endReason());
     Sessionizer calm = new Sessionizer(SessionRules.defaults(ZoneId.of("UTC")), "u3", "s");
     for (int i = 0; i < 101; i++) {
       calm.accept(new SessionEvent(T0 + i * 1001L, "f", "e" + i, "h/p", "pageview", true, true, null, null, false));
     }
     assertEquals(false, calm.peek().bot(), "101 events over 100.1 s");
+    assertNull(calm.peek().botRule());
+    Sessionizer flagged = new Sessionizer(SessionRules.defaults(ZoneId.of("UTC")), "u5", "s");
+    flagged.accept(new SessionEvent(T0, "f", "e0", "h/p", "pageview", true, true, null, null, false));
+    flagged.accept(new SessionEvent(T0 + 1_000, "f", "e1", "h/p", "pageview", true, true, null, null, true));
+    for (int i = 2; i < 110; i++) {
+      flagged.accept(new SessionEvent(T0 + 1_000 + i, "f", "e" + i, "h/p", "pageview", true, true, null, null, false));
+    }
+    assertEquals(Session.FLAGGED, flagged.peek().botRule(), "the first rule that made it a bot: a flagged event");
     assertNull(new Sessionizer(SessionRules.defaults(ZoneId.of("UTC")), "u4", "s").finish(T0));
   }
 }
