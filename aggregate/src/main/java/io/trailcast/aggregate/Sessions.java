@@ -129,15 +129,18 @@ public final class Sessions {
     return scala.collection.JavaConverters.asScalaBuffer(rows).toSeq();
   }
 
+  /** Columns of {@link #SCHEMA} that sessions_by_user does not hold. */
+  private static final java.util.Set<String> NOT_STORED = java.util.Set.of("search_outcomes", "bot_rule");
+
   /** The rows as sessions_by_user holds them. */
   public static Dataset<Row> forTable(Dataset<Row> sessions) {
-    return sessions.drop("search_outcomes", "bot_rule");
+    return sessions.drop(NOT_STORED.toArray(new String[0]));
   }
 
   /** The columns of {@link #forTable}: every column of {@link #SCHEMA} that sessions_by_user has. */
   public static String[] tableColumns() {
-    return java.util.Arrays.stream(SCHEMA.fieldNames())
-        .filter(name -> !name.equals("search_outcomes") && !name.equals("bot_rule")).toArray(String[]::new);
+    return java.util.Arrays.stream(SCHEMA.fieldNames()).filter(name -> !NOT_STORED.contains(name))
+        .toArray(String[]::new);
   }
 
   /** Walks rows sorted by (user, site, time), one sessionizer per (user, site) at a time. */

@@ -41,6 +41,11 @@ final class QualityTable {
   static List<List<Object>> read(CqlSession cql, LocalDate from, LocalDate to) {
     List<List<Object>> rows = new ArrayList<>();
     Map<LocalDate, Long> identityLinks = identityLinks(cql, from, to);
+    // The window's session rows, every site, read once: per day, its sites' rows.
+    Map<LocalDate, List<List<Object>>> sessionDays = new TreeMap<>();
+    for (List<Object> siteDay : MetricsTables.sessions(cql, from, to, null)) {
+      sessionDays.computeIfAbsent((LocalDate) siteDay.get(0), d -> new ArrayList<>()).add(siteDay);
+    }
     // Per day: pageviews, and those with a known theme.
     Map<LocalDate, long[]> themed = new TreeMap<>();
     UserDailyRows.forEach(cql, from, to, row -> {
@@ -75,7 +80,7 @@ final class QualityTable {
       long pageviews = 0;
       Map<String, Long> endReasons = new TreeMap<>();
       Map<String, Long> botRules = new TreeMap<>();
-      for (List<Object> siteDay : MetricsTables.sessions(cql, day, day, null)) {
+      for (List<Object> siteDay : sessionDays.getOrDefault(day, List.of())) {
         sessions += (Long) siteDay.get(SESSIONS);
         botSessions += (Long) siteDay.get(BOT_SESSIONS);
         withPageview += (Long) siteDay.get(WITH_PAGEVIEW);
