@@ -56,8 +56,15 @@ class LateEventsIT {
     assertEquals(0, first.sessionsChanged());
     assertEquals(List.of("10:00 /a /b 2", "11:00 /c /d 2"), storedSessions());
 
-    // 10:30 arrives late: 10:05 → 10:30 → 11:00 has no gap over 30 minutes, so one session.
-    ingest("late.log", line("10:30:00", "/late"));
+    // 10:30 arrives late: 10:05 → 10:30 → 11:00 has no gap over 30 minutes, so one session. The file also
+    // has a copy of a line stored before: written again, not late.
+    java.time.Instant lateSent = java.time.Instant.now();
+    ingest("late.log", line("10:30:00", "/late"), line("10:00:00", "/a"));
+    long lateTs = java.time.Instant.parse("2026-01-05T10:30:00Z").getEpochSecond();
+    String bounds = (lateSent.getEpochSecond() - lateTs) + ".."
+        + (java.time.Instant.now().getEpochSecond() + 1 - lateTs);
+    assertEquals(List.of("first.log 4 4 0 -", "late.log 2 2 1 " + bounds), ingestDays(bounds),
+        "ingest counts the late arrival and how late it was");
     AggregateJob.Result second = AggregateJob.run(spark, store(target), DAY, DAY, rules);
     assertEquals(1, second.sessions());
     assertEquals(1, second.lateEvents());
@@ -77,6 +84,10 @@ class LateEventsIT {
       assertEquals(1L, run.getMap(0, String.class, Long.class).get("late_events"), "recorded in job_runs");
     }
 
+    // The late file again: its events are stored now, so nothing is late.
+    ingest("late.log", line("10:30:00", "/late"), line("10:00:00", "/a"));
+    assertEquals(List.of("first.log 4 4 0 -", "late.log 2 2 0 -"), ingestDays("0..0"),
+        "a rerun's events are not late");
     AggregateJob.Result again = AggregateJob.run(spark, store(target), DAY, DAY, rules);
     assertEquals(0, again.lateEvents(), "a rerun with nothing new");
     assertEquals(0, again.sessionsChanged());
@@ -99,6 +110,32 @@ class LateEventsIT {
             + path(row.getString(2)) + " " + row.getInt(3));
       }
     }
+    return rows;
+  }
+
+  /**
+   * The day's ingest_days rows: file, lines, written, late arrivals, and the late delay sketch's one value,
+   * shown as {@code bounds} ("LOW..HIGH" seconds) when it lies within them, else as its percentiles.
+   */
+  private static List<String> ingestDays(String bounds) {
+    List<String> rows = new ArrayList<>();
+    long low = Long.parseLong(bounds.substring(0, bounds.indexOf('.')));
+    long high = Long.parseLong(bounds.substring(bounds.lastIndexOf('.') + 1));
+    try (CqlSession session = CqlSessions.open(target)) {
+      for (Row r : session.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance("SELECT source, "
+          + "lines, written, late_events, late_delay FROM ingest_days WHERE day = ?", DAY))) {
+        String delay = "-";
+        if (!r.isNull(4)) {
+          byte[] bytes = new byte[r.getByteBuffer(4).remaining()];
+          r.getByteBuffer(4).get(bytes);
+          double[] p = io.trailcast.ingest.ArrivalDelays.percentiles(List.of(bytes));
+          delay = p[0] == p[3] && p[0] >= low && p[0] <= high ? bounds : java.util.Arrays.toString(p);
+        }
+        rows.add(r.getString(0).substring(r.getString(0).lastIndexOf('/') + 1) + " " + r.getLong(1) + " "
+            + r.getLong(2) + " " + r.getLong(3) + " " + delay);
+      }
+    }
+    rows.sort(null);
     return rows;
   }
 

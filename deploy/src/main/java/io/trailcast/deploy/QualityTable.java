@@ -14,15 +14,17 @@ import java.util.TreeMap;
 /**
  * The data-quality figures of each day, as {@code quality} prints them and the report's panel shows them:
  * what ingest made of the day's lines ({@code ingest_days}), the day's sessions and how they ended
- * ({@code session_metrics_by_day}, every site), late events ({@code aggregated_days}), how long the day's
- * events took to arrive (percentiles of the sources' merged sketches, {@code ingest_days}), the identity links
+ * ({@code session_metrics_by_day}, every site), late events as the aggregate counted them ({@code aggregated_days})
+ * and as ingest wrote them, with how late those were ({@code ingest_days}), how long the day's events took to
+ * arrive (percentiles of the sources' merged sketches, {@code ingest_days}), the identity links
  * quarantined by the identity run over the day ({@code job_runs}), and the share of pageviews without a
  * known theme ({@code user_daily}).
  */
 final class QualityTable {
   static final List<String> COLUMNS = List.of("day", "lines", "written", "duplicates", "quarantined",
       "quarantined_by_reason", "bot_events", "bot_events_by_rule", "sessions", "bot_sessions",
-      "bot_sessions_by_rule", "sessions_without_pageview", "end_reasons", "late_events", "arrival_delay_p50_s",
+      "bot_sessions_by_rule", "sessions_without_pageview", "end_reasons", "late_events", "late_arrivals",
+      "late_delay_p50_s", "late_delay_p90_s", "late_delay_p99_s", "late_delay_max_s", "arrival_delay_p50_s",
       "arrival_delay_p90_s", "arrival_delay_p99_s", "arrival_delay_max_s", "quarantined_identity_links", "pageviews",
       "unknown_theme_share");
   /** The columns the report's chart shows: what did not become a clean event. */
@@ -60,19 +62,19 @@ final class QualityTable {
       Map<String, Long> quarantined = new TreeMap<>();
       Map<String, Long> bots = new TreeMap<>();
       List<byte[]> delays = new ArrayList<>();
+      long lateArrivals = 0;
+      List<byte[]> lateDelays = new ArrayList<>();
       for (Row r : cql.execute(SimpleStatement.newInstance("SELECT lines, written, duplicates, quarantined, "
-          + "bot_events, arrival_delay FROM ingest_days WHERE day = ?", day))) {
+          + "bot_events, arrival_delay, late_events, late_delay FROM ingest_days WHERE day = ?", day))) {
         lines += r.getLong(0);
         written += r.getLong(1);
         duplicates += r.getLong(2);
         r.getMap(3, String.class, Long.class).forEach((k, n) -> quarantined.merge(k, n, Long::sum));
         r.getMap(4, String.class, Long.class).forEach((k, n) -> bots.merge(k, n, Long::sum));
-        if (!r.isNull(5)) {
-          java.nio.ByteBuffer sketch = r.getByteBuffer(5);
-          byte[] bytes = new byte[sketch.remaining()];
-          sketch.get(bytes);
-          delays.add(bytes);
-        }
+        addSketch(r, 5, delays);
+        // A row written before late arrivals were counted has none.
+        lateArrivals += r.isNull(6) ? 0 : r.getLong(6);
+        addSketch(r, 7, lateDelays);
       }
       long sessions = 0;
       long botSessions = 0;
@@ -99,17 +101,32 @@ final class QualityTable {
       long[] views = themed.getOrDefault(day, new long[2]);
       List<Object> row = new ArrayList<>(List.of(day, lines, written, duplicates, sum(quarantined), quarantined,
           sum(bots), bots, sessions, botSessions, botRules, sessions - withPageview, endReasons,
-          aggregated == null || aggregated.isNull(0) ? 0L : aggregated.getLong(0)));
-      double[] delay = ArrivalDelays.percentiles(delays);
-      for (int i = 0; i <= ArrivalDelays.RANKS.length; i++) {
-        row.add(delay == null ? "" : (Object) Math.round(delay[i]));
-      }
+          aggregated == null || aggregated.isNull(0) ? 0L : aggregated.getLong(0), lateArrivals));
+      addPercentiles(row, lateDelays);
+      addPercentiles(row, delays);
       row.add(identityLinks.getOrDefault(day, 0L));
       row.add(pageviews);
       row.add(views[0] == 0 ? "" : (Object) ((double) (views[0] - views[1]) / views[0]));
       rows.add(row);
     }
     return rows;
+  }
+
+  private static void addSketch(Row r, int column, List<byte[]> into) {
+    if (!r.isNull(column)) {
+      java.nio.ByteBuffer sketch = r.getByteBuffer(column);
+      byte[] bytes = new byte[sketch.remaining()];
+      sketch.get(bytes);
+      into.add(bytes);
+    }
+  }
+
+  /** The merged sketches' {@link ArrivalDelays#RANKS} percentiles and maximum, in whole seconds; blank if none. */
+  private static void addPercentiles(List<Object> row, List<byte[]> sketches) {
+    double[] delay = ArrivalDelays.percentiles(sketches);
+    for (int i = 0; i <= ArrivalDelays.RANKS.length; i++) {
+      row.add(delay == null ? "" : (Object) Math.round(delay[i]));
+    }
   }
 
   private static long sum(Map<String, Long> counts) {

@@ -1,6 +1,7 @@
 package io.trailcast.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -142,8 +143,15 @@ class ClusterIT {
 
       // Node 3 alone answers now: what it holds is what it got, at the time, by hints or by the repair.
       // Stopped, not killed: node 3 must know at once that they are gone, or it still sends them reads.
+      long[] stoppedPids = {nodePid(spec, 1), nodePid(spec, 2)};
       CompletableFuture.allOf(CompletableFuture.runAsync(() -> LocalCluster.stopNode(spec, 1)),
           CompletableFuture.runAsync(() -> LocalCluster.stopNode(spec, 2))).join();
+      // A stopped node leaves no process and no state behind (EmbeddedCassandraIT: a reused node, an orphan).
+      for (int i = 1; i <= 2; i++) {
+        assertTrue(ProcessHandle.of(stoppedPids[i - 1]).filter(ProcessHandle::isAlive).isEmpty(), "node " + i);
+        assertTrue(EmbeddedCassandra.status(spec.node(i).dataDir()).isEmpty(), "node " + i + "'s state");
+        assertFalse(EmbeddedCassandra.stop(spec.node(i).dataDir()), "stopping a stopped node says so");
+      }
       CassandraTarget node3 = CassandraTarget.parse(spec.host(3) + ":" + spec.nativePort(), cluster.keyspace(),
           CassandraTarget.DEFAULT_DC).withConsistency("ONE");
       TreeMap<String, List<String>> expected = tables(single);
@@ -158,6 +166,10 @@ class ClusterIT {
       submitted.forEach(Process::destroyForcibly);
       LocalCluster.stop(spec);
     }
+  }
+
+  private static long nodePid(LocalCluster.Spec spec, int i) {
+    return EmbeddedCassandra.status(spec.node(i).dataDir()).orElseThrow().pid();
   }
 
   /** Until ingest has stored an event (read at ONE, every 100 ms). */

@@ -10,7 +10,8 @@ import org.apache.spark.util.AccumulatorV2;
 /**
  * What became of an ingest's lines per day and source, for the data-quality figures
  * ({@code ingest_days}, {@code bin/trailcast quality}): written, duplicates, suppressed,
- * quarantined per kind of reason, and bot events per rule. A quarantined line has the day of the
+ * quarantined per kind of reason, bot events per rule, and late arrivals among the written. A quarantined line
+ * has the day of the
  * lines around it in its file ({@link InputFileRows}); blank lines have none and stay in the per-source
  * accounts ({@link LineAccounts}) only. Counted in the writing action, so each task once.
  */
@@ -21,6 +22,8 @@ public final class DayAccounts extends AccumulatorV2<DayAccounts.Key, Map<DayAcc
   public static final String WRITTEN = "written";
   public static final String DUPLICATES = "duplicates";
   public static final String SUPPRESSED = "suppressed";
+  /** Written events of a day an aggregate run had already seen, and not stored before: late arrivals. */
+  public static final String LATE = "late";
   public static final String QUARANTINED = "quarantined:";
   public static final String BOT = "bot:";
 

@@ -16,8 +16,9 @@ import java.util.TreeMap;
  */
 public final class IngestDays {
   /** One row of the table. */
+  /** One row of the table; {@code late}: of the written, those that arrived after their day was aggregated. */
   public record Day(LocalDate day, String source, long lines, long written, long duplicates, long suppressed,
-      Map<String, Long> quarantined, Map<String, Long> botEvents) {
+      Map<String, Long> quarantined, Map<String, Long> botEvents, long late) {
   }
 
   private IngestDays() {
@@ -49,27 +50,35 @@ public final class IngestDays {
           total += e.getValue();
         } else if (e.getKey().startsWith(DayAccounts.BOT)) {
           bots.put(e.getKey().substring(DayAccounts.BOT.length()), e.getValue());
-        } else {
+        } else if (!e.getKey().equals(DayAccounts.LATE)) {
           total += e.getValue();
         }
       }
       rows.add(new Day(key.day(), key.source(), total, kinds.getOrDefault(DayAccounts.WRITTEN, 0L),
           kinds.getOrDefault(DayAccounts.DUPLICATES, 0L), kinds.getOrDefault(DayAccounts.SUPPRESSED, 0L), quarantined,
-          bots));
+          bots, kinds.getOrDefault(DayAccounts.LATE, 0L)));
     });
     return rows;
   }
 
-  /** Writes {@code rows} for run {@code runId}, each with its arrival delays ({@link ArrivalDelays}) if any. */
+  /**
+   * Writes {@code rows} for run {@code runId}, each with its arrival delays ({@link ArrivalDelays}): of every
+   * written event, and of the late ones alone.
+   */
   public static void write(CqlSession cql, List<Day> rows, Map<DayAccounts.Key, byte[]> delays, String runId,
       Instant at) {
     PreparedStatement insert = cql.prepare("INSERT INTO ingest_days (day, source, lines, written, duplicates, "
-        + "suppressed, quarantined, bot_events, arrival_delay, run_id, ingested_at) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        + "suppressed, quarantined, bot_events, arrival_delay, late_events, late_delay, run_id, ingested_at) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (Day d : rows) {
-      byte[] delay = delays.get(new DayAccounts.Key(d.day(), d.source(), ""));
       cql.execute(insert.bind(d.day(), d.source(), d.lines(), d.written(), d.duplicates(), d.suppressed(),
-          d.quarantined(), d.botEvents(), delay == null ? null : java.nio.ByteBuffer.wrap(delay), runId, at));
+          d.quarantined(), d.botEvents(), sketch(delays, d, ""), d.late(), sketch(delays, d, DayAccounts.LATE), runId,
+          at));
     }
+  }
+
+  private static java.nio.ByteBuffer sketch(Map<DayAccounts.Key, byte[]> delays, Day d, String kind) {
+    byte[] sketch = delays.get(new DayAccounts.Key(d.day(), d.source(), kind));
+    return sketch == null ? null : java.nio.ByteBuffer.wrap(sketch);
   }
 }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.ForeachPartitionFunction;
@@ -62,8 +63,9 @@ public final class IngestJob {
           Suppression suppression = Suppression.load(session, target.keyspace());
           int partitions = ShufflePartitions.forInput(spark, InputFiles.textBytes(files.keySet(),
               spark.sparkContext().hadoopConfiguration()), TEXT_BYTES_PER_PARTITION);
+          Set<LocalDate> aggregated = IngestSink.aggregatedDays(session);
           IngestResult result = ShufflePartitions.with(spark, partitions, () -> ingest(spark, target, config, files,
-              suppression, counters, betweenReadAndWrite));
+              suppression, aggregated, counters, betweenReadAndWrite));
           List<String> unbalanced = LineAccounts.unbalanced(counters.lines().value());
           if (!unbalanced.isEmpty() || !result.balanced()) {
             throw new IllegalStateException("counts do not add up: " + (unbalanced.isEmpty() ? result.line()
@@ -81,8 +83,8 @@ public final class IngestJob {
   }
 
   private static IngestResult ingest(SparkSession spark, CassandraTarget target, IngestConfig config,
-      Map<String, InputFormat> files, Suppression suppression, IngestSink.Counters counters,
-      java.util.function.UnaryOperator<Dataset<Row>> betweenReadAndWrite) {
+      Map<String, InputFormat> files, Suppression suppression, Set<LocalDate> aggregated,
+      IngestSink.Counters counters, java.util.function.UnaryOperator<Dataset<Row>> betweenReadAndWrite) {
     JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<Map<String, InputFormat>> formats = context.broadcast(Map.copyOf(files));
     Broadcast<EventBuilder> builder = context.broadcast(new EventBuilder(config.site(), config.salt()));
@@ -92,7 +94,7 @@ public final class IngestJob {
     Dataset<Row> marked = betweenReadAndWrite.apply(Ingest.markDuplicates(spark.createDataFrame(rdd,
         IngestRows.SCHEMA)));
     IngestSink sink = new IngestSink(CassandraWriter.connector(spark), target.keyspace(), config, counters,
-        suppression);
+        suppression, aggregated);
     Progress progress = Progress.start(spark, "ingest", lines::value);
     try {
       // One pass: read, parse, one shuffle, then both tables written and every row counted.

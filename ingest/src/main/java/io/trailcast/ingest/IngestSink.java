@@ -33,6 +33,7 @@ public final class IngestSink implements Serializable {
   private static final int USER = IngestRows.SCHEMA.fieldIndex("user_id");
   private static final int DAY = IngestRows.SCHEMA.fieldIndex("day");
   private static final int TS = IngestRows.SCHEMA.fieldIndex("ts");
+  private static final int EVENT_ID = IngestRows.SCHEMA.fieldIndex("event_id");
   private static final int BOT = IngestRows.SCHEMA.fieldIndex("bot");
   private static final int BOT_REASON = IngestRows.SCHEMA.fieldIndex("bot_reason");
   private static final int SOURCE = IngestRows.SCHEMA.fieldIndex("source");
@@ -69,9 +70,11 @@ public final class IngestSink implements Serializable {
   private final Counters counters;
   /** Set anew by the stream between micro-batches, as forget requests arrive. */
   private volatile Suppression suppression;
+  /** The days an aggregate run has seen ({@code aggregated_days}): a new event of one of them arrived late. */
+  private final Set<LocalDate> aggregatedDays;
 
   public IngestSink(CassandraConnector connector, String keyspace, IngestConfig config, Counters counters,
-      Suppression suppression) {
+      Suppression suppression, Set<LocalDate> aggregatedDays) {
     this.connector = connector;
     this.keyspace = keyspace;
     this.from = config.from();
@@ -79,6 +82,14 @@ public final class IngestSink implements Serializable {
     this.dryRun = config.dryRun();
     this.counters = counters;
     this.suppression = suppression;
+    this.aggregatedDays = new HashSet<>(aggregatedDays);
+  }
+
+  /** The days {@code aggregated_days} holds, read once before a run's writes. */
+  public static Set<LocalDate> aggregatedDays(CqlSession cql) {
+    Set<LocalDate> days = new HashSet<>();
+    cql.execute("SELECT day FROM aggregated_days").forEach(r -> days.add(r.getLocalDate(0)));
+    return days;
   }
 
   public Suppression suppression() {
@@ -92,18 +103,23 @@ public final class IngestSink implements Serializable {
 
   /** Writes and counts one partition of rows with their duplicate mark ({@link Ingest#markDuplicates}). */
   public void write(Iterator<Row> rows) throws InterruptedException {
-    if (dryRun) {
-      count(rows, null, null, null);
+    if (dryRun && aggregatedDays.isEmpty()) {
+      count(rows, null, null, null, null);
       return;
     }
     try (CqlSession session = connector.openSession()) {
+      StoredEventKeys stored = aggregatedDays.isEmpty() ? null : new StoredEventKeys(session, keyspace);
+      if (dryRun) {
+        count(rows, null, null, null, stored);
+        return;
+      }
       CassandraWriter.TableSink events = new CassandraWriter.TableSink(session, keyspace, "events_by_user",
           EVENT_COLUMNS);
       CassandraWriter.TableSink quarantine = new CassandraWriter.TableSink(session, keyspace, "quarantine",
           QUARANTINE_COLUMNS);
       CassandraWriter.TableSink index = new CassandraWriter.TableSink(session, keyspace, "event_days",
           EventDays.COLUMNS);
-      count(rows, events, quarantine, index);
+      count(rows, events, quarantine, index, stored);
       events.finish();
       quarantine.finish();
       index.finish();
@@ -111,7 +127,7 @@ public final class IngestSink implements Serializable {
   }
 
   private void count(Iterator<Row> rows, CassandraWriter.TableSink events, CassandraWriter.TableSink quarantine,
-      CassandraWriter.TableSink index) throws InterruptedException {
+      CassandraWriter.TableSink index, StoredEventKeys stored) throws InterruptedException {
     // Rows come grouped by (user, day) from the dedup shuffle; a set still keeps each index row once.
     Set<List<Object>> indexed = new HashSet<>();
     long read = 0;
@@ -172,8 +188,16 @@ public final class IngestSink implements Serializable {
       written++;
       source[LineAccounts.Outcome.WRITTEN.ordinal()]++;
       days.merge(new DayAccounts.Key(day, origin, DayAccounts.WRITTEN), 1L, Long::sum);
+      long ts = row.getTimestamp(TS).getTime();
       delays.computeIfAbsent(new DayAccounts.Key(day, origin, ""), k -> ArrivalDelays.sketch())
-          .update(ArrivalDelays.seconds(row.getTimestamp(TS).getTime(), arrived));
+          .update(ArrivalDelays.seconds(ts, arrived));
+      // Asked before the event is written: once written, it is stored.
+      if (stored != null && aggregatedDays.contains(day)
+          && !stored.stored(row.getString(USER), day, ts, row.getString(EVENT_ID))) {
+        days.merge(new DayAccounts.Key(day, origin, DayAccounts.LATE), 1L, Long::sum);
+        delays.computeIfAbsent(new DayAccounts.Key(day, origin, DayAccounts.LATE), k -> ArrivalDelays.sketch())
+            .update(ArrivalDelays.seconds(ts, arrived));
+      }
       if (row.getBoolean(BOT)) {
         bots++;
         days.merge(new DayAccounts.Key(day, origin, DayAccounts.BOT + (row.isNullAt(BOT_REASON) ? "flagged"

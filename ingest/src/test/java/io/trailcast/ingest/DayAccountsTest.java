@@ -59,13 +59,14 @@ class DayAccountsTest {
     counts.put(new DayAccounts.Key(null, "a.log", DayAccounts.QUARANTINED + "bad status"), 1L);
     counts.put(new DayAccounts.Key(JAN6, "a.log", DayAccounts.SUPPRESSED), 5L);
     counts.put(new DayAccounts.Key(JAN6, "b.log", DayAccounts.WRITTEN), 7L);
+    counts.put(new DayAccounts.Key(JAN6, "b.log", DayAccounts.LATE), 3L);
     counts.put(new DayAccounts.Key(LocalDate.of(2026, 1, 9), "b.log", DayAccounts.WRITTEN), 8L);
     List<IngestDays.Day> rows = IngestDays.rows(counts, JAN5, JAN6, JAN5);
     assertEquals(List.of(
-        // The undated line goes to the run's own day; bot events are written events, not more lines.
-        new IngestDays.Day(JAN5, "a.log", 16, 10, 2, 0, Map.of("bad status", 4L), Map.of("ua:bot", 4L)),
-        new IngestDays.Day(JAN6, "a.log", 5, 0, 0, 5, Map.of(), Map.of()),
-        new IngestDays.Day(JAN6, "b.log", 7, 7, 0, 0, Map.of(), Map.of())), rows,
+        // The undated line goes to the run's own day; bot events and late ones are written events, not more lines.
+        new IngestDays.Day(JAN5, "a.log", 16, 10, 2, 0, Map.of("bad status", 4L), Map.of("ua:bot", 4L), 0),
+        new IngestDays.Day(JAN6, "a.log", 5, 0, 0, 5, Map.of(), Map.of(), 0),
+        new IngestDays.Day(JAN6, "b.log", 7, 7, 0, 0, Map.of(), Map.of(), 3)), rows,
         "the day outside the window is left out");
   }
 

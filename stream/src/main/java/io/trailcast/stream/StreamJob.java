@@ -167,7 +167,7 @@ public final class StreamJob {
     IngestSink.Counters counters = IngestSink.Counters.create(spark.sparkContext(), "stream");
     IngestSink sink = new IngestSink(CassandraWriter.connector(spark), target.keyspace(),
         new IngestConfig(List.of(o.source().describe()), o.format(), o.site(), o.salt(), null, null, false),
-        counters, Suppression.load(cql, target.keyspace()));
+        counters, Suppression.load(cql, target.keyspace()), java.util.Set.of());
     LiveTimers timers = LiveTimers.create(spark.sparkContext());
     LiveSessionsFunction function = new LiveSessionsFunction(new LiveSessions(SessionRules.of(o.site())),
         CassandraWriter.connector(spark), target.keyspace(), Duration.ofDays(1).toMillis(), timers);

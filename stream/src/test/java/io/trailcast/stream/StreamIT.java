@@ -190,7 +190,9 @@ class StreamIT {
    */
   private static ModelRegistry.Recorded fitModel(Path dir) throws IOException {
     TrailScorer.Rules rules = new TrailScorer.Rules(SiteConfig.defaults().funnel(), 2);
-    Dataset<Row> trails = Trails.of(spark, batch, DAY, DAY, rules);
+    // One cached partition: the fit is some hundred small jobs (vocabularies, LBFGS iterations), each of which
+    // would otherwise read the trails from the store again, a task per shuffle partition.
+    Dataset<Row> trails = Trails.of(spark, batch, DAY, DAY, rules).coalesce(1).cache();
     List<PipelineStage> stages = new ArrayList<>();
     for (String list : List.of("sections", "bigrams", "themes", "landing")) {
       stages.add(new CountVectorizer().setInputCol(list).setOutputCol(list + "_vec").setBinary(true));
@@ -198,8 +200,11 @@ class StreamIT {
     List<String> inputs = new ArrayList<>(TrailFeatures.NUMERIC);
     inputs.addAll(List.of("sections_vec", "bigrams_vec", "themes_vec", "landing_vec"));
     stages.add(new VectorAssembler().setInputCols(inputs.toArray(new String[0])).setOutputCol("features"));
-    stages.add(new LogisticRegression().setRegParam(0.1));
+    // Any fitted model serves (the tests compare live scores with batch scores of the same model): ten
+    // iterations, not a hundred jobs of a converging fit.
+    stages.add(new LogisticRegression().setRegParam(0.1).setMaxIter(10));
     PipelineModel fitted = new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(trails);
+    trails.unpersist();
     fitted.write().overwrite().save(dir.toString());
     Map<String, String> params = Map.of("min_pageviews", "2", "funnel", String.join("\n", rules.funnel()));
     try (CqlSession cql = CqlSessions.open(target)) {

@@ -41,8 +41,13 @@ class EmbeddedCassandraIT {
     assertEquals(SchemaMigrator.migrations().size(), again.alreadyApplied().size());
   }
 
+  /**
+   * One node's life (a start costs some 20 s, so one node serves every check): a second start reuses it, and it
+   * exits once its owner is killed, leaving no process, port or pid file. Stopping a live node ({@code stop}):
+   * ClusterIT, whose nodes 1 and 2 are stopped that way.
+   */
   @Test
-  void nodeIsReusedThenStoppedWithoutLeavingAProcess() throws Exception {
+  void nodeIsReusedThenExitsWhenItsOwnerIsKilled() throws Exception {
     Process owner = new ProcessBuilder("sleep", "600").start();
     try {
       NodeSpec spec = new NodeSpec(tmp.resolve("node"), freePort(), freePort(), 512, owner.pid());
@@ -53,26 +58,15 @@ class EmbeddedCassandraIT {
       assertEquals(Long.toString(started.pid()), Files.readString(spec.pidFile()).trim());
       ProcessHandle node = ProcessHandle.of(started.pid()).orElseThrow();
 
-      assertTrue(EmbeddedCassandra.stop(spec.dataDir()));
-      assertFalse(node.isAlive());
+      owner.destroyForcibly().waitFor();
+      node.onExit().get(90, TimeUnit.SECONDS);
+      assertFalse(node.isAlive(), "no orphan node once its owner is gone");
       assertFalse(ChildJvms.portAccepts(NodeSpec.HOST, spec.nativePort()));
       assertTrue(EmbeddedCassandra.status(spec.dataDir()).isEmpty());
       assertFalse(EmbeddedCassandra.stop(spec.dataDir()), "stopping a stopped node says so");
     } finally {
       owner.destroyForcibly();
     }
-  }
-
-  @Test
-  void nodeExitsWhenItsOwnerIsKilled() throws Exception {
-    Process owner = new ProcessBuilder("sleep", "600").start();
-    NodeSpec spec = new NodeSpec(tmp.resolve("orphan"), freePort(), freePort(), 512, owner.pid());
-    EmbeddedCassandra.Status started = EmbeddedCassandra.start(spec);
-    ProcessHandle node = ProcessHandle.of(started.pid()).orElseThrow();
-
-    owner.destroyForcibly().waitFor();
-    node.onExit().get(90, TimeUnit.SECONDS);
-    assertFalse(node.isAlive(), "no orphan node once its owner is gone");
   }
 
   private static int freePort() throws IOException {
