@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
     description = "Print the data quality of each day (docs/definitions.md, \"Data quality\"): lines read of the "
         + "day (by the last ingest of each source), written, duplicates, quarantined (and by kind of reason), bot "
         + "events (and by rule), sessions, bot sessions, sessions without a pageview, sessions per end rule, late "
-        + "events, how long events took to arrive (p50, p90, p99, max seconds), identity links quarantined, "
+        + "events (counted by the aggregate; and as ingest and the stream wrote them, with how late they were), "
+        + "how long events took to arrive (p50, p90, p99, max seconds), identity links quarantined, "
         + "pageviews and the share of them without a known theme.")
 public final class QualityCommand implements Callable<Integer> {
   @CommandLine.Spec

@@ -207,6 +207,10 @@ class ReportIT {
       assertEquals(day.get("lines").asLong(), day.get("written").asLong() + day.get("duplicates").asLong()
           + day.get("quarantined").asLong(), "every line of the day accounted for");
       assertEquals(day.get("sessions").asLong(), sum(day.get("end_reasons")), "every session has an end rule");
+      // Ingested once, before the one aggregate: nothing arrived late, by either count (LateEventsIT: some did).
+      assertEquals(0, day.get("late_events").asLong());
+      assertEquals(0, day.get("late_arrivals").asLong());
+      assertEquals("", day.get("late_delay_max_s").asText());
       assertEquals(day.get("bot_sessions").asLong(), sum(day.get("bot_sessions_by_rule")),
           "every bot session has the rule that made it one");
       // The day's events were read between the fixture's start and now: their delays lie in between.

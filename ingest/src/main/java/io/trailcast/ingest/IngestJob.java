@@ -63,7 +63,7 @@ public final class IngestJob {
           Suppression suppression = Suppression.load(session, target.keyspace());
           int partitions = ShufflePartitions.forInput(spark, InputFiles.textBytes(files.keySet(),
               spark.sparkContext().hadoopConfiguration()), TEXT_BYTES_PER_PARTITION);
-          Set<LocalDate> aggregated = IngestSink.aggregatedDays(session);
+          Set<LocalDate> aggregated = IngestSink.readAggregatedDays(session, target.keyspace());
           IngestResult result = ShufflePartitions.with(spark, partitions, () -> ingest(spark, target, config, files,
               suppression, aggregated, counters, betweenReadAndWrite));
           List<String> unbalanced = LineAccounts.unbalanced(counters.lines().value());

@@ -70,8 +70,11 @@ public final class IngestSink implements Serializable {
   private final Counters counters;
   /** Set anew by the stream between micro-batches, as forget requests arrive. */
   private volatile Suppression suppression;
-  /** The days an aggregate run has seen ({@code aggregated_days}): a new event of one of them arrived late. */
-  private final Set<LocalDate> aggregatedDays;
+  /**
+   * The days an aggregate run has seen ({@code aggregated_days}): a new event of one of them arrived late. Set
+   * anew by the stream between micro-batches, as aggregate runs go by.
+   */
+  private volatile Set<LocalDate> aggregatedDays;
 
   public IngestSink(CassandraConnector connector, String keyspace, IngestConfig config, Counters counters,
       Suppression suppression, Set<LocalDate> aggregatedDays) {
@@ -85,11 +88,20 @@ public final class IngestSink implements Serializable {
     this.aggregatedDays = new HashSet<>(aggregatedDays);
   }
 
-  /** The days {@code aggregated_days} holds, read once before a run's writes. */
-  public static Set<LocalDate> aggregatedDays(CqlSession cql) {
+  /** The days {@code aggregated_days} holds, read before a run's writes. */
+  public static Set<LocalDate> readAggregatedDays(CqlSession cql, String keyspace) {
     Set<LocalDate> days = new HashSet<>();
-    cql.execute("SELECT day FROM aggregated_days").forEach(r -> days.add(r.getLocalDate(0)));
+    cql.execute("SELECT day FROM " + keyspace + ".aggregated_days").forEach(r -> days.add(r.getLocalDate(0)));
     return days;
+  }
+
+  public Set<LocalDate> aggregatedDays() {
+    return aggregatedDays;
+  }
+
+  /** Applies from the next write on (the stream's next micro-batch). */
+  public void useAggregatedDays(Set<LocalDate> days) {
+    this.aggregatedDays = new HashSet<>(days);
   }
 
   public Suppression suppression() {
@@ -103,14 +115,15 @@ public final class IngestSink implements Serializable {
 
   /** Writes and counts one partition of rows with their duplicate mark ({@link Ingest#markDuplicates}). */
   public void write(Iterator<Row> rows) throws InterruptedException {
-    if (dryRun && aggregatedDays.isEmpty()) {
-      count(rows, null, null, null, null);
+    Set<LocalDate> aggregated = aggregatedDays;
+    if (dryRun && aggregated.isEmpty()) {
+      count(rows, null, null, null, null, aggregated);
       return;
     }
     try (CqlSession session = connector.openSession()) {
-      StoredEventKeys stored = aggregatedDays.isEmpty() ? null : new StoredEventKeys(session, keyspace);
+      StoredEventKeys stored = aggregated.isEmpty() ? null : new StoredEventKeys(session, keyspace);
       if (dryRun) {
-        count(rows, null, null, null, stored);
+        count(rows, null, null, null, stored, aggregated);
         return;
       }
       CassandraWriter.TableSink events = new CassandraWriter.TableSink(session, keyspace, "events_by_user",
@@ -119,7 +132,7 @@ public final class IngestSink implements Serializable {
           QUARANTINE_COLUMNS);
       CassandraWriter.TableSink index = new CassandraWriter.TableSink(session, keyspace, "event_days",
           EventDays.COLUMNS);
-      count(rows, events, quarantine, index, stored);
+      count(rows, events, quarantine, index, stored, aggregated);
       events.finish();
       quarantine.finish();
       index.finish();
@@ -127,7 +140,8 @@ public final class IngestSink implements Serializable {
   }
 
   private void count(Iterator<Row> rows, CassandraWriter.TableSink events, CassandraWriter.TableSink quarantine,
-      CassandraWriter.TableSink index, StoredEventKeys stored) throws InterruptedException {
+      CassandraWriter.TableSink index, StoredEventKeys stored, Set<LocalDate> aggregated)
+      throws InterruptedException {
     // Rows come grouped by (user, day) from the dedup shuffle; a set still keeps each index row once.
     Set<List<Object>> indexed = new HashSet<>();
     long read = 0;
@@ -192,7 +206,7 @@ public final class IngestSink implements Serializable {
       delays.computeIfAbsent(new DayAccounts.Key(day, origin, ""), k -> ArrivalDelays.sketch())
           .update(ArrivalDelays.seconds(ts, arrived));
       // Asked before the event is written: once written, it is stored.
-      if (stored != null && aggregatedDays.contains(day)
+      if (stored != null && aggregated.contains(day)
           && !stored.stored(row.getString(USER), day, ts, row.getString(EVENT_ID))) {
         days.merge(new DayAccounts.Key(day, origin, DayAccounts.LATE), 1L, Long::sum);
         delays.computeIfAbsent(new DayAccounts.Key(day, origin, DayAccounts.LATE), k -> ArrivalDelays.sketch())

@@ -54,14 +54,22 @@ final class LiveWriter implements VoidFunction2<Dataset<Row>, Long> {
 
   /** The sink's lines per source: reset at each micro-batch, which must account for every line it read. */
   private final io.trailcast.ingest.LineAccounts lines;
+  /** The sink's lines per day and arrival delays: reset at each micro-batch, added to ingest_days after it. */
+  private final io.trailcast.ingest.DayAccounts days;
+  private final io.trailcast.ingest.ArrivalDelays delays;
+  /** The site's time zone: the day of a line no event dated (ingest_days). */
+  private final java.time.ZoneId zone;
   /** The Kafka offsets each task read, kept per micro-batch for its progress to compare with the plan. */
   final org.apache.spark.util.CollectionAccumulator<KafkaOffsets.Seen> seen;
   final KafkaOffsets.Tracker offsets = new KafkaOffsets.Tracker();
 
   LiveWriter(SparkSession spark, CassandraTarget target, CqlSession cql, LandingRecency recency, LiveTimers timers,
-      io.trailcast.ingest.LineAccounts lines) {
+      io.trailcast.ingest.IngestSink.Counters sink, java.time.ZoneId zone) {
     this.cql = cql;
-    this.lines = lines;
+    this.lines = sink.lines();
+    this.days = sink.days();
+    this.delays = sink.delays();
+    this.zone = zone;
     this.seen = spark.sparkContext().collectionAccumulator("kafka offsets seen");
     this.recency = recency;
     this.metrics = new LiveMetrics(target.keyspace());
@@ -81,6 +89,8 @@ final class LiveWriter implements VoidFunction2<Dataset<Row>, Long> {
     counters.counts().reset();
     counters.entries().reset();
     lines.reset();
+    days.reset();
+    delays.reset();
     seen.reset();
     out.foreachPartition((ForeachPartitionFunction<Row>) tables::write);
     offsets.saw(batchId, seen.value());
@@ -99,6 +109,13 @@ final class LiveWriter implements VoidFunction2<Dataset<Row>, Long> {
     }
     metrics.apply(cql, LiveMetrics.merge(counters.counts().value()), queryId, batchId);
     recency.update(cql, counters.entries().value(), queryId, batchId);
+    // What the micro-batch made of its lines, per day, for quality: as a batch ingest records it.
+    Map<io.trailcast.ingest.DayAccounts.Key, Long> perDay = io.trailcast.ingest.IngestDays.perPartition(days.value(),
+        Long::sum);
+    io.trailcast.ingest.IngestDays.addBatch(cql, io.trailcast.ingest.IngestDays.rows(perDay, null, null,
+        java.time.LocalDate.now(zone)), io.trailcast.ingest.IngestDays.perPartition(delays.value(), (a, b) ->
+            io.trailcast.ingest.ArrivalDelays.merged(List.of(a, b)).toByteArray()), queryId, batchId,
+        java.time.Instant.now());
   }
 
   /** The executor side: one partition's output into the session tables. */

@@ -167,14 +167,14 @@ public final class StreamJob {
     IngestSink.Counters counters = IngestSink.Counters.create(spark.sparkContext(), "stream");
     IngestSink sink = new IngestSink(CassandraWriter.connector(spark), target.keyspace(),
         new IngestConfig(List.of(o.source().describe()), o.format(), o.site(), o.salt(), null, null, false),
-        counters, Suppression.load(cql, target.keyspace()), java.util.Set.of());
+        counters, Suppression.load(cql, target.keyspace()), IngestSink.readAggregatedDays(cql, target.keyspace()));
     LiveTimers timers = LiveTimers.create(spark.sparkContext());
     LiveSessionsFunction function = new LiveSessionsFunction(new LiveSessions(SessionRules.of(o.site())),
         CassandraWriter.connector(spark), target.keyspace(), Duration.ofDays(1).toMillis(), timers);
     refreshModel(cql, function);
     function.forget(sink.suppression());
     LiveWriter writer = new LiveWriter(spark, target, cql, new LandingRecency(target.keyspace(), o.reservoirSize()),
-        timers, counters.lines());
+        timers, counters, o.site().zone());
     Dataset<Row> rows = o.source().rows(spark, o.format(), builder, o.startingOffsets(), o.maxPerTrigger(),
         writer.seen);
     StatusListener status = new StatusListener(cql, o.source().describe(), target.keyspace(), timers,
@@ -203,8 +203,10 @@ public final class StreamJob {
           function.forget(now);
           LOG.info("stream: {} identifiers of forgotten persons now dropped", now.identifiers().size());
         }
+        // Days aggregated since: their new events are late arrivals (ingest_days).
+        sink.useAggregatedDays(IngestSink.readAggregatedDays(cql, target.keyspace()));
       } catch (RuntimeException e) {
-        LOG.warn("reading suppressed_identifiers failed (tried again shortly): {}", e.toString());
+        LOG.warn("reading suppressed_identifiers or aggregated_days failed (tried again shortly): {}", e.toString());
       }
     }, SUPPRESSION_EVERY_MS, SUPPRESSION_EVERY_MS, TimeUnit.MILLISECONDS);
     long deadline = o.runFor() == null ? Long.MAX_VALUE : System.currentTimeMillis() + o.runFor().toMillis();

@@ -99,6 +99,8 @@ class StreamIT {
   private static String[] streamArgs;
   private static String bootstrap;
   private static final String TOPIC = "it-stream";
+  /** The messages sent to the topic by the shared run. */
+  private static int sent;
 
   /**
    * The shared run: the simulated day ingested and aggregated in batch, a conversion model fitted
@@ -161,6 +163,7 @@ class StreamIT {
       }
       assertEquals(arrivals.size(), collector.counts().sent(), "sent");
     }
+    sent = arrivals.size();
 
     // Killed once two micro-batches are committed, restarted to the end.
     Path checkpoint = tmp.resolve("checkpoint");
@@ -231,6 +234,62 @@ class StreamIT {
       assertTrue(rejected.get("not a log line at all").startsWith("not an access log line"), rejected.toString());
       assertTrue(rejected.get(future).startsWith("timestamp in the future: 2099-12-31T23:00:00Z"), rejected.toString());
     }
+  }
+
+  /**
+   * What the stream made of each day's lines (ingest_days, for quality), added micro-batch by micro-batch: every
+   * message once despite the kill and the replayed micro-batch, and the day's events, duplicates and bot events
+   * as the batch ingest of the same lines recorded them.
+   */
+  @Test
+  void theStreamRecordsWhatItMadeOfEachDaysLinesOnce() {
+    Map<String, long[]> stream = ingestDays(target, "kafka:");
+    Map<String, long[]> batchDays = ingestDays(batch, "");
+    long[] total = new long[6];
+    stream.values().forEach(r -> {
+      for (int i = 0; i < total.length; i++) {
+        total[i] += r[i];
+      }
+    });
+    assertEquals(sent, total[0], "every message counted once");
+    assertEquals(total[0], total[1] + total[2] + total[3], "lines = written + duplicates + quarantined");
+    assertEquals(2, total[3], "the bad line and the one dated in 2099");
+    long[] day = stream.get(DAY.toString());
+    long[] batchDay = batchDays.get(DAY.toString());
+    assertEquals(batchDay[1], day[1], "the day's events, as the batch ingest wrote them");
+    assertEquals(1, day[2], "the duplicate line");
+    assertEquals(batchDay[4], day[4], "bot events");
+    assertEquals(0, day[5], "no day of the stream's keyspace was aggregated: nothing is late");
+    try (CqlSession cql = CqlSessions.open(target)) {
+      var row = cql.execute(SimpleStatement.newInstance("SELECT arrival_delay, batches FROM ingest_days WHERE day = ?",
+          DAY)).one();
+      assertTrue(!row.isNull(0), "the day's arrival delays");
+      assertEquals(1, row.getMap(1, String.class, Long.class).size(), "one query, its last micro-batch recorded");
+    }
+  }
+
+  /**
+   * Per day: lines, written, duplicates, quarantined, bot events, late arrivals, summed over the day's sources
+   * that start with {@code prefix}.
+   */
+  static Map<String, long[]> ingestDays(CassandraTarget of, String prefix) {
+    Map<String, long[]> days = new java.util.TreeMap<>();
+    try (CqlSession cql = CqlSessions.open(of)) {
+      for (var r : cql.execute("SELECT day, lines, written, duplicates, quarantined, bot_events, late_events, source "
+          + "FROM ingest_days")) {
+        if (!r.getString(7).startsWith(prefix)) {
+          continue;
+        }
+        long[] sums = days.computeIfAbsent(r.getLocalDate(0).toString(), d -> new long[6]);
+        sums[0] += r.getLong(1);
+        sums[1] += r.getLong(2);
+        sums[2] += r.getLong(3);
+        sums[3] += r.getMap(4, String.class, Long.class).values().stream().mapToLong(Long::longValue).sum();
+        sums[4] += r.getMap(5, String.class, Long.class).values().stream().mapToLong(Long::longValue).sum();
+        sums[5] += r.isNull(6) ? 0 : r.getLong(6);
+      }
+    }
+    return days;
   }
 
   @Test
@@ -572,6 +631,9 @@ class StreamIT {
       assertTrue(third.waitFor(5, TimeUnit.MINUTES), "the stream drains the new lines");
       assertEquals(0, third.exitValue(), tail(LOGS.resolve("third.log")));
       assertEquals(List.of(), leaks(forbidden, addresses, crmId), "after the stream went on");
+      // The day was aggregated before this run: the PII visitor's new event arrived late (the person's lines were
+      // suppressed, the corrupt copy quarantined).
+      assertEquals(1, ingestDays(target, "kafka:").get(DAY.toString())[5], "one late arrival on the aggregated day");
 
       // The same logs again, and every stage rerun: the person stays gone.
       Path file = tmp.resolve("all.log");

@@ -15,7 +15,7 @@ package io.trailcast.aggregate.sessions;
  *     the session ended on its results
  * @param botRule the first rule that made it a bot session ({@link #FLAGGED} or {@link #BURST}), null for a
  *     human one; last, so that a streaming job's state saved before it (Java serialization, which matches a
- *     record's fields by name) reads back with null here
+ *     record's fields by name) reads back with null here ({@code SessionSerializationTest})
  */
 public record Session(String userId, String site, String sessionId, long start, long end, String endReason,
     String landingPage, String exitPage, int depth, int events, boolean bounced, boolean engaged, int searches,
