@@ -126,9 +126,8 @@ class LateEventsIT {
           + "lines, written, late_events, late_delay FROM ingest_days WHERE day = ?", DAY))) {
         String delay = "-";
         if (!r.isNull(4)) {
-          byte[] bytes = new byte[r.getByteBuffer(4).remaining()];
-          r.getByteBuffer(4).get(bytes);
-          double[] p = io.trailcast.ingest.ArrivalDelays.percentiles(List.of(bytes));
+          double[] p = io.trailcast.ingest.ArrivalDelays.percentiles(List.of(
+              io.trailcast.ingest.ArrivalDelays.bytes(r.getByteBuffer(4))));
           delay = p[0] == p[3] && p[0] >= low && p[0] <= high ? bounds : java.util.Arrays.toString(p);
         }
         rows.add(r.getString(0).substring(r.getString(0).lastIndexOf('/') + 1) + " " + r.getLong(1) + " "

@@ -114,10 +114,7 @@ final class QualityTable {
 
   private static void addSketch(Row r, int column, List<byte[]> into) {
     if (!r.isNull(column)) {
-      java.nio.ByteBuffer sketch = r.getByteBuffer(column);
-      byte[] bytes = new byte[sketch.remaining()];
-      sketch.get(bytes);
-      into.add(bytes);
+      into.add(ArrivalDelays.bytes(r.getByteBuffer(column)));
     }
   }
 

@@ -64,6 +64,13 @@ public final class ArrivalDelays
     return Math.max(0, arrivedMillis - eventMillis) / 1000.0;
   }
 
+  /** A stored sketch's bytes, from its blob cell (the buffer itself is left as it was). */
+  public static byte[] bytes(java.nio.ByteBuffer blob) {
+    byte[] bytes = new byte[blob.remaining()];
+    blob.duplicate().get(bytes);
+    return bytes;
+  }
+
   /** Stored sketches merged into one. */
   public static KllDoublesSketch merged(List<byte[]> stored) {
     KllDoublesSketch all = sketch();

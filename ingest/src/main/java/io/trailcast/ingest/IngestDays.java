@@ -138,9 +138,7 @@ public final class IngestDays {
     List<byte[]> both = new ArrayList<>();
     for (java.nio.ByteBuffer b : new java.nio.ByteBuffer[] {batch, stored.getByteBuffer(column)}) {
       if (b != null) {
-        byte[] bytes = new byte[b.remaining()];
-        b.duplicate().get(bytes);
-        both.add(bytes);
+        both.add(ArrivalDelays.bytes(b));
       }
     }
     return java.nio.ByteBuffer.wrap(ArrivalDelays.merged(both).toByteArray());

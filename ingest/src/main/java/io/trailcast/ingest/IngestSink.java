@@ -95,10 +95,6 @@ public final class IngestSink implements Serializable {
     return days;
   }
 
-  public Set<LocalDate> aggregatedDays() {
-    return aggregatedDays;
-  }
-
   /** Applies from the next write on (the stream's next micro-batch). */
   public void useAggregatedDays(Set<LocalDate> days) {
     this.aggregatedDays = new HashSet<>(days);
