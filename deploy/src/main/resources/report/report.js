@@ -186,6 +186,19 @@
       table(['score bin', 'trails', 'mean score', 'observed rate'], curves.calibration.map(function (b) {
         return [fixed(b[0], 1) + '-' + fixed(b[0] + 0.1, 1), num(b[1]), fixed(b[2], 3), fixed(b[3], 3)];
       }));
+      // The score as a site read it after the visitor's k-th action (model evaluate): rows k, sessions, converted,
+      // ROC AUC, PR AUC.
+      var after = curves.afterActions || [];
+      chart('Accuracy after k actions (held-out sessions that reached the k-th)', after.length > 0, {
+        tooltip: { trigger: 'axis' }, legend: {},
+        xAxis: { type: 'category', name: 'actions', data: after.map(function (r) { return String(r[0]); }) },
+        yAxis: { type: 'value', min: 0, max: 1, name: 'AUC' },
+        series: [{ name: 'ROC AUC', type: 'line', data: after.map(function (r) { return r[3]; }) },
+          { name: 'PR AUC', type: 'line', data: after.map(function (r) { return r[4]; }) }]
+      });
+      table(['actions', 'sessions', 'converted', 'ROC AUC', 'PR AUC'], after.map(function (r) {
+        return [num(r[0]), num(r[1]), num(r[2]), fixed(r[3], 4), fixed(r[4], 4)];
+      }));
     }
   }
 

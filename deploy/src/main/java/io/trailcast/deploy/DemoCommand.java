@@ -149,6 +149,10 @@ public final class DemoCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "            on the %,d held-out sessions the simulator knows: roc_auc %.3f against its "
             + "Bayes AUC %.3f = %.3f of Bayes (bin/trailcast model evaluate --keyspace %s --truth %s)%n",
         truth.matched(), truth.rocAuc(), truth.bayesAuc(), truth.ratio(), keyspace, traffic);
+    out.println("            the score as the site saw it after k actions (roc_auc): " + recorded.curves()
+        .afterActions().stream().filter(r -> r[0] == 1 || r[0] == 3 || r[0] == 10)
+        .map(r -> String.format(Locale.ROOT, "k=%d %.3f", (int) r[0], r[3])).toList()
+        + "; families compared: bin/trailcast model train --family all");
     long scored = ModelJob.score(spark, store, START, START.plusDays(days - 1), recorded);
     out.printf(Locale.ROOT, "            %,d sessions scored into conversion_scores; a user's score: bin/trailcast "
         + "score USER --keyspace %s%n", scored, keyspace);

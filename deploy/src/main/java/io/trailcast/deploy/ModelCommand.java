@@ -10,13 +10,16 @@ import io.trailcast.core.cli.OutputFormat;
 import io.trailcast.core.cli.RowPrinter;
 import io.trailcast.core.spark.SparkSessions;
 import io.trailcast.ingest.SiteConfig;
+import io.trailcast.models.AfterActions;
 import io.trailcast.models.ConversionModel;
 import io.trailcast.models.FeatureTable;
 import io.trailcast.models.ModelJob;
 import io.trailcast.models.ModelRegistry;
+import io.trailcast.models.TrailScorer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +31,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Parameters;
 
 /** {@code trailcast model train|evaluate|list|show|score}: the conversion model (docs/models.md). */
@@ -82,9 +86,11 @@ public final class ModelCommand implements Runnable {
         description = "With --features: columns left out (ids, free text).")
     List<String> ignore = new ArrayList<>();
 
-    @Option(names = "--algorithm", paramLabel = "A", defaultValue = "logistic",
-        description = "logistic, gbt or auto (the better cross-validated ROC AUC). Default: ${DEFAULT-VALUE}.")
-    String algorithm;
+    @Option(names = {"--family", "--algorithm"}, paramLabel = "F", defaultValue = "all",
+        description = "all (logistic regression, gradient-boosted trees and a multilayer perceptron, each with a "
+            + "small grid; the best cross-validated ROC AUC is kept, the others' figures recorded beside it; auto "
+            + "reads the same), or one of logistic, gbt, mlp. Default: ${DEFAULT-VALUE}.")
+    String family;
 
     @Option(names = "--class-weight", paramLabel = "W", defaultValue = "none",
         description = "none (scores stay probabilities; the rare class is served by the decision threshold with the "
@@ -108,7 +114,7 @@ public final class ModelCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      ConversionModel.Settings settings = new ConversionModel.Settings(algorithm, classWeight);
+      ConversionModel.Settings settings = new ConversionModel.Settings(family, classWeight);
       Path models = out == null ? TrailcastHome.varDir().resolve("models/conversion") : out;
       PrintWriter print = spec.commandLine().getOut();
       ModelJob.Trained trained;
@@ -144,6 +150,7 @@ public final class ModelCommand implements Runnable {
         json.put("algorithm", trained.fitted().algorithm());
         json.putAll(m.asMap());
         json.put("params", trained.fitted().params());
+        json.put("families", trained.families());
         print.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
       } else {
         if (trained.splitDay() == null) {
@@ -162,12 +169,29 @@ public final class ModelCommand implements Runnable {
         for (double[] bin : m.calibration()) {
           print.printf(Locale.ROOT, "  %.1f-%.1f: %,6.0f  %.3f  %.3f%n", bin[0], bin[0] + 0.1, bin[1], bin[2], bin[3]);
         }
+        printFamilies(print, trained.families(), trained.fitted().algorithm());
         print.println("top features: " + trained.topFeatures().stream()
             .map(e -> String.format(Locale.ROOT, "%s %+.3f", e.getKey(), e.getValue())).toList());
       }
       print.println(trained.version());
       return 0;
     }
+  }
+
+  /** The families a training compared, one line each, the one kept marked. */
+  static void printFamilies(PrintWriter print, List<ModelRegistry.FamilyFigures> families, String kept) {
+    if (families.isEmpty()) {
+      return;
+    }
+    List<List<Object>> rows = new ArrayList<>();
+    for (ModelRegistry.FamilyFigures f : families) {
+      rows.add(List.of(f.family() + (f.family().equals(kept) ? " (kept)" : ""), String.format(Locale.ROOT, "%.4f",
+          f.cvRocAuc()), String.format(Locale.ROOT, "%.4f", f.rocAuc()), String.format(Locale.ROOT, "%.4f",
+          f.prAuc()), String.format(Locale.ROOT, "%.1f", f.seconds()), f.chosen()));
+    }
+    print.println("families (cross-validated on the training rows; held-out on the evaluated ones):");
+    RowPrinter.print(print, OutputFormat.TABLE, List.of("family", "cv_roc_auc", "roc_auc", "pr_auc", "search_s",
+        "chosen"), rows);
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true,
@@ -201,7 +225,8 @@ public final class ModelCommand implements Runnable {
   }
 
   @Command(name = "show", mixinStandardHelpOptions = true,
-      description = "One model: parameters, metrics (roc_auc, pr_auc, log_loss, accuracy, ...), where it is.")
+      description = "One model: parameters, metrics (roc_auc, pr_auc, log_loss, accuracy, ...), where it is, and "
+          + "the families its training compared (cross-validated and held-out AUCs, search seconds, parameters).")
   static final class Show implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -229,21 +254,30 @@ public final class ModelCommand implements Runnable {
         json.put("path", r.path());
         json.putAll(r.metrics());
         json.put("params", r.params());
+        json.put("families", r.families());
         out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
         return 0;
       }
       out.println("version " + r.version() + "\nkind " + r.kind() + "\npath " + r.path());
       r.metrics().forEach((k, v) -> out.printf(Locale.ROOT, "%s %.4f%n", k, v));
-      r.params().forEach((k, v) -> out.println(k + " " + v.replace("\n", " ")));
+      r.params().forEach((k, v) -> {
+        if (!k.startsWith("family.")) {
+          out.println(k + " " + v.replace("\n", " "));
+        }
+      });
+      printFamilies(out, r.families(), r.params().getOrDefault("algorithm", ""));
+      out.flush();
       return 0;
     }
   }
 
   // --version names a model here: -h/--help alone (HelpOption).
   @Command(name = "evaluate",
-      description = "On simulated traffic: score the model's held-out days and compare its ROC AUC with the "
-          + "simulator's Bayes AUC (its own conversion probabilities) on the very same sessions, matched by user id "
-          + "and start.")
+      description = "Score the model's held-out days (its split day to the end of its window) as a site would have "
+          + "seen them: the ROC and PR AUC of the score after the 1st, 2nd, ... 10th interactive event of each "
+          + "evaluated session (those that reached it). With --truth (simulated traffic): the model's ROC AUC "
+          + "against the simulator's Bayes AUC (its own conversion probabilities) on the very same sessions, "
+          + "matched by user id and start, and beside each k the Bayes AUC of the whole visit as a ceiling.")
   static final class Evaluate implements Callable<Integer> {
     @Mixin
     HelpOption help;
@@ -254,8 +288,8 @@ public final class ModelCommand implements Runnable {
     @Mixin
     ClusterOptions cluster;
 
-    @Option(names = "--truth", required = true, paramLabel = "DIR",
-        description = "The simulator's --out folder (its truth/ files).")
+    @Option(names = "--truth", paramLabel = "DIR",
+        description = "The simulator's --out folder (its truth/ files), on simulated traffic.")
     Path truth;
 
     @Option(names = "--version", paramLabel = "V", description = "Model version (default: the newest).")
@@ -265,37 +299,70 @@ public final class ModelCommand implements Runnable {
     SaltOption salt;
 
     @Option(names = "--format", paramLabel = "F", defaultValue = "table",
-        description = "table or json (roc_auc, bayes_auc, ratio, matched, scored). Default: ${DEFAULT-VALUE}.")
+        description = "table or json (after_actions: a row per k; with --truth also roc_auc, bayes_auc, ratio, "
+            + "matched, scored). Default: ${DEFAULT-VALUE}.")
     OutputFormat format;
 
     @Override
     public Integer call() throws IOException {
       ModelRegistry.Recorded model;
-      ModelJob.TruthComparison c;
+      ModelJob.TruthComparison c = null;
+      List<AfterActions> after;
       try (Store store = cluster.store()) {
         CassandraTarget target = store.target();
         model = ModelRegistry.model(store.cql(), version);
-        c = ModelJob.compareWithTruth(SparkSessions.create("model evaluate", target), target, model, truth,
-            salt.resolve(target));
+        SparkSession spark = SparkSessions.create("model evaluate", target);
+        String hashSalt = truth == null ? null : salt.resolve(target);
+        if (truth != null) {
+          c = ModelJob.compareWithTruth(spark, target, model, truth, hashSalt);
+        }
+        after = ModelJob.afterActions(spark, target, TrailScorer.load(model),
+            LocalDate.parse(model.params().get("split_day")), model.dataTo(), truth, hashSalt);
       }
       PrintWriter print = spec.commandLine().getOut();
       if (format == OutputFormat.JSON) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("version", model.version());
-        json.put("roc_auc", c.rocAuc());
-        json.put("bayes_auc", c.bayesAuc());
-        json.put("ratio", c.ratio());
-        json.put("matched", c.matched());
-        json.put("scored", c.scored());
-        json.put("from", c.from().toString());
-        json.put("to", c.to().toString());
+        if (c != null) {
+          json.put("roc_auc", c.rocAuc());
+          json.put("bayes_auc", c.bayesAuc());
+          json.put("ratio", c.ratio());
+          json.put("matched", c.matched());
+          json.put("scored", c.scored());
+          json.put("from", c.from().toString());
+          json.put("to", c.to().toString());
+        }
+        json.put("after_actions", after);
         print.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
-      } else {
+        return 0;
+      }
+      if (c != null) {
         print.printf(Locale.ROOT, "%s on %s..%s: %,d scored sessions, %,d of them in the simulator's truth; on those "
                 + "roc_auc %.4f against the Bayes AUC %.4f = %.3f of Bayes%n", model.version(), c.from(), c.to(),
             c.scored(), c.matched(), c.rocAuc(), c.bayesAuc(), c.ratio());
       }
+      print.println("the score after k actions (interactive events), on the held-out sessions that reached the k-th"
+          + (truth == null ? ":" : "; bayes_auc_whole_visit reads the actions still to come, a ceiling:"));
+      List<List<Object>> rows = new ArrayList<>();
+      for (AfterActions a : after) {
+        List<Object> row = new ArrayList<>(List.of(a.actions(), a.sessions(), a.converted(), fixed(a.rocAuc()),
+            fixed(a.prAuc())));
+        if (truth != null) {
+          row.addAll(List.of(a.matched(), fixed(a.matchedRocAuc()), fixed(a.bayesAuc())));
+        }
+        rows.add(row);
+      }
+      List<String> columns = new ArrayList<>(List.of("actions", "sessions", "converted", "roc_auc", "pr_auc"));
+      if (truth != null) {
+        columns.addAll(List.of("matched", "roc_auc_matched", "bayes_auc_whole_visit"));
+      }
+      RowPrinter.print(print, OutputFormat.TABLE, columns, rows);
+      print.flush();
       return 0;
+    }
+
+    private static String fixed(double x) {
+      return String.format(Locale.ROOT, "%.4f", x);
     }
   }
 

@@ -72,7 +72,7 @@ class ReportIT {
     ok(cluster("identities", "--from", START.toString(), "--to", END.toString(), "--crm",
         traffic.resolve("crm.csv").toString(), "--salt-file", salt));
     ok(cluster("segments", "--date", END.toString()));
-    ok(cluster("model", "train", "--from", START.toString(), "--to", END.toString(), "--algorithm", "logistic",
+    ok(cluster("model", "train", "--from", START.toString(), "--to", END.toString(), "--family", "logistic",
         "--out", OUT.resolve("models").toString()));
     ok(cluster("model", "score", "--from", START.toString(), "--to", END.toString()));
     report = OUT.resolve("report.html");
@@ -171,6 +171,13 @@ class ReportIT {
       calibrated += bin.get(1).asLong();
     }
     assertEquals(model.get("n").asLong(), calibrated, "every held-out trail in a calibration bin");
+    JsonNode after = curves.get("afterActions");
+    assertTrue(after.size() >= 3, "accuracy after the 1st, 2nd, 3rd action at least: " + after);
+    for (int k = 0; k < after.size(); k++) {
+      assertEquals(k + 1, after.get(k).get(0).asInt(), "rows by actions");
+      assertTrue(k == 0 || after.get(k).get(1).asLong() <= after.get(k - 1).get(1).asLong(),
+          "fewer sessions reach a later action");
+    }
 
     JsonNode quality = json(cluster("quality", "--from", START.toString(), "--to", END.toString(), "--format",
         "json"));
@@ -263,7 +270,7 @@ class ReportIT {
       assertTrue(body.contains("<svg") && Pattern.compile("<path [^>]*d=\"M").matcher(body).find(),
           "chart drawn as SVG with shapes: " + chart.group(1));
     }
-    assertEquals(11, charts.size(), "every chart: " + charts);
+    assertEquals(12, charts.size(), "every chart: " + charts);
   }
 
   /** The analysts' notebooks, executed headless against this keyspace: any cell's error fails. */

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.classification.GBTClassificationModel;
 import org.apache.spark.ml.classification.GBTClassifier;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
@@ -20,6 +21,7 @@ import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
 import org.apache.spark.ml.feature.CountVectorizer;
 import org.apache.spark.ml.feature.CountVectorizerModel;
 import org.apache.spark.ml.feature.OneHotEncoderModel;
+import org.apache.spark.ml.feature.StandardScaler;
 import org.apache.spark.ml.feature.StringIndexerModel;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.functions;
@@ -47,8 +49,20 @@ public final class ConversionModel {
   private ConversionModel() {
   }
 
-  /** The fitted pipeline, the algorithm kept, and the parameters the search chose. */
-  public record Fitted(PipelineModel model, String algorithm, Map<String, String> params, double cvAuc) {
+  /**
+   * One model family's search: its best pipeline refitted on all the training rows, the parameters it chose, its
+   * cross-validated ROC AUC and how long its search took.
+   */
+  public record FamilyFit(String family, PipelineModel model, Map<String, String> params, double cvAuc,
+      double seconds) {
+  }
+
+  /**
+   * The fitted pipeline of the family kept (the best cross-validated ROC AUC), its parameters, and every
+   * family searched, in the order searched.
+   */
+  public record Fitted(PipelineModel model, String algorithm, Map<String, String> params, double cvAuc,
+      List<FamilyFit> families) {
   }
 
   /** Metrics on held-out rows. */
@@ -72,23 +86,41 @@ public final class ConversionModel {
     }
   }
 
+  /** The model families a search can compare, in the order searched. */
+  public static final List<String> FAMILIES = List.of("logistic", "gbt", "mlp");
+
   /**
-   * How to train: {@code algorithm} logistic, gbt or auto (the better cross-validated ROC AUC);
-   * {@code classWeight} none (scores stay probabilities; the rare class is served by the decision
-   * threshold, chosen for the best F1) or balanced (each class weighs as much as the other).
+   * How to train: {@code family} all (each of {@link #FAMILIES} searched, the best cross-validated ROC AUC kept;
+   * {@code auto} reads the same) or one of them; {@code classWeight} none (scores stay probabilities; the rare
+   * class is served by the decision threshold, chosen for the best F1) or balanced (each class weighs as much as
+   * the other). MLlib's perceptron takes no row weights: with balanced, all leaves it out and mlp is refused.
    */
-  public record Settings(String algorithm, String classWeight) {
+  public record Settings(String family, String classWeight) {
     public Settings {
-      if (!List.of("logistic", "gbt", "auto").contains(algorithm)) {
-        throw new io.trailcast.core.UserException("unknown algorithm '" + algorithm + "': use logistic, gbt or auto");
+      family = family.equals("auto") ? "all" : family;
+      if (!family.equals("all") && !FAMILIES.contains(family)) {
+        throw new io.trailcast.core.UserException("unknown model family '" + family + "': use all, "
+            + String.join(", ", FAMILIES));
       }
       if (!List.of("none", "balanced").contains(classWeight)) {
         throw new io.trailcast.core.UserException("unknown class weight '" + classWeight + "': use none or balanced");
       }
+      if (family.equals("mlp") && classWeight.equals("balanced")) {
+        throw new io.trailcast.core.UserException("--class-weight balanced needs row weights, which MLlib's "
+            + "perceptron (mlp) does not take: use logistic or gbt, or no class weight");
+      }
     }
 
-    public static Settings of(String algorithm) {
-      return new Settings(algorithm, "none");
+    public static Settings of(String family) {
+      return new Settings(family, "none");
+    }
+
+    /** The families this search compares. */
+    public List<String> families() {
+      if (!family.equals("all")) {
+        return List.of(family);
+      }
+      return classWeight.equals("balanced") ? FAMILIES.stream().filter(f -> !f.equals("mlp")).toList() : FAMILIES;
     }
   }
 
@@ -113,21 +145,23 @@ public final class ConversionModel {
     int partitions = ShufflePartitions.forInput(train.sparkSession(), total, ROWS_PER_PARTITION);
     Dataset<Row> weighted = train.coalesce(partitions)
         .withColumn("weight", when(col("label").equalTo(1.0), lit(weight)).otherwise(1.0));
-    String algorithm = settings.algorithm();
-    List<String> algorithms = algorithm.equals("auto") ? List.of("logistic", "gbt") : List.of(algorithm);
-    Fitted best = null;
-    for (String name : algorithms) {
-      Fitted fitted = search(weighted, featureStages, name, seed);
+    List<FamilyFit> families = new ArrayList<>();
+    FamilyFit best = null;
+    for (String family : settings.families()) {
+      FamilyFit fitted = search(weighted, featureStages, family, seed);
+      families.add(fitted);
       if (best == null || fitted.cvAuc() > best.cvAuc()) {
         best = fitted;
       }
     }
-    best.params().put("class_weight", settings.classWeight());
-    return best;
+    Map<String, String> params = new LinkedHashMap<>(best.params());
+    params.put("class_weight", settings.classWeight());
+    return new Fitted(best.model(), best.family(), params, best.cvAuc(), List.copyOf(families));
   }
 
-  private static Fitted search(Dataset<Row> weighted, List<PipelineStage> featureStages, String algorithm,
+  private static FamilyFit search(Dataset<Row> weighted, List<PipelineStage> featureStages, String algorithm,
       long seed) {
+    long started = System.nanoTime();
     List<PipelineStage> stages = new ArrayList<>(featureStages);
     ParamMap[] grid;
     if (algorithm.equals("gbt")) {
@@ -140,15 +174,24 @@ public final class ConversionModel {
           .setWeightCol("weight").setMaxIter(100);
       stages.add(lr);
       grid = new ParamGridBuilder().addGrid(lr.regParam(), new double[] {0.003, 0.03, 0.3}).build();
+    } else if (algorithm.equals("mlp")) {
+      // A perceptron wants its inputs on one scale: counts, logs and 0/1 words are standardised first.
+      stages.add(new StandardScaler().setInputCol("features").setOutputCol("scaled").setWithMean(true)
+          .setWithStd(true));
+      SizedPerceptron mlp = new SizedPerceptron().setFeaturesCol("scaled").setSeed(seed).setMaxIter(100);
+      stages.add(mlp);
+      grid = new ParamGridBuilder().addGrid(mlp.hidden(), scala.collection.JavaConverters.asScalaBuffer(
+          List.of(new int[] {8}, new int[] {32, 8}))).build();
     } else {
-      throw new io.trailcast.core.UserException("unknown algorithm '" + algorithm + "': use logistic, gbt or auto");
+      throw new io.trailcast.core.UserException("unknown model family '" + algorithm + "'");
     }
     Pipeline pipeline = new Pipeline().setStages(stages.toArray(new PipelineStage[0]));
     CrossValidatorModel model;
     try (Progress progress = Progress.phase(weighted.sparkSession(), "model train", "search " + algorithm,
         grid.length * FOLDS)) {
       CrossValidator cv = new CrossValidator().setEstimator(pipeline).setEstimatorParamMaps(grid)
-          .setEvaluator(new CountedEvaluator(progress).setLabelCol("label").setRawPredictionCol("rawPrediction"))
+          // Ranked by the probability: a perceptron's raw output for the positive class alone does not rank.
+          .setEvaluator(new CountedEvaluator(progress).setLabelCol("label").setRawPredictionCol("probability"))
           // Two fits at a time: a fit is many small Spark jobs that leave the second core idle.
           .setNumFolds(FOLDS).setSeed(seed).setParallelism(2);
       model = cv.fit(weighted);
@@ -168,9 +211,12 @@ public final class ConversionModel {
     params.put("algorithm", algorithm);
     for (org.apache.spark.ml.param.ParamPair<?> pair : scala.collection.JavaConverters.seqAsJavaList(
         grid[bestIndex].toSeq())) {
-      params.put(pair.param().name(), String.valueOf(pair.value()));
+      Object value = pair.value();
+      params.put(pair.param().name(), value instanceof int[] layers ? java.util.Arrays.toString(layers)
+          : String.valueOf(value));
     }
-    return new Fitted((PipelineModel) model.bestModel(), algorithm, params, aucs[bestIndex]);
+    return new FamilyFit(algorithm, (PipelineModel) model.bestModel(), params, aucs[bestIndex],
+        (System.nanoTime() - started) / 1e9);
   }
 
   /**
@@ -305,12 +351,19 @@ public final class ConversionModel {
     return names;
   }
 
-  /** The features with the largest weights (logistic: |coefficient|; gbt: importance), strongest first. */
+  /**
+   * The features with the largest weights (logistic: |coefficient|; gbt: importance), strongest first; none
+   * for a perceptron.
+   */
   public static List<Map.Entry<String, Double>> topFeatures(PipelineModel model, int n) {
     List<String> names = featureNames(model);
     Object last = model.stages()[model.stages().length - 1];
+    if (!(last instanceof LogisticRegressionModel) && !(last instanceof GBTClassificationModel)) {
+      // A perceptron has no weight per input; its scores name their features by occlusion (TrailScorer).
+      return List.of();
+    }
     double[] weights = last instanceof LogisticRegressionModel lr ? lr.coefficients().toArray()
-        : ((org.apache.spark.ml.classification.GBTClassificationModel) last).featureImportances().toArray();
+        : ((GBTClassificationModel) last).featureImportances().toArray();
     List<Map.Entry<String, Double>> all = new ArrayList<>();
     for (int i = 0; i < weights.length; i++) {
       all.add(Map.entry(i < names.size() ? names.get(i) : "#" + i, weights[i]));

@@ -80,8 +80,14 @@ public final class FeatureTable {
     if (!Files.isRegularFile(csv)) {
       throw new UserException("no feature table at " + csv);
     }
+    String header;
+    try (java.io.BufferedReader in = Files.newBufferedReader(csv)) {
+      header = in.readLine();
+    } catch (java.io.IOException e) {
+      throw new UserException("cannot read " + csv + ": " + e.getMessage());
+    }
     Dataset<Row> raw = spark.read().option("header", "true").option("inferSchema", "true")
-        .option("mode", "PERMISSIVE").csv(csv.toString());
+        .option("sep", separator(header == null ? "" : header)).option("mode", "PERMISSIVE").csv(csv.toString());
     List<String> columns = List.of(raw.columns());
     for (String named : concat(List.of(label), categorical, ignore)) {
       if (!columns.contains(named)) {
@@ -129,6 +135,24 @@ public final class FeatureTable {
           + positives + " converted of " + (read - withoutLabel) + " labelled rows): nothing to learn");
     }
     return new Table(labelled, numeric, categories, read, withoutLabel, leftOut);
+  }
+
+  /**
+   * The column separator of a header line: the most frequent of comma, semicolon (European spreadsheet
+   * exports, UCI tables) and tab; comma when there is none.
+   */
+  static String separator(String header) {
+    char best = ',';
+    for (char candidate : new char[] {';', '\t'}) {
+      if (count(header, candidate) > count(header, best)) {
+        best = candidate;
+      }
+    }
+    return String.valueOf(best);
+  }
+
+  private static long count(String text, char c) {
+    return text.chars().filter(ch -> ch == c).count();
   }
 
   /** 1.0, 0.0, or null when the value says neither (such rows are counted and left out). */

@@ -16,8 +16,12 @@ import java.util.List;
  * @param lift per decile of score, highest first: the decile's conversion rate over the overall rate
  * @param calibration per bin of score (0–0.1, ..., 0.9–1) that holds rows: bin start, rows, mean
  *     score, observed conversion rate
+ * @param afterActions the score as it stood after the 1st, 2nd, ... interactive event of each held-out
+ *     session ({@link AfterActions}): actions, sessions, converted, ROC AUC, PR AUC; empty for a feature
+ *     table, null for a model recorded before it was
  */
-public record ModelCurves(List<double[]> roc, List<Double> lift, List<double[]> calibration) {
+public record ModelCurves(List<double[]> roc, List<Double> lift, List<double[]> calibration,
+    List<double[]> afterActions) {
   static final int ROC_POINTS = 100;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -32,7 +36,13 @@ public record ModelCurves(List<double[]> roc, List<Double> lift, List<double[]> 
     double positives = Arrays.stream(labels).sum();
     double negatives = n - positives;
     return new ModelCurves(roc(scores, labels, order, positives, negatives), lift(labels, order, positives),
-        calibration(scores, labels));
+        calibration(scores, labels), List.of());
+  }
+
+  /** These curves with the accuracy-after-actions table (a k whose sessions are all of one class has no AUC). */
+  public ModelCurves withAfterActions(List<AfterActions> rows) {
+    return new ModelCurves(roc, lift, calibration, rows.stream().filter(r -> !Double.isNaN(r.rocAuc()))
+        .map(r -> new double[] {r.actions(), r.sessions(), r.converted(), r.rocAuc(), r.prAuc()}).toList());
   }
 
   /** Points where the score changes (ties move together), thinned to about one per 1/100 of the rows. */

@@ -52,7 +52,8 @@ public final class ModelJob {
    * split at random).
    */
   public record Trained(String version, Path path, ConversionModel.Fitted fitted, ConversionModel.Metrics metrics,
-      LocalDate splitDay, long trainRows, List<Map.Entry<String, Double>> topFeatures, double seconds) {
+      LocalDate splitDay, long trainRows, List<Map.Entry<String, Double>> topFeatures, double seconds,
+      List<ModelRegistry.FamilyFigures> families) {
   }
 
   /**
@@ -81,8 +82,10 @@ public final class ModelJob {
       params.put("min_pageviews", Integer.toString(minPageviews));
       params.put("funnel", String.join("\n", funnel));
       params.put("split_day", split.toString());
+      TrailScorer.Rules rules = new TrailScorer.Rules(funnel, minPageviews);
       return fitAndRecord(store, ModelRegistry.TRAILS, train, test, ConversionModel.trailFeatures(), settings,
-          params, from, to, split, outDir, started);
+          params, from, to, split, outDir, started,
+          model -> afterActions(spark, store.target(), TrailScorer.of("new", model, rules), split, to, null, null));
     } finally {
       trails.unpersist();
     }
@@ -104,7 +107,7 @@ public final class ModelJob {
       params.put("categorical", String.join(",", table.categorical()));
       params.put("split", "random, two thirds train (seed 42)");
       return fitAndRecord(store, ModelRegistry.TABLE, parts[0], parts[1], table.featureStages(), settings, params,
-          null, null, null, outDir, started);
+          null, null, null, outDir, started, model -> List.of());
     } finally {
       rows.unpersist();
     }
@@ -114,12 +117,15 @@ public final class ModelJob {
   private static Trained fitAndRecord(Store store, String kind, Dataset<Row> train, Dataset<Row> test,
       List<org.apache.spark.ml.PipelineStage> featureStages, ConversionModel.Settings settings,
       Map<String, String> params,
-      LocalDate from, LocalDate to, LocalDate split, Path outDir, long started) {
+      LocalDate from, LocalDate to, LocalDate split, Path outDir, long started,
+      java.util.function.Function<PipelineModel, List<AfterActions>> afterActions) {
     ConversionModel.Fitted fitted = ConversionModel.fit(train, featureStages, settings, 42);
     ConversionModel.Metrics metrics;
+    ModelCurves curves;
     try (Progress progress = Progress.phase(train.sparkSession(), "model train", "threshold and held-out metrics")) {
       double threshold = ConversionModel.bestThreshold(ConversionModel.score(fitted.model(), train));
       metrics = ConversionModel.evaluate(ConversionModel.score(fitted.model(), test), threshold);
+      curves = metrics.curves().withAfterActions(afterActions.apply(fitted.model()));
     }
     String version = (kind.equals(ModelRegistry.TABLE) ? "table-" : "conv-")
         + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
@@ -132,10 +138,17 @@ public final class ModelJob {
     Map<String, String> recorded = new LinkedHashMap<>(fitted.params());
     recorded.putAll(params);
     recorded.put("cv_roc_auc", Double.toString(fitted.cvAuc()));
+    List<ModelRegistry.FamilyFigures> families = new ArrayList<>();
+    try (Progress progress = Progress.phase(train.sparkSession(), "model train", "each family on held-out rows")) {
+      for (ConversionModel.FamilyFit family : fitted.families()) {
+        families.add(ModelRegistry.FamilyFigures.of(family, ConversionModel.score(family.model(), test)));
+        recorded.putAll(families.get(families.size() - 1).params());
+      }
+    }
     ModelRegistry.record(store.cql(), kind, version, path.toString(), fitted.algorithm(), recorded, metrics.asMap(),
-        from, to, ConversionModel.featureNames(fitted.model()), metrics.curves());
+        from, to, ConversionModel.featureNames(fitted.model()), curves);
     return new Trained(version, path, fitted, metrics, split, train.count(),
-        ConversionModel.topFeatures(fitted.model(), 10), (System.nanoTime() - started) / 1e9);
+        ConversionModel.topFeatures(fitted.model(), 10), (System.nanoTime() - started) / 1e9, List.copyOf(families));
   }
 
   /**
@@ -184,6 +197,42 @@ public final class ModelJob {
       TrailScorer.Score score, String version) {
     return RowFactory.create(userId, day.toString().substring(0, 7), scoredAt, sessionId, score.probability(),
         version, scala.collection.JavaConverters.asScalaBuffer(score.topFeatures()).toSeq());
+  }
+
+  /**
+   * The accuracy-after-actions table ({@link AfterActions}) of {@code scorer} on the sessions of {@code from..to}
+   * it gives a trail: each session's trail after its 1st, 2nd, ... {@value AfterActions#MAX}th interactive event
+   * scored by the one scorer (no Spark job per score), the AUCs computed on the driver. With {@code truth} (the
+   * simulator's folder; {@code salt}, ingest's), the simulator's whole-visit probability beside it.
+   */
+  public static List<AfterActions> afterActions(SparkSession spark, CassandraTarget target, TrailScorer scorer,
+      LocalDate from, LocalDate to, Path truth, String salt) {
+    Broadcast<TrailScorer> shared = spark.sparkContext().broadcast(scorer,
+        scala.reflect.ClassTag$.MODULE$.apply(TrailScorer.class));
+    StructType schema = new StructType().add("user_id", DataTypes.StringType).add("session_start",
+        DataTypes.TimestampType).add("actions", DataTypes.IntegerType).add("label", DataTypes.DoubleType)
+        .add("p", DataTypes.DoubleType);
+    int actions = Trails.PREFIX_SCHEMA.fieldIndex("actions");
+    Dataset<Row> scored = Trails.prefixes(spark, target, from, to, scorer.rules(), AfterActions.MAX)
+        .mapPartitions((MapPartitionsFunction<Row, Row>) it -> {
+          TrailScorer local = shared.value();
+          List<Row> out = new ArrayList<>();
+          while (it.hasNext()) {
+            Row r = it.next();
+            out.add(RowFactory.create(r.getString(0), r.getTimestamp(2), r.getInt(actions), r.getDouble(4),
+                local.probability(Trails.features(r))));
+          }
+          return out.iterator();
+        }, Encoders.row(schema));
+    Dataset<Row> withTruth = truth == null ? scored.withColumn("bayes_p", lit(null).cast(DataTypes.DoubleType))
+        : scored.join(SimulatorTruth.sessions(spark, truth, salt).select("user_id", "session_start", "bayes_p"),
+            new String[] {"user_id", "session_start"}, "left");
+    List<double[]> prefixes = new ArrayList<>();
+    for (Row r : withTruth.select("actions", "label", "p", "bayes_p").collectAsList()) {
+      double bayes = r.isNullAt(3) ? Double.NaN : r.getDouble(3);
+      prefixes.add(new double[] {r.getInt(0), r.getDouble(1), r.getDouble(2), bayes});
+    }
+    return AfterActions.of(prefixes);
   }
 
   /** A model against the simulator's own probabilities on the same held-out sessions. */

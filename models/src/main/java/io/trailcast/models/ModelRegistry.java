@@ -30,6 +30,48 @@ public final class ModelRegistry {
       String funnel = params.getOrDefault("funnel", "");
       return funnel.isEmpty() ? List.of() : List.of(funnel.split("\n"));
     }
+
+    /** The families its training compared (none for a model trained before they were recorded). */
+    public List<FamilyFigures> families() {
+      List<FamilyFigures> out = new ArrayList<>();
+      for (String family : ConversionModel.FAMILIES) {
+        String prefix = "family." + family + ".";
+        if (params.containsKey(prefix + "cv_roc_auc")) {
+          out.add(new FamilyFigures(family, Double.parseDouble(params.get(prefix + "cv_roc_auc")),
+              Double.parseDouble(params.get(prefix + "roc_auc")), Double.parseDouble(params.get(prefix + "pr_auc")),
+              Double.parseDouble(params.get(prefix + "seconds")), params.get(prefix + "params")));
+        }
+      }
+      return out;
+    }
+  }
+
+  /**
+   * What one family of a training's search reached: its cross-validated ROC AUC on the training rows (what
+   * chose the family kept), the held-out ROC and PR AUC of its best pipeline, its search's seconds and the
+   * parameters it chose.
+   */
+  public record FamilyFigures(String family, double cvRocAuc, double rocAuc, double prAuc, double seconds,
+      String chosen) {
+    /** The figures of {@code fit} on its held-out rows ({@code scored}: label and p). */
+    static FamilyFigures of(ConversionModel.FamilyFit fit, org.apache.spark.sql.Dataset<org.apache.spark.sql.Row>
+        scored) {
+      org.apache.spark.ml.evaluation.BinaryClassificationEvaluator evaluator =
+          new org.apache.spark.ml.evaluation.BinaryClassificationEvaluator().setLabelCol("label")
+              .setRawPredictionCol("p");
+      Map<String, String> chosen = new java.util.LinkedHashMap<>(fit.params());
+      chosen.remove("algorithm");
+      return new FamilyFigures(fit.family(), fit.cvAuc(), evaluator.setMetricName("areaUnderROC").evaluate(scored),
+          evaluator.setMetricName("areaUnderPR").evaluate(scored), fit.seconds(), chosen.toString());
+    }
+
+    /** As the model's params hold them: {@code family.NAME.cv_roc_auc}, ... */
+    Map<String, String> params() {
+      String prefix = "family." + family + ".";
+      return Map.of(prefix + "cv_roc_auc", Double.toString(cvRocAuc), prefix + "roc_auc", Double.toString(rocAuc),
+          prefix + "pr_auc", Double.toString(prAuc), prefix + "seconds", Double.toString(seconds),
+          prefix + "params", chosen);
+    }
   }
 
   /** Records a saved model with its held-out curves. */

@@ -13,8 +13,10 @@ import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.classification.GBTClassificationModel;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
+import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.feature.CountVectorizerModel;
+import org.apache.spark.ml.feature.StandardScalerModel;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
@@ -31,7 +33,8 @@ import org.apache.spark.ml.linalg.Vectors;
  * ({@link CountVectorizerModel}) counts the words it knows, keeps those at or above its minimum
  * term frequency, as 1.0 when binary; the assembler concatenates the numeric features and the
  * vectors in its input order; the classifier's own {@code predictProbability} then scores the
- * vector, which is what its {@code transform} computes.
+ * vector, which is what its {@code transform} computes. A standard scaler after the assembler (a
+ * perceptron's pipeline) is replayed as well.
  */
 public final class TrailScorer implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -91,11 +94,37 @@ public final class TrailScorer implements Serializable {
   private final List<String> names;
   private final double[] weights;
   private final boolean signedWeights;
+  /** A standard scaler between the assembler and the classifier (a perceptron's), or null. */
+  private final Scaler scaler;
   private transient List<Pattern> patterns;
+
+  /**
+   * What {@link StandardScalerModel} computes: (x − mean) × (1 / std), the mean only when it centres, a
+   * feature of no spread at 0.
+   */
+  private record Scaler(double[] mean, double[] scale, boolean withMean) implements Serializable {
+    static Scaler of(StandardScalerModel model) {
+      double[] std = model.std().toArray();
+      double[] scale = new double[std.length];
+      for (int i = 0; i < std.length; i++) {
+        scale[i] = !model.getWithStd() ? 1.0 : std[i] != 0.0 ? 1.0 / std[i] : 0.0;
+      }
+      return new Scaler(model.getWithMean() ? model.mean().toArray() : new double[std.length], scale,
+          model.getWithMean());
+    }
+
+    Vector apply(Vector features) {
+      double[] x = features.toArray();
+      for (int i = 0; i < x.length; i++) {
+        x[i] = withMean ? (x[i] - mean[i]) * scale[i] : x[i] * scale[i];
+      }
+      return Vectors.dense(x);
+    }
+  }
 
   private TrailScorer(String version, Rules rules, List<Input> inputs, int size,
       ProbabilisticClassificationModel<Vector, ?> classifier, List<String> names, double[] weights,
-      boolean signedWeights) {
+      boolean signedWeights, Scaler scaler) {
     this.version = version;
     this.rules = rules;
     this.inputs = inputs;
@@ -104,6 +133,7 @@ public final class TrailScorer implements Serializable {
     this.names = names;
     this.weights = weights;
     this.signedWeights = signedWeights;
+    this.scaler = scaler;
   }
 
   /** The scorer of a recorded trail model (loads its saved pipeline: a driver-side call). */
@@ -123,6 +153,7 @@ public final class TrailScorer implements Serializable {
   public static TrailScorer of(String version, PipelineModel model, Rules rules) {
     Map<String, Input> vectors = new HashMap<>();
     VectorAssembler assembler = null;
+    Scaler scaler = null;
     Transformer[] stages = model.stages();
     for (int i = 0; i < stages.length - 1; i++) {
       if (stages[i] instanceof CountVectorizerModel cv) {
@@ -134,6 +165,8 @@ public final class TrailScorer implements Serializable {
         vectors.put(cv.getOutputCol(), new Input(-1, cv.getInputCol(), vocabulary, cv.getMinTF(), cv.getBinary()));
       } else if (stages[i] instanceof VectorAssembler found) {
         assembler = found;
+      } else if (stages[i] instanceof StandardScalerModel standard && assembler != null) {
+        scaler = Scaler.of(standard);
       } else {
         throw new UserException("model " + version + " has a stage a trail scorer does not know: "
             + stages[i].getClass().getSimpleName());
@@ -164,7 +197,7 @@ public final class TrailScorer implements Serializable {
         : last instanceof GBTClassificationModel gbt ? gbt.featureImportances().toArray() : new double[0];
     return new TrailScorer(version, rules, List.copyOf(inputs), size,
         (ProbabilisticClassificationModel<Vector, ?>) last, ConversionModel.featureNames(model), weights,
-        last instanceof LogisticRegressionModel);
+        last instanceof LogisticRegressionModel, scaler);
   }
 
   public String version() {
@@ -227,26 +260,48 @@ public final class TrailScorer implements Serializable {
 
   /** The probability that the trail converts. */
   public double probability(TrailFeatures.Features f) {
-    return classifier.predictProbability(vector(f)).apply(1);
+    return probability(vector(f));
   }
 
   /** The probability and the three features that pushed it most. */
   public Score score(TrailFeatures.Features f) {
     Vector v = vector(f);
-    return new Score(classifier.predictProbability(v).apply(1), strongest(v, 3));
+    return new Score(probability(v), strongest(v, 3));
+  }
+
+  /** The classifier's probability of an assembled vector (scaled first when the pipeline scales). */
+  private double probability(Vector assembled) {
+    Vector input = scaler == null ? assembled : scaler.apply(assembled);
+    if (classifier instanceof MultilayerPerceptronClassificationModel) {
+      // MLlib's perceptron keeps its layers' output buffers between calls: tasks of one executor share this
+      // scorer (a broadcast), so one score at a time.
+      synchronized (classifier) {
+        return classifier.predictProbability(input).apply(1);
+      }
+    }
+    return classifier.predictProbability(input).apply(1);
   }
 
   /**
    * The {@code n} strongest features of one vector, as "name +0.42" (pushing up) or "name -0.13":
-   * coefficient × value for a logistic model, the importance of each present feature otherwise.
+   * coefficient × value for a logistic model, the importance of each present feature for trees, and
+   * for a perceptron what the probability loses when the feature is taken away (set to 0).
    */
   public List<String> strongest(Vector features, int n) {
     List<double[]> contributions = new ArrayList<>();
     SparseVector sparse = features.toSparse();
+    double whole = weights.length == 0 ? probability(features) : 0;
     for (int k = 0; k < sparse.indices().length; k++) {
       int index = sparse.indices()[k];
       double value = sparse.values()[k];
-      if (index < weights.length && value != 0) {
+      if (value == 0) {
+        continue;
+      }
+      if (weights.length == 0) {
+        double[] without = features.toArray();
+        without[index] = 0;
+        contributions.add(new double[] {index, whole - probability(Vectors.dense(without))});
+      } else if (index < weights.length) {
         contributions.add(new double[] {index, signedWeights ? weights[index] * value : weights[index]});
       }
     }

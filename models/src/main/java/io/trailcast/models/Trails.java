@@ -50,6 +50,8 @@ import org.apache.spark.sql.types.StructType;
 public final class Trails {
   /** The trail rows' schema: keys, label, the moment scored, then every feature column. */
   public static final StructType SCHEMA;
+  /** {@link #SCHEMA} and {@code actions}: the interactive events of the session the trail row stops after. */
+  public static final StructType PREFIX_SCHEMA;
 
   static {
     StructType schema = new StructType()
@@ -67,6 +69,7 @@ public final class Trails {
         .add("bigrams", DataTypes.createArrayType(DataTypes.StringType))
         .add("themes", DataTypes.createArrayType(DataTypes.StringType))
         .add("landing", DataTypes.createArrayType(DataTypes.StringType));
+    PREFIX_SCHEMA = SCHEMA.add("actions", DataTypes.IntegerType);
   }
 
   private Trails() {
@@ -84,6 +87,40 @@ public final class Trails {
   /** Trails of the human sessions of {@code from..to}, cut and kept by {@code rules} (a model's). */
   public static Dataset<Row> of(SparkSession spark, CassandraTarget target, LocalDate from, LocalDate to,
       TrailScorer.Rules rules) {
+    return withHistory(spark, target, from, to).mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
+      List<Pattern> compiled = rules.patterns();
+      List<Row> out = new ArrayList<>();
+      while (rows.hasNext()) {
+        Row row = rows.next();
+        Row trail = trail(row, rules, compiled);
+        if (trail != null) {
+          out.add(trail);
+        }
+      }
+      return out.iterator();
+    }, org.apache.spark.sql.Encoders.row(SCHEMA));
+  }
+
+  /**
+   * The trails as they stood after each of the first {@code maxK} interactive events of every session that
+   * {@link #of} gives a trail: a row per (session, k) with k at most the trail's own interactive events, its
+   * features those of the events up to the k-th (whatever their pageviews: what the model would say then),
+   * its label the session's. Trail rows ({@link #SCHEMA}) with an {@code actions} column, k.
+   */
+  public static Dataset<Row> prefixes(SparkSession spark, CassandraTarget target, LocalDate from, LocalDate to,
+      TrailScorer.Rules rules, int maxK) {
+    return withHistory(spark, target, from, to).mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
+      List<Pattern> compiled = rules.patterns();
+      List<Row> out = new ArrayList<>();
+      while (rows.hasNext()) {
+        prefixes(rows.next(), rules, compiled, maxK, out);
+      }
+      return out.iterator();
+    }, org.apache.spark.sql.Encoders.row(PREFIX_SCHEMA));
+  }
+
+  /** Each session with its events (sorted, themed) and what its user did before it. */
+  private static Dataset<Row> withHistory(SparkSession spark, CassandraTarget target, LocalDate from, LocalDate to) {
     Dataset<Row> events = SessionEvents.of(spark, target, from, to,
         List.of("source", "line", "event_id", "url", "action", "interactive", "status", "campaign", "user_agent"),
         List.of("bot", "converted"))
@@ -104,7 +141,7 @@ public final class Trails {
     WindowSpec before = byUser.rowsBetween(Window.unboundedPreceding(), -1);
     // What each session's user did before it: earlier sessions of the window, and before the
     // window what the user's daily aggregates hold, so a window scores as the whole history would.
-    Dataset<Row> withHistory = sessions
+    return sessions
         .join(priorHistory(spark, target, sessions.select("user_id").distinct(), from), new String[] {"user_id"},
             "left")
         .withColumn("previous_end", coalesce(lag("session_end", 1).over(byUser), col("prior_end")))
@@ -115,18 +152,6 @@ public final class Trails {
                 .plus(coalesce(col("prior_conversions"), lit(0L))))
         .withColumn("previous_themes", flatten(collect_list(expr("filter(transform(events, e -> "
             + "IF(e.pageview, e.theme, NULL)), t -> t IS NOT NULL AND t != 'unknown')")).over(before)));
-    return withHistory.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
-      List<Pattern> compiled = rules.patterns();
-      List<Row> out = new ArrayList<>();
-      while (rows.hasNext()) {
-        Row row = rows.next();
-        Row trail = trail(row, rules, compiled);
-        if (trail != null) {
-          out.add(trail);
-        }
-      }
-      return out.iterator();
-    }, org.apache.spark.sql.Encoders.row(SCHEMA));
   }
 
   /**
@@ -152,12 +177,43 @@ public final class Trails {
   }
 
   private static Row trail(Row row, TrailScorer.Rules rules, List<Pattern> funnel) {
+    TrailFeatures.Features f = rules.trail(events(row), funnel, history(row));
+    return f == null ? null : row(row, f);
+  }
+
+  private static void prefixes(Row row, TrailScorer.Rules rules, List<Pattern> funnel, int maxK, List<Row> out) {
+    List<TrailFeatures.Event> events = events(row);
+    TrailFeatures.History history = history(row);
+    if (rules.trail(events, funnel, history) == null) {
+      return;
+    }
+    int cut = TrailFeatures.cut(events, funnel);
+    int k = 0;
+    for (int i = 0; i < cut && k < maxK; i++) {
+      if (events.get(i).interactive()) {
+        k++;
+        Row trail = row(row, TrailFeatures.of(events, i + 1, history));
+        Object[] values = new Object[PREFIX_SCHEMA.size()];
+        for (int c = 0; c < trail.size(); c++) {
+          values[c] = trail.get(c);
+        }
+        values[values.length - 1] = k;
+        out.add(RowFactory.create(values));
+      }
+    }
+  }
+
+  private static List<TrailFeatures.Event> events(Row row) {
     List<TrailFeatures.Event> events = new ArrayList<>();
     for (Row e : row.<Row>getList(row.fieldIndex("events"))) {
       events.add(new TrailFeatures.Event(e.getTimestamp(0).getTime(), e.getString(3), e.getString(4),
           !e.isNullAt(5) && e.getBoolean(5), !e.isNullAt(6) && e.getBoolean(6), e.getString(7),
           e.getString(8), e.getString(9)));
     }
+    return events;
+  }
+
+  private static TrailFeatures.History history(Row row) {
     long start = row.getTimestamp(row.fieldIndex("session_start")).getTime();
     Timestamp previousEnd = row.getTimestamp(row.fieldIndex("previous_end"));
     double days = previousEnd == null ? 30 : (start - previousEnd.getTime()) / 86_400_000.0;
@@ -168,12 +224,12 @@ public final class Trails {
     for (String theme : row.<String>getList(row.fieldIndex("previous_themes"))) {
       themePageviews.merge(theme, 1L, Long::sum);
     }
-    TrailFeatures.Features f = rules.trail(events, funnel, new TrailFeatures.History(days,
-        ((Number) row.get(row.fieldIndex("previous_sessions"))).longValue(),
-        ((Number) row.get(row.fieldIndex("previous_conversions"))).longValue(), themePageviews));
-    if (f == null) {
-      return null;
-    }
+    return new TrailFeatures.History(days, ((Number) row.get(row.fieldIndex("previous_sessions"))).longValue(),
+        ((Number) row.get(row.fieldIndex("previous_conversions"))).longValue(), themePageviews);
+  }
+
+  /** The trail row of a session row and features. */
+  private static Row row(Row row, TrailFeatures.Features f) {
     return row(row.getString(row.fieldIndex("user_id")), row.getString(row.fieldIndex("session_id")),
         row.getTimestamp(row.fieldIndex("session_start")), row.getDate(row.fieldIndex("day")),
         !row.isNullAt(row.fieldIndex("converted")) && row.getBoolean(row.fieldIndex("converted")) ? 1.0 : 0.0, f);

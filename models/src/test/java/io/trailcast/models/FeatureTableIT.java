@@ -99,6 +99,31 @@ class FeatureTableIT {
   }
 
   @Test
+  void semicolonsTabsAndEveryLabelSpellingAreRead() throws IOException {
+    Path semicolons = tmp.resolve("bank.csv");
+    Files.writeString(semicolons, "\"age\";\"job\";\"balance\";\"y\"\n30;\"admin.\";1787;\"no\"\n"
+        + "33;\"services\";;\"yes\"\n35;\"unknown\";1350;\"no\"\n");
+    FeatureTable.Table bank = FeatureTable.read(spark, semicolons, "y", Set.of(), Set.of());
+    assertEquals(List.of("age", "balance"), bank.numeric());
+    assertEquals(List.of("job"), bank.categorical());
+    assertEquals(List.of(0.0, 1.0, 0.0), bank.rows().select("label").as(org.apache.spark.sql.Encoders.DOUBLE())
+        .collectAsList());
+    assertEquals(1, bank.rows().filter("balance IS NULL").count(), "an empty cell is a missing number");
+
+    Path tabs = tmp.resolve("crm.tsv");
+    Files.writeString(tabs, "visits\tplan\tbought\n3\tfree\tTRUE\n5\tpro\tFALSE\n2\tpro\tTrue\n4\tfree\t\n");
+    FeatureTable.Table crm = FeatureTable.read(spark, tabs, "bought", Set.of(), Set.of());
+    assertEquals(List.of(1.0, 0.0, 1.0), crm.rows().select("label").as(org.apache.spark.sql.Encoders.DOUBLE())
+        .collectAsList());
+    assertEquals(1, crm.withoutLabel(), "an empty label is counted and left out");
+
+    Path ones = tmp.resolve("ones.csv");
+    Files.writeString(ones, "visits,plan,converted\n3,free,1\n5,pro,0\n2,pro,0\n");
+    assertEquals(List.of(1.0, 0.0, 0.0), FeatureTable.read(spark, ones, "converted", Set.of(), Set.of()).rows()
+        .select("label").as(org.apache.spark.sql.Encoders.DOUBLE()).collectAsList());
+  }
+
+  @Test
   void unusableTablesGiveOneLineErrors() throws IOException {
     Path csv = tmp.resolve("one-class.csv");
     Files.writeString(csv, "visits,plan,converted\n3,free,no\n5,pro,no\n");
