@@ -52,11 +52,13 @@ public final class ModelCommand implements Runnable {
 
   @Command(name = "train", mixinStandardHelpOptions = true,
       description = "Train on the trails of --from..--to (sessions cut before a conversion or funnel page): the "
-          + "earlier two thirds of the days fit the model with a 3-fold cross-validated search, the later days "
+          + "earlier two thirds of the days fit each model family (--family) with a 3-fold cross-validated search "
+          + "and keep the best, the later days "
           + "evaluate it (roc_auc, pr_auc, log_loss, accuracy at the threshold with the best training F1, "
-          + "calibration, top features). Saves the Spark ML pipeline, records it in `models` and prints its version "
+          + "calibration, top features, the AUC of the score after each of a visit's first 10 actions). Saves the "
+          + "Spark ML pipeline, records it in `models` and prints its version "
           + "as the last line. With --features FILE.csv --label COLUMN it trains the same way on a table you bring "
-          + "(one row per visitor or account; a random two thirds train).")
+          + "(one row per visitor or account, separated by commas, semicolons or tabs; a random two thirds train).")
   static final class Train implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

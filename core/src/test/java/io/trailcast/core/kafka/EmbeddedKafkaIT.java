@@ -7,13 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.trailcast.core.testing.TestKafka;
 import io.trailcast.core.testing.TestSpark;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -28,15 +35,34 @@ class EmbeddedKafkaIT {
   @TempDir
   Path tmp;
 
-  private static void produce(String bootstrap, String topic, int from, int to) {
+  /**
+   * Sends messages {@code from..to-1} and waits for every acknowledgement: a send the broker refused
+   * fails here with its cause instead of showing up later as a short count on the reading side.
+   */
+  private static void produce(String bootstrap, String topic, int from, int to) throws Exception {
     Properties props = new Properties();
     props.put("bootstrap.servers", bootstrap);
+    props.put("acks", "all");
+    List<Future<RecordMetadata>> sends = new ArrayList<>();
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
         new StringSerializer())) {
       for (int i = from; i < to; i++) {
-        producer.send(new ProducerRecord<>(topic, "u" + (i % 7), "{\"n\": " + i + "}"));
+        sends.add(producer.send(new ProducerRecord<>(topic, "u" + (i % 7), "{\"n\": " + i + "}")));
+      }
+      for (Future<RecordMetadata> send : sends) {
+        send.get();
       }
     }
+  }
+
+  /** The sum of the topic's end offsets as the broker reports them (what Spark's source snapshots). */
+  private static long endOffsets(Admin admin, String topic) throws Exception {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (int partition = 0; partition < 2; partition++) {
+      latest.put(new TopicPartition(topic, partition), OffsetSpec.latest());
+    }
+    return admin.listOffsets(latest).all().get().values().stream()
+        .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
   }
 
   /**
@@ -65,13 +91,16 @@ class EmbeddedKafkaIT {
     String topic = "it-events";
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrap()))) {
       admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+      produce(broker.bootstrap(), topic, 0, 1000);
+      // The broker's own count first: a short count below is then Spark's reading, not the producer.
+      assertEquals(1000, endOffsets(admin, topic), "messages the broker acknowledged");
+      SparkSession spark = TestSpark.local();
+      assertArrayEquals(new long[] {1000, 1000}, readAvailable(spark, broker.bootstrap(), topic, tmp));
+      // From the same checkpoint: only what came since, each message once.
+      produce(broker.bootstrap(), topic, 1000, 1300);
+      assertEquals(1300, endOffsets(admin, topic), "messages the broker acknowledged");
+      assertArrayEquals(new long[] {1300, 1300}, readAvailable(spark, broker.bootstrap(), topic, tmp));
+      assertArrayEquals(new long[] {1300, 1300}, readAvailable(spark, broker.bootstrap(), topic, tmp));
     }
-    produce(broker.bootstrap(), topic, 0, 1000);
-    SparkSession spark = TestSpark.local();
-    assertArrayEquals(new long[] {1000, 1000}, readAvailable(spark, broker.bootstrap(), topic, tmp));
-    // From the same checkpoint: only what came since, each message once.
-    produce(broker.bootstrap(), topic, 1000, 1300);
-    assertArrayEquals(new long[] {1300, 1300}, readAvailable(spark, broker.bootstrap(), topic, tmp));
-    assertArrayEquals(new long[] {1300, 1300}, readAvailable(spark, broker.bootstrap(), topic, tmp));
   }
 }
