@@ -56,8 +56,12 @@ public final class IngestCommand implements Callable<Integer> {
     List<String> inputs;
 
     @Option(names = "--format", paramLabel = "F", defaultValue = "auto",
-        description = "auto (detected per file), combined, common, w3c or jsonl. Default: ${DEFAULT-VALUE}.")
+        description = "auto (detected per file; the log format string when the site has one), combined, common, "
+            + "w3c, iis, cloudfront, alb, elb, caddy, jsonl or log-format. Default: ${DEFAULT-VALUE}.")
     String format;
+
+    @Mixin
+    LogFormatOption logFormat;
 
     @Option(names = "--site", paramLabel = "S",
         description = "Site name stored with the events (default: the site config's).")
@@ -85,14 +89,14 @@ public final class IngestCommand implements Callable<Integer> {
 
     /** The site config the flags name. */
     SiteConfig siteConfig() {
-      SiteConfig config = siteFile.load();
+      SiteConfig config = logFormat.over(siteFile.load());
       return site == null ? config : config.withSite(site);
     }
 
     /** The config, with the window defaulting to {@code day} when one is given (the daily run). */
     IngestConfig config(CassandraTarget target, LocalDate day) {
       SiteConfig siteConfig = siteConfig();
-      return new IngestConfig(inputs, InputFormat.parse(format), siteConfig, salt.resolve(target),
+      return new IngestConfig(inputs, InputFormat.of(format, siteConfig), siteConfig, salt.resolve(target),
           from == null ? day : from, to == null ? day : to, dryRun);
     }
   }

@@ -5,6 +5,7 @@ import io.trailcast.core.Durations;
 import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.spark.SparkSessions;
 import io.trailcast.ingest.InputFormat;
+import io.trailcast.ingest.SiteConfig;
 import io.trailcast.stream.StreamJob;
 import io.trailcast.stream.StreamSource;
 import java.io.PrintWriter;
@@ -84,9 +85,12 @@ public final class StreamCommand implements Callable<Integer> {
   int partitions;
 
   @Option(names = "--format", paramLabel = "F", defaultValue = "auto",
-      description = "auto (detected per message or file), combined, common, w3c or jsonl. Default: "
-          + "${DEFAULT-VALUE}.")
+      description = "auto (detected per message or file; the log format string when the site has one), combined, "
+          + "common, w3c, iis, cloudfront, alb, elb, caddy, jsonl or log-format. Default: ${DEFAULT-VALUE}.")
   String format;
+
+  @Mixin
+  LogFormatOption logFormat;
 
   @Mixin
   SiteOption siteConfig;
@@ -108,10 +112,10 @@ public final class StreamCommand implements Callable<Integer> {
     Duration interval = trigger.strip().equals("0") ? Duration.ZERO : Durations.parse(trigger, "--trigger");
     Duration delay = Durations.parse(watermark, "--watermark");
     Duration refresh = Durations.parse(modelEvery, "--model-every");
-    InputFormat inputFormat = InputFormat.parse(format);
+    SiteConfig site = sessions.over(logFormat.over(siteConfig.load()));
+    InputFormat inputFormat = InputFormat.of(format, site);
     CassandraTarget target = cluster.target();
-    StreamJob.Options options = new StreamJob.Options(parsed, inputFormat,
-        sessions.over(siteConfig.load()), salt.resolve(target),
+    StreamJob.Options options = new StreamJob.Options(parsed, inputFormat, site, salt.resolve(target),
         checkpoint.resolve(target, parsed), availableNow, stopAfter, interval, maxPerTrigger, delay, refresh,
         startingOffsets, reservoir, StreamJob.Options.THEME_REFRESH, partitions);
     PrintWriter out = spec.commandLine().getOut();

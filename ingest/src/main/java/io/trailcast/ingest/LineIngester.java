@@ -1,8 +1,11 @@
 package io.trailcast.ingest;
 
 import io.trailcast.core.Durations;
+import io.trailcast.ingest.parse.CaddyLogParser;
 import io.trailcast.ingest.parse.CombinedLogParser;
+import io.trailcast.ingest.parse.FormatStringParser;
 import io.trailcast.ingest.parse.JsonEventParser;
+import io.trailcast.ingest.parse.LoadBalancerLogParser;
 import io.trailcast.ingest.parse.ParsedLine;
 import io.trailcast.ingest.parse.W3cLogParser;
 import java.nio.ByteBuffer;
@@ -28,6 +31,8 @@ public final class LineIngester {
   private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
       .onMalformedInput(CodingErrorAction.REPORT)
       .onUnmappableCharacter(CodingErrorAction.REPORT);
+  private static final LoadBalancerLogParser ALB_LINES = LoadBalancerLogParser.alb();
+  private static final LoadBalancerLogParser ELB_LINES = LoadBalancerLogParser.elb();
   private final W3cLogParser w3c = new W3cLogParser();
   private InputFormat format;
 
@@ -76,7 +81,7 @@ public final class LineIngester {
     ParsedLine parsed;
     String eventId;
     switch (format) {
-      case W3C -> {
+      case W3C, IIS, CLOUDFRONT -> {
         if (W3cLogParser.isDirective(text)) {
           w3c.directive(text);
           return null;
@@ -89,6 +94,22 @@ public final class LineIngester {
         eventId = parsed.isRejected() ? null : Hashing.of((parsed.ts() + "\u0001" + parsed.user() + "\u0001"
             + parsed.target() + "\u0001" + parsed.action() + "\u0001" + parsed.query())
             .getBytes(StandardCharsets.UTF_8));
+      }
+      case ALB -> {
+        parsed = ALB_LINES.parse(text);
+        eventId = Hashing.of(bytes);
+      }
+      case ELB -> {
+        parsed = ELB_LINES.parse(text);
+        eventId = Hashing.of(bytes);
+      }
+      case CADDY -> {
+        parsed = CaddyLogParser.parse(text);
+        eventId = Hashing.of(bytes);
+      }
+      case LOG_FORMAT -> {
+        parsed = FormatStringParser.cached(builder.site().logFormat()).parse(text);
+        eventId = Hashing.of(bytes);
       }
       default -> {
         parsed = CombinedLogParser.parse(text);

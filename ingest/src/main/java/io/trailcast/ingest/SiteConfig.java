@@ -47,6 +47,8 @@ public final class SiteConfig implements Serializable {
     public String futureTolerance;
     @JsonProperty("sensitive_parameters")
     public List<String> sensitiveParameters;
+    @JsonProperty("log_format")
+    public String logFormat;
   }
 
   /** The session rules (DESIGN.md "Session"); every key is optional, the defaults are DESIGN.md's. */
@@ -96,6 +98,7 @@ public final class SiteConfig implements Serializable {
   private final Duration engagedDuration;
   private final Duration futureTolerance;
   private final List<String> sensitiveParameters;
+  private final String logFormat;
 
   private SiteConfig(Document d, String origin) {
     site = required(d.site, "site", origin);
@@ -128,6 +131,10 @@ public final class SiteConfig implements Serializable {
     futureTolerance = duration(d.futureTolerance, "1h", "future_tolerance", origin);
     sensitiveParameters = d.sensitiveParameters == null ? defaults().sensitiveParameters()
         : lower(d.sensitiveParameters);
+    logFormat = d.logFormat == null || d.logFormat.isBlank() ? null : d.logFormat.strip();
+    if (logFormat != null) {
+      io.trailcast.ingest.parse.FormatStringParser.checkFormat(logFormat, origin);
+    }
   }
 
   /** The shipped default (generic conventions; it also fits the simulated site). */
@@ -184,6 +191,16 @@ public final class SiteConfig implements Serializable {
     return new SiteConfig(d, "the session flags");
   }
 
+  /** A copy whose logs are written by {@code format} (the {@code --log-format} flag; null keeps the config's). */
+  public SiteConfig withLogFormat(String format) {
+    if (format == null) {
+      return this;
+    }
+    Document d = document();
+    d.logFormat = format;
+    return new SiteConfig(d, "--log-format");
+  }
+
   /** This config as a YAML document again, for a copy with some keys changed. */
   private Document document() {
     Document d = new Document();
@@ -210,6 +227,7 @@ public final class SiteConfig implements Serializable {
     d.sessions.engagedDuration = Durations.format(engagedDuration);
     d.futureTolerance = Durations.format(futureTolerance);
     d.sensitiveParameters = sensitiveParameters;
+    d.logFormat = logFormat;
     return d;
   }
 
@@ -249,6 +267,14 @@ public final class SiteConfig implements Serializable {
 
   private static List<String> lower(List<String> values) {
     return values == null ? List.of() : values.stream().map(v -> v.toLowerCase(Locale.ROOT)).toList();
+  }
+
+  /**
+   * The server's own format string of its access logs (Apache LogFormat or nginx log_format
+   * syntax), or null: the format is then told by {@code --format} or detected.
+   */
+  public String logFormat() {
+    return logFormat;
   }
 
   public String site() {

@@ -170,6 +170,74 @@ class IngestJobIT {
     }
   }
 
+  /**
+   * The presets detected per file and the site's own format string, through the whole job: every
+   * line an event or a quarantine row with its reason, the hosts each format names kept.
+   */
+  @Test
+  @Order(7)
+  void presetsAreDetectedPerFileAndTheSitesOwnFormatStringIsRead() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("formats"));
+    Files.writeString(dir.resolve("alb.log"), String.join("\n",
+        "https 2026-01-06T10:00:00.100000Z app/shop/1 203.0.113.21:4000 10.0.0.9:80 0.0 0.01 0.0 200 200 30 512 "
+            + "\"GET https://alb.example.com:443/music/jazz HTTP/1.1\" \"Mozilla/5.0 (X11)\" - - tg \"Root=1\" "
+            + "\"alb.example.com\" \"-\" 0 2026-01-06T10:00:00.090000Z \"forward\" \"-\" \"-\" \"10.0.0.9:80\" "
+            + "\"200\" \"-\" \"-\" TID_1",
+        "https 2026-01-06T10:00:05.100000Z app/shop/1 203.0.113.21:4000 10.0.0.9:80 0.0 0.01 0.0 2x0 200 30 512 "
+            + "\"GET https://alb.example.com:443/music HTTP/1.1\" \"Mozilla/5.0 (X11)\" - -") + "\n");
+    Files.writeString(dir.resolve("caddy.log"), String.join("\n",
+        "{\"level\":\"info\",\"ts\":1767693600.25,\"logger\":\"http.log.access.log0\",\"msg\":\"handled request\","
+            + "\"request\":{\"remote_ip\":\"203.0.113.22\",\"method\":\"GET\",\"host\":\"caddy.example.com\","
+            + "\"uri\":\"/travel/lisbon\",\"headers\":{\"User-Agent\":[\"Mozilla/5.0 (Mac)\"]}},\"status\":200,"
+            + "\"size\":900}",
+        "{\"level\":\"info\",\"ts\":1767693601.0,\"logger\":\"tls.obtain\",\"msg\":\"certificate obtained\"}")
+        + "\n");
+    Files.writeString(dir.resolve("cloudfront.log"), String.join("\n", "#Version: 1.0",
+        "#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) "
+            + "cs(User-Agent) cs-uri-query x-host-header",
+        String.join("\t", "2026-01-06", "10:00:10", "LHR62-C2", "2390", "203.0.113.23", "GET",
+            "d111.cloudfront.net", "/food/pasta", "200", "-", "Mozilla/5.0%20(Windows)", "-", "cdn.example.com"))
+        + "\n");
+    IngestResult presets = ingest(List.of(dir.toString()));
+    assertEquals(List.of("alb", "caddy", "w3c"), presets.files().values().stream().map(InputFormat::label).sorted()
+        .toList());
+    assertEquals(List.of(3L, 2L), List.of(presets.written(), presets.quarantined()));
+
+    // nginx with its request time and upstream fields, from the site config's log_format.
+    Path nginx = Files.writeString(tmp.resolve("nginx-custom.log"), String.join("\n",
+        "10.0.0.5 - - [06/Jan/2026:11:00:00 +0000] \"GET /music/rock HTTP/1.1\" 200 51 \"-\" \"Mozilla/5.0\" "
+            + "\"198.51.100.24\" 0.012 \"0.011\"",
+        "10.0.0.5 - - [06/Jan/2026:11:00:07 +0000] \"GET /music/pop HTTP/1.1\" 200 51 \"-\" \"Mozilla/5.0\""),
+        java.nio.charset.StandardCharsets.UTF_8);
+    SiteConfig site = SiteConfig.defaults().withLogFormat("$remote_addr - $remote_user [$time_local] \"$request\" "
+        + "$status $body_bytes_sent \"$http_referer\" \"$http_user_agent\" \"$http_x_forwarded_for\" $request_time "
+        + "\"$upstream_response_time\"");
+    IngestResult own = IngestJob.run(spark, store(target), new IngestConfig(List.of(nginx.toString()),
+        InputFormat.of("auto", site), site, "salt", null, null, false));
+    assertEquals(List.of(1L, 1L), List.of(own.written(), own.quarantined()));
+    try (CqlSession session = CqlSessions.open(target)) {
+      List<String> hosts = new ArrayList<>();
+      for (Row row : session.execute("SELECT url FROM events_by_user")) {
+        String url = row.getString(0);
+        if (url.contains("example.com") || url.endsWith("/music/rock")) {
+          hosts.add(url);
+        }
+      }
+      hosts.sort(null);
+      assertEquals(List.of("alb.example.com/music/jazz", "caddy.example.com/travel/lisbon",
+          "cdn.example.com/food/pasta", "www.trailmag.com/music/rock"), hosts);
+      List<String> reasons = new ArrayList<>();
+      for (Row row : session.execute("SELECT source, reason FROM quarantine")) {
+        if (row.getString(0).contains("formats/") || row.getString(0).contains("nginx-custom")) {
+          reasons.add(row.getString(1));
+        }
+      }
+      reasons.sort(null);
+      assertEquals(List.of("bad status '2x0'", "does not match the log format",
+          "not a Caddy access log entry (logger 'tls.obtain')"), reasons);
+    }
+  }
+
   private static long count(CqlSession session, String table) {
     return session.execute("SELECT count(*) FROM " + table).one().getLong(0);
   }

@@ -132,6 +132,32 @@ class LineIngesterTest {
   }
 
   @Test
+  void loadBalancerAndCaddyFilesAreDetectedAndTheSitesFormatStringIsRead() {
+    LineIngester alb = new LineIngester("f", InputFormat.AUTO, BUILDER);
+    assertInstanceOf(Event.class, accept(alb, "h2 2026-01-05T10:00:00.123456Z app/shop/1 203.0.113.12:46532 "
+        + "10.0.0.66:80 0.000 0.048 0.000 200 200 34 366 \"GET https://shop.example.com:443/music HTTP/2.0\" "
+        + "\"Mozilla/5.0 (X11)\" - - tg \"Root=1\""));
+    assertEquals(InputFormat.ALB, alb.format());
+    LineIngester caddy = new LineIngester("f", InputFormat.AUTO, BUILDER);
+    assertInstanceOf(Rejected.class, accept(caddy, "{\"level\":\"info\",\"ts\":1767607200.1,\"logger\":"
+        + "\"http.log.access\",\"msg\":\"handled request\"}"));
+    assertEquals(InputFormat.CADDY, caddy.format());
+    LineIngester elb = new LineIngester("f", InputFormat.AUTO, BUILDER);
+    accept(elb, "2026-01-05T10:00:00.500000Z shop-elb 198.51.100.4:2817 10.0.0.1:80 0.0 0.0 0.0 200 200 0 29 "
+        + "\"GET http://www.example.com:80/travel HTTP/1.1\" \"curl/7.38.0\" - -");
+    assertEquals(InputFormat.ELB, elb.format());
+
+    EventBuilder nginx = new EventBuilder(SiteConfig.defaults().withLogFormat("$remote_addr - $remote_user "
+        + "[$time_local] \"$request\" $status $body_bytes_sent $request_time"), "salt");
+    LineIngester own = new LineIngester("f", InputFormat.LOG_FORMAT, nginx);
+    Event event = (Event) accept(own, "203.0.113.9 - - [05/Jan/2026:10:00:00 +0000] \"GET /music HTTP/1.1\" 200 "
+        + "51 0.004");
+    assertEquals("www.trailmag.com/music", event.url());
+    assertEquals("does not match the log format", ((Rejected) accept(own, "203.0.113.9 - - "
+        + "[05/Jan/2026:10:00:00 +0000] \"GET /music HTTP/1.1\" 200 51")).reason());
+  }
+
+  @Test
   void sameLineSameEventIdAndJsonIdsComeFromItsFields() {
     LineIngester ingester = new LineIngester("f", InputFormat.AUTO, BUILDER);
     String line = "1.2.3.4 - - [17/May/2015:10:05:03 +0000] \"GET /a HTTP/1.1\" 200 1 \"-\" \"UA\"";

@@ -26,6 +26,27 @@ class SiteConfigTest {
   }
 
   @Test
+  void theLogFormatStringIsASiteKeyTheFlagOverridesAndABadOneFailsWhereItIsWritten(@TempDir Path tmp)
+      throws IOException {
+    Path file = tmp.resolve("site.yaml");
+    Files.writeString(file, SITE + "log_format: '%h %l %u %t \"%r\" %>s %b %D'\n");
+    SiteConfig site = SiteConfig.load(file);
+    assertEquals("%h %l %u %t \"%r\" %>s %b %D", site.logFormat());
+    assertEquals(InputFormat.LOG_FORMAT, InputFormat.of("auto", site));
+    assertEquals(InputFormat.JSONL, InputFormat.of("jsonl", site), "an explicit --format wins");
+    assertEquals("%h %t \"%r\" %>s", site.withLogFormat("%h %t \"%r\" %>s").withSite("b").logFormat());
+    assertEquals(site.logFormat(), site.withLogFormat(null).logFormat());
+    assertEquals(InputFormat.AUTO, InputFormat.of("auto", SiteConfig.defaults()), "no format string: detected");
+    Files.writeString(file, SITE + "log_format: '%h %t \"%r\" %>s %Q'\n");
+    UserException bad = assertThrows(UserException.class, () -> SiteConfig.load(file));
+    assertEquals(file + ": unknown directive %Q in the log format '%h %t \"%r\" %>s %Q' (Apache LogFormat "
+        + "directives: %h %l %u %t %r %>s %b %{Header}i %D %T %v ...)", bad.getMessage());
+    assertEquals("--format log-format needs the format string: --log-format 'FORMAT' or the site config's "
+        + "log_format", assertThrows(UserException.class, () -> InputFormat.of("log-format", SiteConfig.defaults()))
+        .getMessage());
+  }
+
+  @Test
   void aSiteSetsSomeSessionRulesAndKeepsTheOthers(@TempDir Path tmp) throws IOException {
     Path file = tmp.resolve("site.yaml");
     Files.writeString(file, SITE + "sessions: {gap: 10m, max_events: 500}\n");

@@ -131,7 +131,7 @@ public final class CombinedLogParser {
    * The visitor's address: the first public address of the chain (X-Forwarded-For hops, then the
    * connecting address), else its first address; a lone host name stands as it is.
    */
-  private static String client(List<String> hosts) {
+  static String client(List<String> hosts) {
     List<String> chain = new ArrayList<>();
     for (String token : hosts) {
       String value = token.startsWith("\"") ? token.substring(1, token.length() - 1) : token;
@@ -200,7 +200,7 @@ public final class CombinedLogParser {
     return value;
   }
 
-  private static int parseStatus(String s) {
+  static int parseStatus(String s) {
     if (s.length() != 3) {
       return -1;
     }

@@ -1,5 +1,7 @@
 package io.trailcast.ingest.parse;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -8,12 +10,17 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * W3C extended log lines (IIS). Stateful per file: the {@code #Fields:} directive says which field
- * each column holds and may change anywhere in the file. Times are UTC, as the format requires.
+ * W3C extended log lines: IIS (with its site fields: s-sitename, s-computername, s-ip, s-port,
+ * cs-host, ...) and CloudFront's standard logs. Stateful per file: the {@code #Fields:} directive
+ * says which field each column holds and may change anywhere in the file. Times are UTC, as the
+ * format requires. Columns are separated by spaces (IIS) or tabs (CloudFront). CloudFront (told by
+ * its {@code x-edge-location} field) percent-encodes the user agent, and names the site's host in
+ * {@code x-host-header} (its {@code cs(Host)} is the distribution's own domain).
  */
 public final class W3cLogParser {
   private Map<String, Integer> columns;
   private int width;
+  private boolean cloudFront;
 
   /** Whether a line is a directive ({@code #...}); directives update the parser and are not events. */
   public static boolean isDirective(String line) {
@@ -29,6 +36,7 @@ public final class W3cLogParser {
         columns.put(fields[i], i);
       }
       width = fields.length;
+      cloudFront = columns.containsKey("x-edge-location");
     }
   }
 
@@ -36,7 +44,7 @@ public final class W3cLogParser {
     if (columns == null) {
       return ParsedLine.reject("W3C data line before any #Fields directive");
     }
-    String[] values = line.split(" ", -1);
+    String[] values = line.split(line.indexOf('\t') >= 0 ? "\t" : " ", -1);
     if (values.length != width) {
       return ParsedLine.reject("W3C line has " + values.length + " fields, #Fields declares " + width);
     }
@@ -77,12 +85,37 @@ public final class W3cLogParser {
     } catch (NumberFormatException e) {
       return ParsedLine.reject("bad size '" + bytesText + "'");
     }
-    String agent = columns.containsKey("cs(User-Agent)") ? plusDecoded(value(values, "cs(User-Agent)")) : null;
+    String rawAgent = value(values, "cs(User-Agent)");
+    String agent = cloudFront ? percentDecoded(rawAgent) : plusDecoded(rawAgent);
     String method = value(values, "cs-method");
+    String host = cloudFront ? value(values, "x-host-header") : value(values, "cs-host");
     return new ParsedLine(ts, client, plusDecoded(value(values, "cs-username")), method == null ? "GET" : method,
         query == null ? stem : stem + "?" + query, status, bytes, value(values, "cs(Referer)"),
-        agent == null && columns.containsKey("cs(User-Agent)") ? "" : agent, value(values, "cs-host"), null,
+        agent == null && columns.containsKey("cs(User-Agent)") ? "" : agent, host, null,
         null, null, null, null);
+  }
+
+  /**
+   * CloudFront writes a user agent percent-encoded ({@code Mozilla/5.0%20(X11;...)}), a '%' of the
+   * original as {@code %25}, so one decoding gives the header; a malformed escape is kept as text.
+   */
+  static String percentDecoded(String value) {
+    if (value == null || value.indexOf('%') < 0) {
+      return value;
+    }
+    byte[] raw = value.getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream decoded = new ByteArrayOutputStream(raw.length);
+    for (int i = 0; i < raw.length; i++) {
+      int high = i + 2 < raw.length ? Character.digit(raw[i + 1], 16) : -1;
+      int low = i + 2 < raw.length ? Character.digit(raw[i + 2], 16) : -1;
+      if (raw[i] == '%' && high >= 0 && low >= 0) {
+        decoded.write(high * 16 + low);
+        i += 2;
+      } else {
+        decoded.write(raw[i]);
+      }
+    }
+    return decoded.toString(StandardCharsets.UTF_8);
   }
 
   private String value(String[] values, String field) {
