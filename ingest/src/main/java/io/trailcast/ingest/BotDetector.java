@@ -10,14 +10,22 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Flags bots by their user agent: a maintained list of tokens (bots.txt) plus the site's own.
- * Behaviour (bursts) is judged later, at session time.
+ * Behaviour (bursts) is judged later, at session time. A log holds few distinct agents (a few
+ * thousand a day on a busy site), so each agent's answer is kept: the token scan runs once per
+ * agent, not once per line (docs/BENCHMARKS.md, "Bot detection").
  */
 public final class BotDetector implements Serializable {
   private static final long serialVersionUID = 1L;
+  /** Distinct agents remembered; past it the memory starts again (a log of forged agents cannot grow it). */
+  static final int CACHE_LIMIT = 20_000;
+  /** What {@link #reason} answers for a human agent, as the cache holds it (a map holds no null). */
+  private static final String HUMAN = "";
   private final List<String> tokens;
+  private transient ConcurrentHashMap<String, String> answers;
 
   public BotDetector(List<String> extraTokens) {
     List<String> all = new ArrayList<>(maintained());
@@ -36,6 +44,25 @@ public final class BotDetector implements Serializable {
     if (userAgent.isBlank()) {
       return "no_user_agent";
     }
+    ConcurrentHashMap<String, String> known = answers;
+    if (known == null) {
+      known = new ConcurrentHashMap<>();
+      answers = known;
+    }
+    String answer = known.get(userAgent);
+    if (answer == null) {
+      if (known.size() >= CACHE_LIMIT) {
+        known.clear();
+      }
+      String scanned = scan(userAgent);
+      answer = scanned == null ? HUMAN : scanned;
+      known.put(userAgent, answer);
+    }
+    return answer.isEmpty() ? null : answer;
+  }
+
+  /** The first token of the list the agent contains, as a reason, or null. */
+  private String scan(String userAgent) {
     String lower = userAgent.toLowerCase(Locale.ROOT);
     for (String token : tokens) {
       if (lower.contains(token)) {
