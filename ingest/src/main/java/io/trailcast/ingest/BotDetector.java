@@ -22,6 +22,8 @@ public final class BotDetector implements Serializable {
   private static final long serialVersionUID = 1L;
   /** Distinct agents remembered; past it the memory starts again (a log of forged agents cannot grow it). */
   static final int CACHE_LIMIT = 20_000;
+  /** Longest agent whose answer is kept: with the limit above, at most ~10 M characters of keys. */
+  static final int LONGEST_KEPT = 512;
   /** What {@link #reason} answers for a human agent, as the cache holds it (a map holds no null). */
   private static final String HUMAN = "";
   private final List<String> tokens;
@@ -48,6 +50,10 @@ public final class BotDetector implements Serializable {
     if (known == null) {
       known = new ConcurrentHashMap<>();
       answers = known;
+    }
+    if (userAgent.length() > LONGEST_KEPT) {
+      // A real browser's agent is a few hundred characters; a forged long one is answered but not kept.
+      return scan(userAgent);
     }
     String answer = known.get(userAgent);
     if (answer == null) {

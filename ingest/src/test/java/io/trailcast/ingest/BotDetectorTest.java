@@ -29,5 +29,8 @@ class BotDetectorTest {
     }
     assertEquals("user_agent:bot", bots.reason("Googlebot/2.1"));
     assertNull(bots.reason(FIREFOX + " build/1"));
+    String forged = "x".repeat(BotDetector.LONGEST_KEPT) + " crawler";
+    assertEquals("user_agent:crawler", bots.reason(forged), "answered, though not kept");
+    assertEquals("user_agent:crawler", bots.reason(forged));
   }
 }

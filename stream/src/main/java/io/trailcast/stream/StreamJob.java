@@ -103,9 +103,12 @@ public final class StreamJob {
     /** How often themes of URLs not yet in url_themes are looked up again. */
     public static final Duration THEME_REFRESH = Duration.ofMinutes(10);
 
-    /** A drain of what {@code source} holds now, with the defaults (the daily pipeline's catch-up). */
+    /**
+     * A drain of what {@code source} holds now, with the defaults (the daily pipeline's catch-up); a
+     * site with a log format string reads its messages with it, as ingest and {@code stream} do.
+     */
     public static Options drain(StreamSource source, SiteConfig site, String salt, String checkpoint) {
-      return new Options(source, InputFormat.AUTO, site, salt, checkpoint, true, null,
+      return new Options(source, InputFormat.of("auto", site), site, salt, checkpoint, true, null,
           io.trailcast.core.Durations.parse(DEFAULT_TRIGGER, "--trigger"), 0,
           io.trailcast.core.Durations.parse(DEFAULT_WATERMARK, "--watermark"),
           io.trailcast.core.Durations.parse(DEFAULT_MODEL_EVERY, "--model-every"), DEFAULT_STARTING_OFFSETS,

@@ -17,6 +17,10 @@ import java.time.OffsetDateTime;
 public final class CaddyLogParser {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ACCESS_LOGGER = "http.log.access";
+  /** ISO 8601 as Caddy's logger writes it: the offset as Z, +01:00 or +0100 (zap's encoder has no colon). */
+  private static final java.time.format.DateTimeFormatter ISO_TIME = new java.time.format.DateTimeFormatterBuilder()
+      .append(java.time.format.DateTimeFormatter.ISO_LOCAL_DATE_TIME).optionalStart().appendOffset("+HH:MM", "Z")
+      .optionalEnd().optionalStart().appendOffset("+HHMM", "Z").optionalEnd().toFormatter();
 
   private CaddyLogParser() {
   }
@@ -51,10 +55,15 @@ public final class CaddyLogParser {
       return ParsedLine.reject("Caddy entry without ts");
     } else if (tsNode.isNumber()) {
       // Seconds with a fraction; as a decimal, so that no millisecond is lost to a double's rounding.
-      ts = new BigDecimal(tsNode.asText()).movePointRight(3).longValue();
+      try {
+        ts = new BigDecimal(tsNode.asText()).movePointRight(3).setScale(0, java.math.RoundingMode.DOWN)
+            .longValueExact();
+      } catch (NumberFormatException | ArithmeticException e) {
+        return ParsedLine.reject("bad ts '" + CombinedLogParser.abbreviate(tsNode.asText()) + "'");
+      }
     } else {
       try {
-        ts = OffsetDateTime.parse(tsNode.asText()).toInstant().toEpochMilli();
+        ts = OffsetDateTime.parse(tsNode.asText(), ISO_TIME).toInstant().toEpochMilli();
       } catch (DateTimeException e) {
         return ParsedLine.reject("bad ts '" + CombinedLogParser.abbreviate(tsNode.asText()) + "'");
       }

@@ -94,14 +94,20 @@ public final class FormatStringParser {
       Map.entry("setTime", List.of("TIME.EPOCH:request.receive.time.epoch")),
       Map.entry("setMethod", List.of("HTTP.METHOD:request.firstline.method")),
       Map.entry("setUri", List.of("HTTP.URI:request.firstline.uri")),
-      Map.entry("setStatus", List.of("STRING:request.status.last")),
-      Map.entry("setBytes", List.of("BYTESCLF:response.body.bytes", "BYTES:response.body.bytes")),
+      Map.entry("setStatus", List.of("STRING:request.status.last", "STRING:request.status.original",
+          "STRING:request.status")),
+      Map.entry("setBytes", List.of("BYTESCLF:response.body.bytes", "BYTES:response.body.bytes",
+          "BYTES:response.bytes")),
       Map.entry("setReferrer", List.of("HTTP.URI:request.referer")),
       Map.entry("setUserAgent", List.of("HTTP.USERAGENT:request.user-agent")),
       Map.entry("setVhost", List.of("STRING:connection.server.name.canonical", "STRING:connection.server.name")));
 
-  /** Apache's directives (mod_log_config), with their optional {@code <} / {@code >} and {@code {...}}. */
-  private static final Pattern APACHE_DIRECTIVE = Pattern.compile("%[<>]?(?:\\{[^}]*\\})?(\\^t[io]|[a-zA-Z%])");
+  /**
+   * Apache's directives (mod_log_config), with their optional status condition ({@code %!200,304{...}i}),
+   * {@code <} / {@code >} and {@code {...}}.
+   */
+  private static final Pattern APACHE_DIRECTIVE = Pattern.compile(
+      "%!?(?:[0-9]{3}(?:,[0-9]{3})*)?[<>]?(?:\\{[^}]*\\})?(\\^t[io]|[a-zA-Z%])");
   private static final String APACHE_LETTERS = "aAbBCDefhHiIklLmnoOpPqrRsStTuUvVX%";
 
   /** The textbook formats, which the hand-written parser reads (Apache's and nginx's spelling). */
@@ -178,8 +184,9 @@ public final class FormatStringParser {
         return ParsedLine.reject("bad timestamp '" + message.substring(TIME_TEXT.length(), quote) + "'");
       }
       return ParsedLine.reject("bad field: " + CombinedLogParser.abbreviate(message.lines().findFirst().orElse("")));
-    } catch (InvalidDissectorException | MissingDissectorsException e) {
-      throw new IllegalStateException("log format parser for '" + format + "' broke on a line: " + e, e);
+    } catch (InvalidDissectorException | MissingDissectorsException | RuntimeException e) {
+      // The format compiled, so this is the library failing on one line: the line is quarantined, the run goes on.
+      return ParsedLine.reject("the log format parser failed on this line (" + e.getClass().getSimpleName() + ")");
     }
     return toParsedLine(fields);
   }

@@ -17,11 +17,15 @@ import java.util.regex.Pattern;
 public final class LoadBalancerLogParser {
   /** Where each field sits in one kind of load balancer's line. */
   private record Layout(String name, int fields, int time, int client, int status, int sentBytes, int request,
-      int userAgent) {
+      int userAgent, int requestCreated) {
   }
 
-  private static final Layout ALB = new Layout("ALB", 14, 1, 3, 8, 11, 12, 13);
-  private static final Layout ELB = new Layout("classic ELB", 13, 0, 2, 7, 10, 11, 12);
+  /**
+   * ALB's {@code time} is when the response was sent (for websockets, when the connection closed);
+   * its {@code request_creation_time} (field 22, since 2018) is when the request came, the event's time.
+   */
+  private static final Layout ALB = new Layout("ALB", 14, 1, 3, 8, 11, 12, 13, 21);
+  private static final Layout ELB = new Layout("classic ELB", 13, 0, 2, 7, 10, 11, 12, -1);
   private static final Pattern ALB_LINE = Pattern.compile("^(?:http|https|h2|grpcs|ws|wss) \\d{4}-\\d\\d-\\d\\dT.*");
   private static final Pattern ELB_LINE = Pattern.compile("^\\d{4}-\\d\\d-\\d\\dT\\S+ \\S+ \\S+:\\d+ .*");
 
@@ -58,11 +62,13 @@ public final class LoadBalancerLogParser {
       return ParsedLine.reject(layout.name + " line has " + fields.size() + " fields, the format has at least "
           + layout.fields);
     }
+    int timeField = layout.requestCreated >= 0 && fields.size() > layout.requestCreated
+        && !fields.get(layout.requestCreated).equals("-") ? layout.requestCreated : layout.time;
     long ts;
     try {
-      ts = Instant.parse(fields.get(layout.time)).toEpochMilli();
+      ts = Instant.parse(fields.get(timeField)).toEpochMilli();
     } catch (DateTimeException e) {
-      return ParsedLine.reject("bad timestamp '" + CombinedLogParser.abbreviate(fields.get(layout.time)) + "'");
+      return ParsedLine.reject("bad timestamp '" + CombinedLogParser.abbreviate(fields.get(timeField)) + "'");
     }
     String client = withoutPort(fields.get(layout.client));
     if (client == null || !Addresses.isIp(client)) {

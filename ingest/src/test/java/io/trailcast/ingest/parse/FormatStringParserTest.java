@@ -53,6 +53,13 @@ class FormatStringParserTest {
   void nginxsIsoTimeAndApachesForwardedHeader() {
     assertEquals(ms("2026-01-05T09:00:00Z"), FormatStringParser.of("$remote_addr [$time_iso8601] \"$request\" $status")
         .parse("10.0.0.5 [2026-01-05T10:00:00+01:00] \"GET / HTTP/1.1\" 200").ts());
+    assertEquals(404, FormatStringParser.of("%h %l %u %t \"%r\" %s %O").parse("10.0.0.5 - - "
+        + "[05/Jan/2026:10:00:00 +0000] \"GET / HTTP/1.1\" 404 512").status(), "the first status, %s");
+    assertEquals(512L, FormatStringParser.of("%h %l %u %t \"%r\" %s %O").parse("10.0.0.5 - - "
+        + "[05/Jan/2026:10:00:00 +0000] \"GET / HTTP/1.1\" 404 512").bytes(), "bytes sent with headers, %O");
+    assertEquals("https://www.bing.com/", FormatStringParser.of("%h %l %u %t \"%r\" %>s %b \"%!200,304{Referer}i\"")
+        .parse("10.0.0.5 - - [05/Jan/2026:10:00:00 +0000] \"GET / HTTP/1.1\" 404 12 \"https://www.bing.com/\"")
+        .referrer(), "a directive logged on some statuses only");
     assertEquals("198.51.100.30", FormatStringParser.of("%h %l %u %t \"%r\" %>s %b \"%{X-Forwarded-For}i\"")
         .parse("10.0.0.5 - - [05/Jan/2026:10:00:00 +0000] \"GET / HTTP/1.1\" 200 12 \"198.51.100.30\"").client());
   }

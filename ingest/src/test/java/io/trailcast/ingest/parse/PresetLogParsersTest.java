@@ -25,7 +25,8 @@ class PresetLogParsersTest {
   @Test
   void anAlbLineGivesItsClientTimeRequestStatusAndAgent() {
     assertTrue(LoadBalancerLogParser.looksLikeAlb(ALB_LINE));
-    assertEquals(new ParsedLine(ms("2026-01-05T10:00:00.123Z"), "203.0.113.12", null, "GET",
+    // The time the request came (request_creation_time), not the time the response went.
+    assertEquals(new ParsedLine(ms("2026-01-05T09:59:59.975Z"), "203.0.113.12", null, "GET",
         "https://shop.example.com:443/music/jazz?utm_source=news", 200, 366L, null, "Mozilla/5.0 (X11; Linux x86_64)",
         null, null, null, null, null, null), LoadBalancerLogParser.alb().parse(ALB_LINE));
     // An IPv6 client keeps its address without the port, bracketed or not.
@@ -51,8 +52,11 @@ class PresetLogParsersTest {
   @Test
   void badLoadBalancerFieldsAreQuarantinedNotGuessed() {
     LoadBalancerLogParser alb = LoadBalancerLogParser.alb();
-    assertEquals("bad timestamp '2026-01-05 10:00:00'", alb.parse(ALB_LINE.replace("2026-01-05T10:00:00.123456Z",
-        "\"2026-01-05 10:00:00\"")).rejectReason());
+    assertEquals("bad timestamp 'yesterday'", alb.parse(ALB_LINE.replace("2026-01-05T09:59:59.975000Z",
+        "yesterday")).rejectReason());
+    // A line of the format before request_creation_time (2018) has its time only.
+    assertEquals(ms("2026-01-05T10:00:00.123Z"), alb.parse(ALB_LINE.substring(0, ALB_LINE.indexOf(" \"arn:aws:acm")))
+        .ts());
     assertEquals("bad status '2x0'", alb.parse(ALB_LINE.replace(" 200 200 ", " 2x0 200 ")).rejectReason());
     assertEquals("bad client address 'nowhere'", alb.parse(ALB_LINE.replace("203.0.113.12:46532", "nowhere"))
         .rejectReason());
@@ -85,6 +89,10 @@ class PresetLogParsersTest {
         .replace("\"client_ip\":\"203.0.113.50\",", ""));
     assertEquals(1767607200523L, iso.ts());
     assertEquals("10.0.0.2", iso.client());
+    // Caddy's iso8601 encoder writes the offset without a colon.
+    assertEquals(1767607200523L, CaddyLogParser.parse(line.replace("1767607200.5231",
+        "\"2026-01-05T11:00:00.523+0100\"")).ts());
+    assertEquals("bad ts 'Infinity'", CaddyLogParser.parse(line.replace("1767607200.5231", "1e999")).rejectReason());
   }
 
   @Test
