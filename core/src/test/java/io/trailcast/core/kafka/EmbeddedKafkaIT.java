@@ -55,6 +55,25 @@ class EmbeddedKafkaIT {
     }
   }
 
+  /**
+   * Waits until every partition of a new topic has a leader. Sends to a partition whose leader the
+   * broker has not yet elected wait in the producer and expired there after 120 s on a busy machine
+   * (223 records of partition 0, once: the short count CI saw).
+   */
+  private static void awaitLeaders(Admin admin, String topic) throws Exception {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      org.apache.kafka.clients.admin.TopicDescription description = admin.describeTopics(List.of(topic))
+          .allTopicNames().get().get(topic);
+      if (description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+        return;
+      }
+      assertTrue(System.nanoTime() < deadline, "no leader for every partition of " + topic + " in 60 s: "
+          + description);
+      Thread.sleep(100);
+    }
+  }
+
   /** The sum of the topic's end offsets as the broker reports them (what Spark's source snapshots). */
   private static long endOffsets(Admin admin, String topic) throws Exception {
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
@@ -91,6 +110,7 @@ class EmbeddedKafkaIT {
     String topic = "it-events";
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrap()))) {
       admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+      awaitLeaders(admin, topic);
       produce(broker.bootstrap(), topic, 0, 1000);
       // The broker's own count first: a short count below is then Spark's reading, not the producer.
       assertEquals(1000, endOffsets(admin, topic), "messages the broker acknowledged");
