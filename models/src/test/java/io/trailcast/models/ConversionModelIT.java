@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -66,11 +67,16 @@ class ConversionModelIT {
     assertEquals(trained.fitted().algorithm(), kept.family(), recorded.families().toString());
     assertEquals(trained.metrics().rocAuc(), kept.rocAuc(), 1e-12);
     // Some 470 training trails: trees and the perceptron are no better than logistic here (the 2 M-line figures
-    // are in docs/BENCHMARKS.md), so only that each family was fitted, evaluated and timed.
+    // are in docs/BENCHMARKS.md), so only that each family was fitted, evaluated and timed; under
+    // SMALL_SEARCH_ROWS they try their smaller setting alone.
     for (ModelRegistry.FamilyFigures f : recorded.families()) {
       assertTrue(f.rocAuc() > 0 && f.rocAuc() < 1 && f.prAuc() > 0 && f.seconds() > 0 && !f.chosen().isEmpty(),
           f.toString());
     }
+    Map<String, String> chosen = new java.util.HashMap<>();
+    recorded.families().forEach(f -> chosen.put(f.family(), f.chosen()));
+    assertTrue(chosen.get("gbt").contains("maxDepth=3") && chosen.get("mlp").contains("[8]")
+        && !chosen.get("mlp").contains("32"), chosen.toString());
 
     // The score after k actions: each k counts the held-out trails that reached their k-th interactive event,
     // fewer as k grows; its AUC is MLlib's on the same scores; the first action says less than the whole trail.
