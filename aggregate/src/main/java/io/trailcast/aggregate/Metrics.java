@@ -10,6 +10,8 @@ import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map;
+import static org.apache.spark.sql.functions.map_filter;
 import static org.apache.spark.sql.functions.map_from_entries;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.struct;
@@ -33,7 +35,8 @@ public final class Metrics {
   /**
    * Per site, day and landing page, over sessions with at least one pageview: sessions (entries),
    * bounces, bounce_rate, engaged_sessions, engaged_bounce_rate, avg_depth, depth_counts (1..9, 10+),
-   * bot_sessions.
+   * bot_sessions, channel_sessions and channel_bounces (per channel that brought them, channels without
+   * sessions left out).
    */
   public static Dataset<Row> pages(Dataset<Row> sessions) {
     return pages(sessions, "day");
@@ -50,12 +53,14 @@ public final class Metrics {
       Column inBucket = d < DEPTH_BUCKETS ? col("depth").equalTo(d) : col("depth").geq(d);
       depths[d - 1] = count(when(human.and(inBucket), lit(1))).as("depth_" + d);
     }
-    Column[] aggregates = new Column[5 + DEPTH_BUCKETS - 1];
+    Column[] aggregates = new Column[7 + DEPTH_BUCKETS - 1];
     aggregates[0] = count(when(human.and(col("bounced")), lit(1))).as("bounces");
     aggregates[1] = count(when(human.and(col("engaged")), lit(1))).as("engaged_sessions");
     aggregates[2] = avg(when(human, col("depth"))).as("avg_depth");
     aggregates[3] = count(when(col("bot"), lit(1))).as("bot_sessions");
-    System.arraycopy(depths, 0, aggregates, 4, DEPTH_BUCKETS);
+    aggregates[4] = perChannel(human).as("channel_sessions");
+    aggregates[5] = perChannel(human.and(col("bounced"))).as("channel_bounces");
+    System.arraycopy(depths, 0, aggregates, 6, DEPTH_BUCKETS);
     Column[] depthColumns = new Column[DEPTH_BUCKETS];
     String[] depthNames = new String[DEPTH_BUCKETS];
     for (int d = 1; d <= DEPTH_BUCKETS; d++) {
@@ -107,7 +112,8 @@ public final class Metrics {
    * pageviews, bounces, bounce_rate, engaged_sessions, engaged_bounce_rate (both over sessions with
    * a pageview), avg_depth (same sessions), avg_duration_ms, conversions, conversion_rate (per
    * session), searches, end_reasons (sessions per end reason), bot_sessions and bot_rules (bot sessions per
-   * rule that made them bots). Bots only in the last two.
+   * rule that made them bots); per channel that brought them: channel_sessions, channel_landings (with a
+   * pageview), channel_bounces and channel_conversions. Bots only in bot_sessions and bot_rules.
    */
   public static Dataset<Row> sessions(Dataset<Row> sessions) {
     Column human = not(col("bot"));
@@ -123,7 +129,11 @@ public final class Metrics {
             avg(when(human, col("duration_ms"))).as("avg_duration_ms"),
             count(when(human.and(col("converted")), lit(1))).as("conversions"),
             coalesce(sum(when(human, col("searches"))), lit(0)).cast("long").as("searches"),
-            count(when(col("bot"), lit(1))).as("bot_sessions"));
+            count(when(col("bot"), lit(1))).as("bot_sessions"),
+            perChannel(human).as("channel_sessions"),
+            perChannel(withPageview).as("channel_landings"),
+            perChannel(withPageview.and(col("bounced"))).as("channel_bounces"),
+            perChannel(human.and(col("converted"))).as("channel_conversions"));
     Dataset<Row> reasons = sessions.filter(human)
         .groupBy("site", "day", "end_reason").count()
         .groupBy("site", "day")
@@ -141,6 +151,20 @@ public final class Metrics {
             when(col("sessions_with_pageview").gt(0), lit(1).minus(ratio(col("engaged_sessions"),
                 col("sessions_with_pageview")))))
         .withColumn("conversion_rate", ratio(col("conversions"), col("sessions")));
+  }
+
+  /**
+   * Sessions matching {@code condition} per channel (docs/definitions.md "Channel"), as a map without the
+   * channels that have none: one conditional count per channel in the same aggregation, no shuffle of its own.
+   */
+  static Column perChannel(Column condition) {
+    Column[] entries = new Column[2 * io.trailcast.aggregate.sessions.Channels.ALL.size()];
+    int i = 0;
+    for (String channel : io.trailcast.aggregate.sessions.Channels.ALL) {
+      entries[i++] = lit(channel);
+      entries[i++] = count(when(condition.and(col("channel").equalTo(channel)), lit(1)));
+    }
+    return map_filter(map(entries), (k, v) -> v.gt(0));
   }
 
   /** Column names as the Scala sequence of a join on equal names. */

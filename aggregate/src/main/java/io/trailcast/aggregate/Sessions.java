@@ -49,6 +49,7 @@ public final class Sessions {
       .add("converted", DataTypes.BooleanType)
       .add("bot", DataTypes.BooleanType)
       .add("campaign", DataTypes.StringType)
+      .add("channel", DataTypes.StringType)
       .add("search_exit", DataTypes.BooleanType)
       // Not columns of sessions_by_user: what the per-query search metrics are made of, and what made a bot session
       // one (session_metrics_by_day.bot_rules).
@@ -60,7 +61,7 @@ public final class Sessions {
 
   /** The events_by_user columns sessions are made of. */
   public static final String[] EVENT_COLUMNS = {"user_id", "site", "ts", "source", "line", "event_id", "url", "action",
-      "interactive", "status", "campaign", "search_query", "bot"};
+      "interactive", "status", "campaign", "search_query", "bot", "referrer"};
 
   private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy-MM");
 
@@ -88,7 +89,8 @@ public final class Sessions {
     boolean pageview = Event.isPageview(interactive, r.getInt(at.status), action);
     return new SessionEvent(r.getTimestamp(at.ts).getTime(), SessionEvent.position(r.getString(at.source),
         r.getLong(at.line)), r.getString(at.eventId), r.getString(at.url), action, interactive, pageview,
-        r.getString(at.campaign), r.getString(at.searchQuery), !r.isNullAt(at.bot) && r.getBoolean(at.bot));
+        r.getString(at.campaign), r.getString(at.searchQuery), !r.isNullAt(at.bot) && r.getBoolean(at.bot),
+        r.getString(at.referrer));
   }
 
   /**
@@ -96,7 +98,7 @@ public final class Sessions {
    * (every row of a partition shares one schema object).
    */
   private record EventPositions(StructType schema, int ts, int source, int line, int eventId, int url, int action,
-      int interactive, int status, int campaign, int searchQuery, int bot) {
+      int interactive, int status, int campaign, int searchQuery, int bot, int referrer) {
     private static volatile EventPositions last;
 
     static EventPositions of(StructType schema) {
@@ -107,7 +109,8 @@ public final class Sessions {
       EventPositions found = new EventPositions(schema, schema.fieldIndex("ts"), schema.fieldIndex("source"),
           schema.fieldIndex("line"), schema.fieldIndex("event_id"), schema.fieldIndex("url"),
           schema.fieldIndex("action"), schema.fieldIndex("interactive"), schema.fieldIndex("status"),
-          schema.fieldIndex("campaign"), schema.fieldIndex("search_query"), schema.fieldIndex("bot"));
+          schema.fieldIndex("campaign"), schema.fieldIndex("search_query"), schema.fieldIndex("bot"),
+          schema.fieldIndex("referrer"));
       last = found;
       return found;
     }
@@ -118,7 +121,7 @@ public final class Sessions {
     return RowFactory.create(s.userId(), s.day().format(MONTH), new Timestamp(s.start()), s.sessionId(), s.site(),
         Date.valueOf(s.day()), new Timestamp(s.end()), s.endReason(), s.landingPage(), s.exitPage(), s.depth(),
         s.events(), s.durationMs(), s.bounced(), s.engaged(), s.searches(), s.searchesWithClick(), s.clicks(),
-        s.converted(), s.bot(), s.campaign(), s.searchExit(), searches(s), s.botRule());
+        s.converted(), s.bot(), s.campaign(), s.channel(), s.searchExit(), searches(s), s.botRule());
   }
 
   private static scala.collection.Seq<Row> searches(Session s) {

@@ -109,6 +109,26 @@ class AggregateJobIT {
     }
     assertEquals(expectedDays, sessionMetrics(), "sessions, bounces, conversions and bot sessions per day");
 
+    // Channels: the simulator knows what brought each of its sessions (a search engine, a social post, a
+    // newsletter, a paid click, nothing); per day and channel, human sessions, those with a pageview, bounces
+    // and conversions equal its truth's; the landing pages' channel counts add up to the same.
+    Map<String, Map<String, List<Long>>> expectedChannels = new TreeMap<>();
+    for (String[] t : truth) {
+      if (Boolean.parseBoolean(t[19])) {
+        continue;
+      }
+      boolean pageview = Integer.parseInt(t[9]) >= 1;
+      List<Long> c = expectedChannels.computeIfAbsent(t[3], d -> new TreeMap<>())
+          .computeIfAbsent(t[21], ch -> new java.util.ArrayList<>(List.of(0L, 0L, 0L, 0L)));
+      c.set(0, c.get(0) + 1);
+      c.set(1, c.get(1) + (pageview ? 1 : 0));
+      c.set(2, c.get(2) + (pageview && Boolean.parseBoolean(t[12]) ? 1 : 0));
+      c.set(3, c.get(3) + (Boolean.parseBoolean(t[17]) ? 1 : 0));
+    }
+    assertEquals(java.util.Set.of("direct", "organic_search", "paid_search", "social", "email", "campaign"),
+        expectedChannels.get(START.toString()).keySet(), "the simulated channels");
+    assertEquals(expectedChannels, channelMetrics());
+
     AggregateJob.Result rerun = AggregateJob.run(spark, store(target), START.plusDays(1), START.plusDays(1), rules);
     assertEquals(0, rerun.lateEvents(), "nothing arrived since");
     assertEquals(0, rerun.sessionsChanged(), "same events, same sessions");
@@ -158,6 +178,38 @@ class AggregateJobIT {
         stored.put(row.getLocalDate(0).toString(), List.of(row.getLong(1), row.getLong(2), row.getLong(3),
             row.getLong(4)));
         assertEquals((double) row.getLong(2) / row.getLong(6), row.getDouble(5), 1e-12);
+      }
+    }
+    return stored;
+  }
+
+  /** Day → channel → [sessions, with a pageview, bounces, conversions], and the pages' sums checked against it. */
+  private static Map<String, Map<String, List<Long>>> channelMetrics() {
+    Map<String, Map<String, List<Long>>> stored = new TreeMap<>();
+    try (CqlSession session = CqlSessions.open(target)) {
+      for (Row row : session.execute("SELECT day, channel_sessions, channel_landings, channel_bounces, "
+          + "channel_conversions FROM session_metrics_by_day WHERE site = 'default' AND month = '2026-01'")) {
+        Map<String, List<Long>> day = new TreeMap<>();
+        Map<String, Long> landings = row.getMap(2, String.class, Long.class);
+        Map<String, Long> bounces = row.getMap(3, String.class, Long.class);
+        Map<String, Long> conversions = row.getMap(4, String.class, Long.class);
+        row.getMap(1, String.class, Long.class).forEach((channel, n) -> day.put(channel, List.of(n,
+            landings.getOrDefault(channel, 0L), bounces.getOrDefault(channel, 0L),
+            conversions.getOrDefault(channel, 0L))));
+        stored.put(row.getLocalDate(0).toString(), day);
+        Map<String, long[]> pages = new TreeMap<>();
+        for (Row page : session.execute("SELECT channel_sessions, channel_bounces FROM page_metrics_by_day WHERE "
+            + "site = 'default' AND day = ?", row.getLocalDate(0))) {
+          page.getMap(0, String.class, Long.class)
+              .forEach((c, n) -> pages.computeIfAbsent(c, k -> new long[2])[0] += n);
+          page.getMap(1, String.class, Long.class)
+              .forEach((c, n) -> pages.computeIfAbsent(c, k -> new long[2])[1] += n);
+        }
+        Map<String, List<Long>> fromPages = new TreeMap<>();
+        pages.forEach((c, sums) -> fromPages.put(c, List.of(sums[0], sums[1])));
+        Map<String, List<Long>> fromDay = new TreeMap<>();
+        landings.forEach((c, n) -> fromDay.put(c, List.of(n, bounces.getOrDefault(c, 0L))));
+        assertEquals(fromDay, fromPages, "landing pages per channel add up to the day's");
       }
     }
     return stored;

@@ -30,13 +30,17 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A window aggregated day by day in any order, then its middle day backfilled, leaves every table
  * equal, row for row, to one run over the whole window.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BackfillIT {
   private static final LocalDate START = LocalDate.of(2026, 1, 5);
   /** Bookkeeping of runs, not results: when and by which run. */
@@ -61,6 +65,7 @@ class BackfillIT {
   }
 
   @Test
+  @Order(1)
   void dayByDayThenABackfillOfTheMiddleDayEqualsOneFullRun() {
     SessionRules rules = SessionRules.of(SiteConfig.defaults());
     AggregateJob.run(spark, store(full), START, START.plusDays(2), rules);
@@ -80,6 +85,52 @@ class BackfillIT {
     for (String table : List.of("sessions_by_user", "page_metrics_by_day", "search_metrics_by_day",
         "session_metrics_by_day", "user_daily", "user_lifetime", "aggregated_days")) {
       assertTrue(expected.get(table).size() > 2, table + " has rows: " + expected.get(table).size());
+    }
+  }
+
+  /**
+   * A bot token added to the site config, then {@code bots reapply} over the stored days: every table equals a fresh
+   * ingest and aggregate of the same logs with that token; the token taken out again, they equal the run without it.
+   * A dry run counts the same changes and writes nothing.
+   */
+  @Test
+  @Order(2)
+  void botsReapplyAfterATokenIsAddedEqualsAFreshIngestWithIt() throws java.io.IOException {
+    String yaml = new String(SiteConfig.class.getResourceAsStream("default-site.yaml").readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(yaml.contains("\nbot_user_agents: ["));
+    SiteConfig withToken = SiteConfig.load(java.nio.file.Files.writeString(tmp.resolve("site.yaml"),
+        yaml.replace("\nbot_user_agents: [", "\nbot_user_agents: [Firefox/, ")));
+    CassandraTarget fresh = TestCassandra.keyspaceFor(BackfillIT.class, "fresh");
+    IngestJob.run(spark, store(fresh), new IngestConfig(List.of(tmp.resolve("logs").toString()), InputFormat.AUTO,
+        withToken, "salt", null, null, false));
+    AggregateJob.run(spark, store(fresh), START, START.plusDays(2), SessionRules.of(withToken));
+
+    Map<String, List<String>> before = tables(pieces);
+    BotsReapplyJob.Result dry = BotsReapplyJob.run(spark, store(pieces), START, START.plusDays(2), withToken, true);
+    assertTrue(dry.flagged() > 100 && dry.cleared() == 0 && dry.reasonChanged() == 0, dry.line());
+    assertEquals(Map.of("site_token:firefox/", dry.flagged()), dry.byReason());
+    assertEquals(before, tables(pieces), "a dry run writes nothing");
+
+    BotsReapplyJob.Result applied = BotsReapplyJob.run(spark, store(pieces), START, START.plusDays(2), withToken,
+        false);
+    assertEquals(dry.flagged(), applied.flagged());
+    assertEquals(List.of(START, START.plusDays(1), START.plusDays(2)), applied.daysChanged());
+    assertTrue(applied.aggregate().sessionsChanged() > 10, applied.line());
+    Map<String, List<String>> expected = tables(fresh);
+    Map<String, List<String>> actual = tables(pieces);
+    for (String table : expected.keySet()) {
+      assertEquals(expected.get(table), actual.get(table), table + " after the token was reapplied");
+    }
+
+    BotsReapplyJob.Result back = BotsReapplyJob.run(spark, store(pieces), START, START.plusDays(2),
+        SiteConfig.defaults(), false);
+    assertEquals(applied.flagged(), back.cleared(), back.line());
+    assertEquals(Map.of("human", back.cleared()), back.byReason());
+    Map<String, List<String>> original = tables(full);
+    actual = tables(pieces);
+    for (String table : original.keySet()) {
+      assertEquals(original.get(table), actual.get(table), table + " after the token was taken out again");
     }
   }
 

@@ -109,8 +109,9 @@ public final class DemoCommand implements Callable<Integer> {
     AggregateJob.Result aggregated = AggregateJob.run(spark, store, START, START.plusDays(days - 1),
         SessionRules.of(SiteConfig.defaults()));
     out.printf(Locale.ROOT, "[aggregate] %s; truth: %,d sessions%n", aggregated.line(), simulated.sessions());
+    out.println("[channels]  " + MetricsTables.channelLine(store.cql(), START, START.plusDays(days - 1)));
     out.println("            bounce per landing page: bin/trailcast metrics pages --keyspace " + keyspace + " --from "
-        + START + " --to " + START.plusDays(days - 1));
+        + START + " --to " + START.plusDays(days - 1) + "; per channel: metrics channels");
     out.flush();
     themes(spark, store, traffic, START.plusDays(days - 1), out);
     AggregateJob.Result withThemes = AggregateJob.run(spark, store, START, START.plusDays(days - 1),

@@ -39,6 +39,7 @@ import picocli.CommandLine.Command;
         CollectCommand.class,
         ServeCommand.class,
         ForgetCommand.class,
+        BotsCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec

@@ -14,14 +14,21 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code trailcast metrics pages|search|sessions}: the aggregate tables for a window, for people or scripts. */
+/**
+ * {@code trailcast metrics pages|search|sessions|channels}: the aggregate tables for a window, for people or
+ * scripts.
+ */
 @Command(name = "metrics", mixinStandardHelpOptions = true,
     description = "Print bounce per landing page (pages: day,site,landing_page,sessions,bounces,bounce_rate,"
-        + "engaged_bounce_rate,avg_depth,engaged_sessions,bot_sessions,depth_counts), search CTR (search: day,site,"
+        + "engaged_bounce_rate,avg_depth,engaged_sessions,bot_sessions,depth_counts,channel_sessions,"
+        + "channel_bounces), search CTR (search: day,site,"
         + "query,searches,searches_with_click,search_ctr,clicks_per_search,clicks,zero_click_searches,search_exits; "
         + "query * is the day's total) or the day's sessions (sessions: day,site,sessions,users,"
         + "sessions_with_pageview,pageviews,bounces,bounce_rate,engaged_sessions,engaged_bounce_rate,avg_depth,"
-        + "avg_duration_ms,conversions,conversion_rate,searches,bot_sessions,bot_rules,end_reasons) per day. Rates "
+        + "avg_duration_ms,conversions,conversion_rate,searches,bot_sessions,bot_rules,end_reasons) per day, or "
+        + "the channels that brought them (channels: day,site,channel,sessions,share,landings,bounces,bounce_rate,"
+        + "conversions,conversion_rate; direct, organic_search, paid_search, social, email, referral, campaign). "
+        + "Rates "
         + "are null when there is nothing to divide by. Bots are excluded and counted apart (bot_sessions; bot_rules: "
         + "per rule that made them bots).")
 public final class MetricsCommand implements Callable<Integer> {
@@ -31,7 +38,7 @@ public final class MetricsCommand implements Callable<Integer> {
   @Mixin
   ClusterOptions cluster;
 
-  @Parameters(paramLabel = "WHAT", description = "pages, search or sessions.")
+  @Parameters(paramLabel = "WHAT", description = "pages, search, sessions or channels.")
   String what;
 
   @Mixin
@@ -67,7 +74,11 @@ public final class MetricsCommand implements Callable<Integer> {
           columns = MetricsTables.SESSIONS;
           rows = MetricsTables.sessions(session, days.from(), last, site);
         }
-        default -> throw new UserException("unknown metrics '" + what + "': use pages, search or sessions");
+        case "channels" -> {
+          columns = MetricsTables.CHANNELS;
+          rows = MetricsTables.channels(session, days.from(), last, site);
+        }
+        default -> throw new UserException("unknown metrics '" + what + "': use pages, search, sessions or channels");
       }
     }
     RowPrinter.print(spec.commandLine().getOut(), format, columns, rows);

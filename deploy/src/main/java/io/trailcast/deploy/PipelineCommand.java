@@ -101,6 +101,7 @@ public final class PipelineCommand implements Callable<Integer> {
       ThemeStage.run(spark, store, date, date, out);
       AggregateJob.Result aggregated = AggregateJob.run(spark, store, date, date, SessionRules.of(site));
       out.println("[aggregate] " + aggregated.line());
+      out.println("[channels]  " + MetricsTables.channelLine(store.cql(), date, date));
       out.flush();
       IdentityJob.Result identities = IdentityJob.run(spark, store, date, date, crm,
           ingest.config(target, date).salt(), IdentityGraph.Rules.defaults());

@@ -49,6 +49,20 @@ public final class SiteConfig implements Serializable {
     public List<String> sensitiveParameters;
     @JsonProperty("log_format")
     public String logFormat;
+    public Channels channels;
+  }
+
+  /**
+   * Referrer hosts of a session's channel, beside the packaged list (docs/definitions.md "Channel"); every
+   * key is optional. A host here wins over the list's.
+   */
+  public static final class Channels {
+    @JsonProperty("own_hosts")
+    public List<String> ownHosts;
+    public List<String> search;
+    public List<String> social;
+    public List<String> email;
+    public List<String> referral;
   }
 
   /** The session rules (DESIGN.md "Session"); every key is optional, the defaults are DESIGN.md's. */
@@ -99,6 +113,9 @@ public final class SiteConfig implements Serializable {
   private final Duration futureTolerance;
   private final List<String> sensitiveParameters;
   private final String logFormat;
+  private final List<String> ownHosts;
+  /** Medium (search, social, email, referral) → the site's hosts of it. */
+  private final java.util.Map<String, List<String>> channelHosts;
 
   private SiteConfig(Document d, String origin) {
     site = required(d.site, "site", origin);
@@ -132,6 +149,18 @@ public final class SiteConfig implements Serializable {
     sensitiveParameters = d.sensitiveParameters == null ? defaults().sensitiveParameters()
         : lower(d.sensitiveParameters);
     logFormat = d.logFormat == null || d.logFormat.isBlank() ? null : d.logFormat.strip();
+    // A key left out keeps the shipped default's hosts (default-site.yaml gives every key).
+    Channels channels = d.channels == null ? new Channels() : d.channels;
+    ownHosts = hosts(channels.ownHosts, "channels.own_hosts", origin);
+    java.util.Map<String, List<String>> byMedium = new java.util.LinkedHashMap<>();
+    List<List<String>> given = java.util.Arrays.asList(channels.search, channels.social, channels.email,
+        channels.referral);
+    List<String> media = List.of("search", "social", "email", "referral");
+    for (int i = 0; i < media.size(); i++) {
+      byMedium.put(media.get(i), given.get(i) == null ? defaults().channelHosts().get(media.get(i))
+          : hosts(given.get(i), "channels." + media.get(i), origin));
+    }
+    channelHosts = java.util.Collections.unmodifiableMap(byMedium);
     if (logFormat != null) {
       io.trailcast.ingest.parse.FormatStringParser.checkFormat(logFormat, origin);
     }
@@ -228,6 +257,12 @@ public final class SiteConfig implements Serializable {
     d.futureTolerance = Durations.format(futureTolerance);
     d.sensitiveParameters = sensitiveParameters;
     d.logFormat = logFormat;
+    d.channels = new Channels();
+    d.channels.ownHosts = ownHosts;
+    d.channels.search = channelHosts.get("search");
+    d.channels.social = channelHosts.get("social");
+    d.channels.email = channelHosts.get("email");
+    d.channels.referral = channelHosts.get("referral");
     return d;
   }
 
@@ -265,6 +300,16 @@ public final class SiteConfig implements Serializable {
     }
   }
 
+  /** Host names (lower case); a URL or a path given by mistake fails with the key's name. */
+  private static List<String> hosts(List<String> values, String key, String origin) {
+    for (String host : lower(values)) {
+      if (host.isBlank() || host.contains("/") || host.contains(" ") || host.contains(":")) {
+        throw new UserException(origin + ": " + key + " takes host names (www.example.com), not '" + host + "'");
+      }
+    }
+    return lower(values);
+  }
+
   private static List<String> lower(List<String> values) {
     return values == null ? List.of() : values.stream().map(v -> v.toLowerCase(Locale.ROOT)).toList();
   }
@@ -279,6 +324,16 @@ public final class SiteConfig implements Serializable {
 
   public String site() {
     return site;
+  }
+
+  /** Hosts that are this site besides {@link #host()}: a referrer from one of them brought no visit. */
+  public List<String> ownHosts() {
+    return ownHosts;
+  }
+
+  /** The site's referrer hosts by medium (search, social, email, referral), over the packaged list. */
+  public java.util.Map<String, List<String>> channelHosts() {
+    return channelHosts;
   }
 
   public String host() {

@@ -114,10 +114,10 @@ class EventBuilderTest {
 
   @Test
   void botsByUserAgent() {
-    Event google = builder.build(request("GET", "/a", 200, null, "Mozilla/5.0 (compatible; Googlebot/2.1)", null),
-        "id", "f", 1);
+    Event google = builder.build(request("GET", "/a", 200, null, "Mozilla/5.0 (compatible; Googlebot/2.1; "
+        + "+http://www.google.com/bot.html)", null), "id", "f", 1);
     assertTrue(google.bot());
-    assertEquals("user_agent:bot", google.botReason());
+    assertEquals("robot:googlebot", google.botReason());
     assertEquals("no_user_agent", builder.build(request("GET", "/a", 200, null, "", null), "id", "f", 1).botReason());
     Event common = builder.build(request("GET", "/a", 200, null, null, null), "id", "f", 1);
     assertFalse(common.bot(), "common logs have no agent: not a bot for that");
@@ -137,7 +137,7 @@ class EventBuilderTest {
     assertEquals("www.paris.fr/recherche?texte=musique", event.url());
     assertEquals("musique", event.searchQuery());
     assertEquals("paris", event.site());
-    assertEquals("user_agent:trailcheck", event.botReason());
+    assertEquals("site_token:trailcheck", event.botReason());
   }
 
   @Test

@@ -95,14 +95,15 @@ public final class Simulator {
         OutputFiles.LineFile eventsFile = new OutputFiles.LineFile(out.resolve("truth/events.csv"), config.gzip())) {
       sessionsFile.write("session_id,person_id,device_id,day,start,end,end_reason,landing_page,exit_page,depth,events,"
           + "duration_ms,bounced,engaged,searches,searches_with_click,clicks,converted,conversion_probability,bot,"
-          + "campaign");
+          + "campaign,channel");
       eventsFile.write("file,line,ts,person_id,device_id,session_id,kind,bot,corrupt,login");
       TruthSessions truth = new TruthSessions(config.zone(), s -> {
         try {
           sessionsFile.write(OutputFiles.csvLine(s.sessionId(), s.personId(), s.deviceId(), s.day(),
               Instant.ofEpochMilli(s.start()), Instant.ofEpochMilli(s.end()), s.endReason(), s.landingPage(),
               s.exitPage(), s.depth(), s.events(), s.end() - s.start(), s.bounced(), s.engaged(), s.searches(),
-              s.searchesWithClick(), s.clicks(), s.converted(), s.conversionProbability(), s.bot(), s.campaign()));
+              s.searchesWithClick(), s.clicks(), s.converted(), s.conversionProbability(), s.bot(), s.campaign(),
+              s.channel()));
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }

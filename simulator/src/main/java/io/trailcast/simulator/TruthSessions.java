@@ -25,7 +25,23 @@ public final class TruthSessions {
   public record Session(String sessionId, String personId, String deviceId, long start, long end,
       String endReason, String landingPage, String exitPage, int depth, int events, boolean bounced,
       boolean engaged, int searches, int searchesWithClick, int clicks, boolean converted,
-      double conversionProbability, boolean bot, String campaign, String day) {
+      double conversionProbability, boolean bot, String campaign, String day, String channel) {
+  }
+
+  /**
+   * The channel the simulator meant for a first request: it knows the referrers and campaigns it writes (a search
+   * engine, a social post, newsletters, a paid click, the site's own pages), so this needs no referrer list.
+   */
+  static String channel(String referrer, String campaign) {
+    if (campaign != null) {
+      return campaign.contains("utm_medium=email") ? "email" : campaign.contains("utm_medium=social") ? "social"
+          : campaign.contains("gclid=") ? "paid_search" : "campaign";
+    }
+    if (referrer == null || referrer.startsWith(Visits.SITE)) {
+      return "direct";
+    }
+    return referrer.startsWith("https://www.google.com/") ? "organic_search"
+        : referrer.startsWith("https://t.co/") ? "social" : "referral";
   }
 
   private final ZoneId zone;
@@ -103,6 +119,7 @@ public final class TruthSessions {
     final long start;
     final ZoneId zone;
     String campaign;
+    String channel = "direct";
     boolean interactiveSeen;
     final long[] recent = new long[BURST_EVENTS + 1];
     long last;
@@ -132,6 +149,7 @@ public final class TruthSessions {
       if (event.kind() != SimEvent.Kind.ASSET && !interactiveSeen) {
         interactiveSeen = true;
         campaign = eventCampaign;
+        channel = channel(event.referrer(), eventCampaign);
       }
       recent[events % recent.length] = event.ts();
       events++;
@@ -183,7 +201,8 @@ public final class TruthSessions {
       boolean engaged = last - start >= ENGAGED_MS || depth >= 2 || converted;
       return new Session(id, device.personId(), device.id(), start, last, reason, landingPage, exitPage, depth,
           events, depth == 1, engaged, searches, searchesWithClick, clicks, converted, conversionProbability,
-          device.bot() || burst, campaign, LocalDate.ofInstant(Instant.ofEpochMilli(start), zone).toString());
+          device.bot() || burst, campaign, LocalDate.ofInstant(Instant.ofEpochMilli(start), zone).toString(),
+          channel);
     }
   }
 }

@@ -35,7 +35,7 @@ class FreshTrailTest {
   private LiveEvent event(long minutes, String path, String action, boolean interactive, String theme, boolean bot) {
     ids++;
     return new LiveEvent(new SessionEvent(T0 + minutes * MIN, SessionEvent.position("f", ids), "e" + ids,
-        "shop.example" + path, action, interactive, interactive, null, null, bot), interactive ? theme : null,
+        "shop.example" + path, action, interactive, interactive, null, null, bot, null), interactive ? theme : null,
         "Mozilla/5.0 (iPhone)");
   }
 

@@ -21,7 +21,7 @@ class LiveCountsTest {
         depth + searches.size(), depth == 1, depth >= 2, searches.size(),
         (int) searches.stream().filter(q -> q.clicks() > 0).count(),
         searches.stream().mapToInt(Session.SearchOutcome::clicks).sum(), false, bot, null, false,
-        LocalDate.ofInstant(Instant.ofEpochMilli(ts), NEW_YORK), searches, bot ? Session.FLAGGED : null);
+        LocalDate.ofInstant(Instant.ofEpochMilli(ts), NEW_YORK), searches, bot ? Session.FLAGGED : null, "direct");
   }
 
   private static List<Long> counts(Map<LiveCounts.Key, long[]> counts, LiveCounts.Table table, String grain,

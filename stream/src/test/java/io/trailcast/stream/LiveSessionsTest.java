@@ -33,7 +33,7 @@ class LiveSessionsTest {
   private LiveEvent event(long minutes, String path, String action, boolean interactive) {
     ids++;
     return new LiveEvent(new SessionEvent(T0 + minutes * MIN, SessionEvent.position("f", ids), "e" + ids,
-        "shop.example" + path, action, interactive, interactive, null, null, false), "shoes", "Mozilla/5.0");
+        "shop.example" + path, action, interactive, interactive, null, null, false, null), "shoes", "Mozilla/5.0");
   }
 
   /** What the table holds after each call: sessions by id, gone ones removed. */

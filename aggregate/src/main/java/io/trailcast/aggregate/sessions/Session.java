@@ -16,11 +16,13 @@ package io.trailcast.aggregate.sessions;
  * @param botRule the first rule that made it a bot session ({@link #FLAGGED} or {@link #BURST}), null for a
  *     human one; last, so that a streaming job's state saved before it (Java serialization, which matches a
  *     record's fields by name) reads back with null here ({@code SessionSerializationTest})
+ * @param channel how the visit came (docs/definitions.md "Channel"): {@link Channels#ALL}; last for the same
+ *     reason (an old state reads back with null)
  */
 public record Session(String userId, String site, String sessionId, long start, long end, String endReason,
     String landingPage, String exitPage, int depth, int events, boolean bounced, boolean engaged, int searches,
     int searchesWithClick, int clicks, boolean converted, boolean bot, String campaign, boolean searchExit,
-    java.time.LocalDate day, java.util.List<SearchOutcome> searchOutcomes, String botRule)
+    java.time.LocalDate day, java.util.List<SearchOutcome> searchOutcomes, String botRule, String channel)
     implements java.io.Serializable {
   /** {@link #botRule} of a session with an event flagged as a bot at ingest (its user agent, the site's tokens). */
   public static final String FLAGGED = "flagged_at_ingest";

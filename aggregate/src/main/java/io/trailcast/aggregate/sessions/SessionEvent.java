@@ -16,9 +16,10 @@ import java.io.Serializable;
  * @param campaign the event's campaign, or null
  * @param searchQuery the search query of a search, or null
  * @param bot flagged as a bot at ingest (user agent)
+ * @param referrer the referrer URL as stored, or null: the first interactive event's tells the channel
  */
 public record SessionEvent(long ts, String position, String eventId, String url, String action, boolean interactive,
-    boolean pageview, String campaign, String searchQuery, boolean bot) implements Serializable {
+    boolean pageview, String campaign, String searchQuery, boolean bot, String referrer) implements Serializable {
 
   /** Event-time order, then log order; never the order rows happen to arrive in. */
   public static final java.util.Comparator<SessionEvent> ORDER = java.util.Comparator

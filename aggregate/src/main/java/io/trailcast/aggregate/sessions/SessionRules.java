@@ -15,19 +15,20 @@ import java.time.ZoneId;
  * @param burstWindow ... within this window (inclusive) mark the session as a bot burst
  * @param engagedDuration a session lasting this long is engaged
  * @param zone the site time zone, whose midnight splits sessions
+ * @param channels what tells a session's channel from its first request (the site's hosts and referrer lists)
  */
 public record SessionRules(Duration gap, Duration maxDuration, int maxEvents, int burstEvents, Duration burstWindow,
-    Duration engagedDuration, ZoneId zone) implements Serializable {
+    Duration engagedDuration, ZoneId zone, Channels channels) implements Serializable {
 
   /** The rules a site's config sets (its {@code sessions} block and time zone). */
   public static SessionRules of(SiteConfig site) {
     return new SessionRules(site.sessionGap(), site.maxSessionDuration(), site.maxSessionEvents(), site.burstEvents(),
-        site.burstWindow(), site.engagedDuration(), site.zone());
+        site.burstWindow(), site.engagedDuration(), site.zone(), Channels.of(site));
   }
 
   public static SessionRules defaults(ZoneId zone) {
     return new SessionRules(Duration.ofMinutes(30), Duration.ofHours(12), 2_500, 100, Duration.ofSeconds(100),
-        Duration.ofSeconds(10), zone);
+        Duration.ofSeconds(10), zone, Channels.of(SiteConfig.defaults()));
   }
 
   public SessionRules {

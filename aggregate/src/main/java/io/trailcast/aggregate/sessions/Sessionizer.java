@@ -10,7 +10,7 @@ import java.util.Objects;
  * one implementation the batch job drives over a sorted scan and the streaming job through
  * {@code flatMapGroupsWithState} (its state is this object). Rules are checked for each new event
  * in the order of docs/definitions.md: logout, timeout, midnight, campaign, max_duration,
- * max_events. A session's campaign is that of its first interactive event.
+ * max_events. A session's campaign and channel are those of its first interactive event.
  */
 public final class Sessionizer implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -27,6 +27,8 @@ public final class Sessionizer implements Serializable {
   private long last;
   private LocalDate lastDay;
   private String campaign;
+  /** Set by the first interactive event; null until then (a session of assets alone is direct). */
+  private String channel;
   private boolean interactiveSeen;
   private int events;
   private int depth;
@@ -113,6 +115,7 @@ public final class Sessionizer implements Serializable {
   private void open(SessionEvent event) {
     start = event.ts();
     campaign = null;
+    channel = null;
     interactiveSeen = false;
     events = 0;
     depth = 0;
@@ -151,6 +154,9 @@ public final class Sessionizer implements Serializable {
       // before its page must not split the page's campaign off into a session of its own.
       interactiveSeen = true;
       campaign = event.campaign();
+      // A streaming state saved before channels existed reads back with no channel rules: the defaults then.
+      Channels channels = rules.channels() != null ? rules.channels() : DefaultChannels.RULES;
+      channel = channels.of(event.referrer(), event.campaign(), event.url());
     }
     endedByLogout = "logout".equals(event.action());
     if (event.pageview()) {
@@ -221,10 +227,15 @@ public final class Sessionizer implements Serializable {
     boolean engaged = last - start >= rules.engagedDuration().toMillis() || depth >= 2 || converted;
     return new Session(userId, site, userId + "@" + start, start, last, reason, landingPage, exitPage, depth, events,
         depth == 1, engaged, searches, clickedSearches, clicks, converted, bot, campaign, exitWasSearch, day(start),
-        java.util.List.copyOf(outcomes), botRule);
+        java.util.List.copyOf(outcomes), botRule, channel == null ? Channels.DIRECT : channel);
   }
 
   private LocalDate day(long ts) {
     return LocalDate.ofInstant(Instant.ofEpochMilli(ts), rules.zone());
+  }
+
+  /** The shipped site's channel rules, made once: only a state saved before channels existed needs them. */
+  private static final class DefaultChannels {
+    static final Channels RULES = Channels.of(io.trailcast.ingest.SiteConfig.defaults());
   }
 }

@@ -42,8 +42,9 @@ class SessionSerializationTest {
     }
     assertEquals(new Session("u1", "default", "u1-1", 1_000, 61_000, "timeout", "https://a/x", "https://a/y", 2, 3,
         false, true, 1, 1, 1, false, true, null, false, LocalDate.of(2026, 1, 5),
-        List.of(new Session.SearchOutcome("jazz", 1, false)), null), read);
+        List.of(new Session.SearchOutcome("jazz", 1, false)), null, null), read);
     assertNull(read.botRule(), "a bot session of an old state has no rule: counted under none");
+    assertNull(read.channel(), "nor a channel");
   }
 
   /** The serialized class name {@code from} (a length-prefixed UTF string) rewritten as {@code to}. */

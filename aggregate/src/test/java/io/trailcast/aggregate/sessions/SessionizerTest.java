@@ -18,7 +18,7 @@ class SessionizerTest {
 
   private void event(long seconds, String url, String action, boolean pageview, String campaign, String query) {
     Session closed = user.accept(new SessionEvent(T0 + seconds * 1000, SessionEvent.position("f", ids), "e" + ids++,
-        url, action, !"other".equals(action), pageview, campaign, query, false));
+        url, action, !"other".equals(action), pageview, campaign, query, false, null));
     if (closed != null) {
       sessions.add(closed);
     }
@@ -44,9 +44,10 @@ class SessionizerTest {
     finish(1801 + 1801 + 5);
     assertEquals(List.of(
         new Session("u1", "s", "u1@" + T0, T0, T0 + 1_801_000, "timeout", "h/a", "h/b", 2, 3, false, true, 0, 0, 0,
-            false, false, null, false, java.time.LocalDate.of(2026, 1, 5), List.of(), null),
+            false, false, null, false, java.time.LocalDate.of(2026, 1, 5), List.of(), null, "direct"),
         new Session("u1", "s", "u1@" + (T0 + 3_602_000), T0 + 3_602_000, T0 + 3_602_000, "open", "h/c", "h/c", 1, 1,
-            true, false, 0, 0, 0, false, false, null, false, java.time.LocalDate.of(2026, 1, 5), List.of(), null)),
+            true, false, 0, 0, 0, false, false, null, false, java.time.LocalDate.of(2026, 1, 5), List.of(), null,
+            "direct")),
         sessions);
   }
 
@@ -83,11 +84,11 @@ class SessionizerTest {
   void maxDurationAndMaxEvents() {
     Sessionizer small = new Sessionizer(new SessionRules(java.time.Duration.ofMinutes(30),
         java.time.Duration.ofHours(12), 3, 100, java.time.Duration.ofSeconds(100), java.time.Duration.ofSeconds(10),
-        ZoneId.of("UTC")), "u2", "s");
+        ZoneId.of("UTC"), Channels.of(io.trailcast.ingest.SiteConfig.defaults())), "u2", "s");
     List<String> reasons = new ArrayList<>();
     for (int i = 0; i < 7; i++) {
       Session closed = small.accept(new SessionEvent(T0 + i * 1000L, "f", "e" + i, "h/p", "pageview", true, true, null,
-          null, false));
+          null, false, null));
       if (closed != null) {
         reasons.add(closed.endReason() + ":" + closed.events());
       }
@@ -144,15 +145,17 @@ class SessionizerTest {
     assertEquals("open", user.peek().endReason());
     Sessionizer calm = new Sessionizer(SessionRules.defaults(ZoneId.of("UTC")), "u3", "s");
     for (int i = 0; i < 101; i++) {
-      calm.accept(new SessionEvent(T0 + i * 1001L, "f", "e" + i, "h/p", "pageview", true, true, null, null, false));
+      calm.accept(new SessionEvent(T0 + i * 1001L, "f", "e" + i, "h/p", "pageview", true, true, null, null, false,
+          null));
     }
     assertEquals(false, calm.peek().bot(), "101 events over 100.1 s");
     assertNull(calm.peek().botRule());
     Sessionizer flagged = new Sessionizer(SessionRules.defaults(ZoneId.of("UTC")), "u5", "s");
-    flagged.accept(new SessionEvent(T0, "f", "e0", "h/p", "pageview", true, true, null, null, false));
-    flagged.accept(new SessionEvent(T0 + 1_000, "f", "e1", "h/p", "pageview", true, true, null, null, true));
+    flagged.accept(new SessionEvent(T0, "f", "e0", "h/p", "pageview", true, true, null, null, false, null));
+    flagged.accept(new SessionEvent(T0 + 1_000, "f", "e1", "h/p", "pageview", true, true, null, null, true, null));
     for (int i = 2; i < 110; i++) {
-      flagged.accept(new SessionEvent(T0 + 1_000 + i, "f", "e" + i, "h/p", "pageview", true, true, null, null, false));
+      flagged.accept(new SessionEvent(T0 + 1_000 + i, "f", "e" + i, "h/p", "pageview", true, true, null, null, false,
+          null));
     }
     assertEquals(Session.FLAGGED, flagged.peek().botRule(), "the first rule that made it a bot: a flagged event");
     assertNull(new Sessionizer(SessionRules.defaults(ZoneId.of("UTC")), "u4", "s").finish(T0));

@@ -65,7 +65,8 @@ class SessionizerTruthTest {
           if (ingester.accept(lines.bytes(), lines.overLong(), lines.totalBytes(), ++lineNo) instanceof Event e) {
             byUser.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(new SessionEvent(e.ts(),
                 SessionEvent.position(e.source(), e.line()), e.eventId(),
-                e.url(), e.action(), e.interactive(), e.isPageview(), e.campaign(), e.searchQuery(), e.bot()));
+                e.url(), e.action(), e.interactive(), e.isPageview(), e.campaign(), e.searchQuery(), e.bot(),
+                e.referrer()));
           }
         }
       }
@@ -85,7 +86,7 @@ class SessionizerTruthTest {
       for (Session s : sessions) {
         actual.put(deviceOfUser.get(user) + "@" + Instant.ofEpochMilli(s.start()), describe(s.end(), s.endReason(),
             s.landingPage(), s.exitPage(), s.depth(), s.events(), s.bounced(), s.engaged(), s.searches(),
-            s.searchesWithClick(), s.clicks(), s.converted(), s.bot(), s.campaign()));
+            s.searchesWithClick(), s.clicks(), s.converted(), s.bot(), s.campaign(), s.channel()));
       }
     });
     Map<String, String> expected = new TreeMap<>();
@@ -93,7 +94,7 @@ class SessionizerTruthTest {
       expected.put(t[2] + "@" + t[4], describe(Instant.parse(t[5]).toEpochMilli(), t[6], empty(t[7]), empty(t[8]),
           Integer.parseInt(t[9]), Integer.parseInt(t[10]), Boolean.parseBoolean(t[12]), Boolean.parseBoolean(t[13]),
           Integer.parseInt(t[14]), Integer.parseInt(t[15]), Integer.parseInt(t[16]), Boolean.parseBoolean(t[17]),
-          Boolean.parseBoolean(t[19]), empty(t[20])));
+          Boolean.parseBoolean(t[19]), empty(t[20]), t[21]));
     }
     assertTrue(expected.size() > 500, "sessions: " + expected.size());
     List<String> differences = new ArrayList<>();

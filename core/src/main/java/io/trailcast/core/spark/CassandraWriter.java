@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * Writes a Dataset's rows to a table through the connector's executor-side sessions, binding
  * values by position with the driver: the connector's generic per-cell converters were most of
  * the client CPU of an ingest (docs/BENCHMARKS.md). Consecutive rows of one Cassandra partition go
- * as one unlogged batch (callers sort by partition); nulls are left unset (no tombstones).
+ * as one unlogged batch (callers sort by partition); nulls are left unset (no tombstones), except by
+ * {@link #overwrite}, whose nulls must replace what a cell held.
  */
 public final class CassandraWriter implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -53,17 +54,20 @@ public final class CassandraWriter implements Serializable {
   private final String table;
   private final String[] columns;
   private final int[] partitionKey;
-  private final boolean delete;
+  private final Mode mode;
   private final LongAccumulator done;
 
+  /** What a write does with its rows. */
+  private enum Mode { WRITE, OVERWRITE, DELETE }
+
   private CassandraWriter(CassandraConnector connector, String keyspace, String table, String[] columns,
-      int[] partitionKey, boolean delete, LongAccumulator done) {
+      int[] partitionKey, Mode mode, LongAccumulator done) {
     this.connector = connector;
     this.keyspace = keyspace;
     this.table = table;
     this.columns = columns;
     this.partitionKey = partitionKey;
-    this.delete = delete;
+    this.mode = mode;
     this.done = done;
   }
 
@@ -72,7 +76,15 @@ public final class CassandraWriter implements Serializable {
    * (counted by the tasks as they write: no job of its own).
    */
   public static long write(SparkSession spark, Dataset<Row> rows, CassandraTarget target, String table) {
-    return run(spark, rows, target, table, false);
+    return run(spark, rows, target, table, Mode.WRITE);
+  }
+
+  /**
+   * Writes {@code rows} (a primary key and some columns) with their nulls written: a null removes what the cell
+   * held (a correction of stored rows, where a value must go).
+   */
+  public static long overwrite(SparkSession spark, Dataset<Row> rows, CassandraTarget target, String table) {
+    return run(spark, rows, target, table, Mode.OVERWRITE);
   }
 
   /**
@@ -80,7 +92,7 @@ public final class CassandraWriter implements Serializable {
    * key); returns the keys deleted.
    */
   public static long delete(SparkSession spark, Dataset<Row> keys, CassandraTarget target, String table) {
-    return run(spark, keys, target, table, true);
+    return run(spark, keys, target, table, Mode.DELETE);
   }
 
   /**
@@ -88,7 +100,8 @@ public final class CassandraWriter implements Serializable {
    * ETA); elsewhere a log line when done (a line per stage in a job's log).
    */
   private static long run(SparkSession spark, Dataset<Row> rows, CassandraTarget target, String table,
-      boolean delete) {
+      Mode mode) {
+    boolean delete = mode == Mode.DELETE;
     CassandraConnector connector = connector(spark);
     String[] columns = rows.columns();
     List<String> names = List.of(columns);
@@ -109,7 +122,7 @@ public final class CassandraWriter implements Serializable {
     }
     String what = (delete ? "delete from " : "write ") + table;
     LongAccumulator done = spark.sparkContext().longAccumulator(what);
-    CassandraWriter writer = new CassandraWriter(connector, target.keyspace(), table, columns, partitionKey, delete,
+    CassandraWriter writer = new CassandraWriter(connector, target.keyspace(), table, columns, partitionKey, mode,
         done);
     long started = System.nanoTime();
     Progress progress = Progress.start(spark, what, done::value);
@@ -132,8 +145,8 @@ public final class CassandraWriter implements Serializable {
 
   private void writePartition(Iterator<Row> rows) throws Exception {
     try (CqlSession session = connector.openSession()) {
-      TableSink sink = delete ? TableSink.deleting(session, keyspace, table, columns)
-          : new TableSink(session, keyspace, table, columns);
+      TableSink sink = mode == Mode.DELETE ? TableSink.deleting(session, keyspace, table, columns)
+          : new TableSink(session, keyspace, table, columns, mode == Mode.OVERWRITE);
       Object[] values = new Object[columns.length];
       Object[] key = new Object[partitionKey.length];
       long count = 0;
@@ -169,6 +182,7 @@ public final class CassandraWriter implements Serializable {
     private final List<TypeCodec<Object>> codecs = new ArrayList<>();
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final boolean writeNulls;
     private final ConsistencyLevel consistency = SparkSessions.consistency(SparkSessions.CONSISTENCY_WRITE);
     private List<BoundStatement> batch = new ArrayList<>();
     private Object[] batchKey;
@@ -176,7 +190,12 @@ public final class CassandraWriter implements Serializable {
 
     /** A sink inserting rows of {@code columns}. */
     public TableSink(CqlSession session, String keyspace, String table, String[] columns) {
-      this(session, keyspace, table, insertCql(keyspace, table, columns));
+      this(session, keyspace, table, columns, false);
+    }
+
+    /** A sink inserting rows of {@code columns}, their nulls written as nulls with {@code writeNulls}. */
+    public TableSink(CqlSession session, String keyspace, String table, String[] columns, boolean writeNulls) {
+      this(session, keyspace, table, insertCql(keyspace, table, columns), writeNulls);
     }
 
     /** A sink deleting the rows whose primary key ({@code keyColumns}, all of it) it is given. */
@@ -185,11 +204,12 @@ public final class CassandraWriter implements Serializable {
       for (int i = 0; i < keyColumns.length; i++) {
         cql.append(i == 0 ? "" : " AND ").append(CqlIdentifier.fromInternal(keyColumns[i]).asCql(true)).append(" = ?");
       }
-      return new TableSink(session, keyspace, table, cql.toString());
+      return new TableSink(session, keyspace, table, cql.toString(), false);
     }
 
-    private TableSink(CqlSession session, String keyspace, String table, String cql) {
+    private TableSink(CqlSession session, String keyspace, String table, String cql, boolean writeNulls) {
       this.session = session;
+      this.writeNulls = writeNulls;
       this.name = keyspace + "." + table;
       this.statement = session.prepare(cql);
       for (ColumnDefinition variable : statement.getVariableDefinitions()) {
@@ -244,6 +264,8 @@ public final class CassandraWriter implements Serializable {
             converted = new java.util.LinkedHashSet<>(list);
           }
           builder = builder.set(i, converted, codec);
+        } else if (writeNulls) {
+          builder = builder.setToNull(i);
         }
       }
       // Upserts and deletes: the driver may resend them to another node when a coordinator dies.

@@ -82,7 +82,8 @@ public final class FreshScorer {
     this.zone = rules.zone();
     this.watermark = watermark == null ? new StreamWatermark(cql) : watermark;
     this.events = cql.prepare("SELECT site, ts, source, line, event_id, url, action, interactive, status, campaign, "
-        + "search_query, bot, user_agent FROM events_by_user WHERE user_id = ? AND day = ? LIMIT " + (MAX_EVENTS + 1));
+        + "search_query, bot, user_agent, referrer FROM events_by_user WHERE user_id = ? AND day = ? LIMIT "
+        + (MAX_EVENTS + 1));
     this.lifetime = cql.prepare("SELECT sessions, conversions, last_seen, theme_pageviews FROM user_lifetime "
         + "WHERE user_id = ?");
     this.daysFrom = cql.prepare("SELECT sessions, conversions, theme_pageviews FROM user_daily "
@@ -189,7 +190,7 @@ public final class FreshScorer {
     boolean pageview = !r.isNull(7) && !r.isNull(8) && Event.isPageview(interactive, r.getInt(8), action);
     return new SessionEvent(r.getInstant(1).toEpochMilli(), SessionEvent.position(r.getString(2), r.getLong(3)),
         r.getString(4), r.getString(5), action, interactive, pageview, r.getString(9), r.getString(10),
-        !r.isNull(11) && r.getBoolean(11));
+        !r.isNull(11) && r.getBoolean(11), r.getString(13));
   }
 
   /** The themes of the events' page URLs: cached for a minute, the others read in one round. */
