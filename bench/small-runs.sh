@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The fixed cost of small runs (issue 22): every batch command of the daily run on a day of three
-# log lines, each timed as a whole process (JVM start included) by farm-bench, in keyspace
+# log lines, each timed as a whole process (JVM start included) with /usr/bin/time, in keyspace
 # bench_small of the embedded node; then five aggregates of the day in one warm JVM
 # (bench/WarmAggregate.java: what a run costs once the JIT has done its work).
 # Usage: bench/small-runs.sh [RUNS]  (default 3)
@@ -26,8 +26,12 @@ for cmd in \
     "segments --date 2026-01-05" \
     "pipeline --date 2026-01-05 --input $DIR/small.log"; do
   echo "== trailcast $cmd"
-  # shellcheck disable=SC2086
-  farm-bench -n "$RUNS" --warmup 0 --timeout 1800 -- "$T" $cmd "${K[@]}" | grep -E "wall|cpu|exit" || true
+  for _ in $(seq "$RUNS"); do
+    # shellcheck disable=SC2086
+    /usr/bin/time -f "%e %U %S" -o "$DIR/time" "$T" $cmd "${K[@]}" >/dev/null 2>&1 || echo "exit $?"
+    read -r wall user sys < "$DIR/time"
+    echo "$wall $(echo "$user + $sys" | bc)"
+  done | sort -n | awk '{w[NR]=$1; c[NR]=$2} END {m=int((NR+1)/2); printf "wall s: median %s (min %s, max %s); cpu s of that run: %s\n", w[m], w[1], w[NR], c[m]}'
 done
 echo "== five aggregates of the day in one JVM (bench/WarmAggregate.java)"
 read -r -a FLAGS < "$ROOT/deploy/target/launcher/jvm.flags"

@@ -16,13 +16,12 @@ import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -86,8 +85,10 @@ public final class BotsReapplyJob {
     BotDetector bots = new BotDetector(site.botUserAgents());
     Dataset<Row> events = EventDays.events(spark, target, from, to, COLUMNS);
     // Read once: counted, filtered for the changes, and recounted per day for ingest_days.
-    Dataset<Row> judged = events.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> judge(rows, bots),
-        Encoders.row(JUDGED)).persist(StorageLevel.MEMORY_AND_DISK());
+    // Each row with its new reason beside the stored one (the detector, shipped with each task, keeps its answers).
+    Dataset<Row> judged = events.map((MapFunction<Row, Row>) r -> RowFactory.create(r.get(0), r.get(1), r.get(2),
+        r.get(3), r.get(4), r.get(7), r.get(6), bots.reason(r.getString(5))), Encoders.row(JUDGED))
+        .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> changed = judged.filter(not(col("old_reason").eqNullSafe(col("bot_reason")))
         .or(not(col("old_bot").eqNullSafe(col("bot_reason").isNotNull()))));
     try {
@@ -119,23 +120,6 @@ public final class BotsReapplyJob {
     } finally {
       judged.unpersist();
     }
-  }
-
-  /** Each row with its new reason beside the stored one: one detector (and its cache) per task. */
-  private static Iterator<Row> judge(Iterator<Row> rows, BotDetector bots) {
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return rows.hasNext();
-      }
-
-      @Override
-      public Row next() {
-        Row r = rows.next();
-        return RowFactory.create(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(7), r.get(6),
-            bots.reason(r.getString(5)));
-      }
-    };
   }
 
   /**

@@ -119,13 +119,11 @@ public final class FormatStringParser {
   /** How java.time's message about a time it could not read starts (the library passes it on). */
   private static final String TIME_TEXT = "Text '";
 
-  private final String format;
   private final HttpdLoglineParser<Fields> parser;
   private final boolean fastPath;
   private final boolean fastPathCommon;
 
   private FormatStringParser(String format, boolean allowFastPath) {
-    this.format = format;
     String spelled = normalized(format);
     this.fastPath = allowFastPath && (spelled.equals(normalized(COMBINED)) || spelled.equals("combined")
         || spelled.equals(normalized(COMMON)) || spelled.equals("common")
@@ -151,10 +149,6 @@ public final class FormatStringParser {
    */
   public static FormatStringParser withoutFastPath(String format) {
     return new FormatStringParser(format.strip(), false);
-  }
-
-  public String format() {
-    return format;
   }
 
   /** Whether the format is the textbook combined or common one, read by the hand-written parser. */
