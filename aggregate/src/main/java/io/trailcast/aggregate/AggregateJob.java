@@ -13,6 +13,9 @@ import static org.apache.spark.sql.functions.to_date;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import io.trailcast.aggregate.experiments.ExperimentArms;
+import io.trailcast.aggregate.experiments.ExperimentDefinitions;
+import io.trailcast.aggregate.experiments.ExperimentRewards;
 import io.trailcast.aggregate.sessions.SessionRules;
 import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.cassandra.JobRuns;
@@ -72,9 +75,15 @@ public final class AggregateJob {
   }
 
   public static Result run(SparkSession spark, Store store, LocalDate from, LocalDate to, SessionRules rules) {
+    return run(spark, store, from, to, rules, ExperimentDefinitions.none());
+  }
+
+  /** The run, which also rewrites what the sessions of those days earned each variant of {@code experiments}. */
+  public static Result run(SparkSession spark, Store store, LocalDate from, LocalDate to, SessionRules rules,
+      ExperimentDefinitions experiments) {
     Result result = JobRuns.record(store, "aggregate", List.of(), from, to, (cql, run) -> {
       return ShufflePartitions.with(spark, EventDays.shufflePartitions(spark, cql, from, to.plusDays(1)),
-          () -> aggregate(spark, cql, store.target(), from, to, rules, run.runId()));
+          () -> aggregate(spark, cql, store.target(), from, to, rules, experiments, run.runId()));
     }, done -> {
       Map<String, Long> counts = new LinkedHashMap<>();
       counts.put("sessions", done.sessions());
@@ -90,14 +99,16 @@ public final class AggregateJob {
   }
 
   private static Result aggregate(SparkSession spark, CqlSession cql, CassandraTarget target, LocalDate from,
-      LocalDate to, SessionRules rules, String runId) {
+      LocalDate to, SessionRules rules, ExperimentDefinitions experiments, String runId) {
     Stored stored = read(spark, cql, target, from, to);
     try {
       long endOfData = Math.min(System.currentTimeMillis(),
           to.plusDays(2).atStartOfDay(rules.zone()).toInstant().toEpochMilli());
       Computed computed = compute(stored, rules, from, to, endOfData);
       try {
-        return write(spark, cql, target, stored.seenBefore(), computed, runId);
+        Result written = write(spark, cql, target, stored.seenBefore(), computed, runId);
+        writeExperiments(cql, target.keyspace(), experiments, computed.sessions());
+        return written;
       } finally {
         computed.unpersist();
       }
@@ -253,6 +264,29 @@ public final class AggregateJob {
     Result result = new Result(total, bots, pages, search, late, changed);
     recordDays(cql, eventsNow, perDay(siteDays, 2), latePerDay, runId);
     return result;
+  }
+
+  /**
+   * What the window's sessions earned each variant (ExperimentRewards, the stream's rule too), per day: one
+   * small collect of the sessions' landing pages and outcomes, then the days' batch rows rewritten.
+   */
+  private static void writeExperiments(CqlSession cql, String keyspace, ExperimentDefinitions experiments,
+      Dataset<Row> sessions) {
+    if (experiments.isEmpty()) {
+      return;
+    }
+    Map<ExperimentRewards.Key, long[]> counts = new HashMap<>();
+    java.util.Set<LocalDate> days = new java.util.TreeSet<>();
+    // A session without a landing page has no pageview: the rule leaves it out, and its flags may be null.
+    List<Row> outcomes = sessions.filter(col("landing_page").isNotNull()).groupBy(col("day"), col("landing_page"),
+        expr("least(depth, 1)"), col("bot"), col("bounced"), col("engaged"), col("converted")).count().collectAsList();
+    for (Row r : outcomes) {
+      LocalDate day = r.getDate(0).toLocalDate();
+      days.add(day);
+      ExperimentRewards.add(counts, experiments.experiments(), day, r.getString(1), r.getInt(2), r.getBoolean(3),
+          r.getBoolean(4), r.getBoolean(5), r.getBoolean(6), r.getLong(7));
+    }
+    ExperimentArms.writeBatch(cql, keyspace, experiments, days, counts);
   }
 
   private static Column inWindow(LocalDate from, LocalDate to) {

@@ -114,7 +114,8 @@ public final class BotsReapplyJob {
         CassandraWriter.overwrite(spark, changed.select(col("user_id"), col("day"), col("ts"), col("event_id"),
             col("bot_reason").isNotNull().as("bot"), col("bot_reason")), target, "events_by_user");
         recountIngestDays(store.cql(), judged, days);
-        aggregate = AggregateJob.run(spark, store, days.first(), days.last(), SessionRules.of(site));
+        aggregate = AggregateJob.run(spark, store, days.first(), days.last(), SessionRules.of(site),
+            io.trailcast.aggregate.experiments.ExperimentDefinitions.of(site));
       }
       return new Result(from, to, total, flagged, cleared, moved, byReason, List.copyOf(days), aggregate, dryRun);
     } finally {

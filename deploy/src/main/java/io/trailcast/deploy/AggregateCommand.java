@@ -1,6 +1,7 @@
 package io.trailcast.deploy;
 
 import io.trailcast.aggregate.AggregateJob;
+import io.trailcast.aggregate.experiments.ExperimentDefinitions;
 import io.trailcast.aggregate.sessions.SessionRules;
 import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.spark.SparkSessions;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Mixin;
 @Command(name = "aggregate", mixinStandardHelpOptions = true,
     description = "Cut the events of the days into sessions (sessions_by_user), compute bounce per landing page "
         + "(page_metrics_by_day), search CTR (search_metrics_by_day) and per-user aggregates (user_daily, "
-        + "user_lifetime). Rerunning a window rewrites its rows.")
+        + "user_lifetime), and what the sessions earned each variant of the site's landing-page experiments "
+        + "(experiment_arms). Rerunning a window rewrites its rows.")
 public final class AggregateCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -29,7 +31,7 @@ public final class AggregateCommand implements Callable<Integer> {
   public Integer call() {
     try (Store store = cluster.store()) {
       AggregateJob.Result result = AggregateJob.run(SparkSessions.create("aggregate", store.target()), store,
-          window.from(), window.to(), window.rules());
+          window.from(), window.to(), window.rules(), window.experiments());
       spec.commandLine().getOut().println(result.line());
       spec.commandLine().getOut().flush();
       return 0;
@@ -58,6 +60,11 @@ public final class AggregateCommand implements Callable<Integer> {
     /** The site config's session rules, then this run's flags over them. */
     SessionRules rules() {
       return SessionRules.of(sessions.over(site.load()));
+    }
+
+    /** The site config's landing-page experiments (none without its experiments file). */
+    ExperimentDefinitions experiments() {
+      return ExperimentDefinitions.of(site.load());
     }
   }
 }

@@ -32,7 +32,8 @@ public final class BackfillCommand implements Callable<Integer> {
     try (Store store = cluster.store()) {
       SparkSession spark = SparkSessions.create("backfill", store.target());
       ThemeStage.run(spark, store, window.from(), window.to(), out);
-      AggregateJob.Result result = AggregateJob.run(spark, store, window.from(), window.to(), window.rules());
+      AggregateJob.Result result = AggregateJob.run(spark, store, window.from(), window.to(), window.rules(),
+          window.experiments());
       out.println("[aggregate] " + window.from() + ".." + window.to() + ": " + result.line());
       out.flush();
       return 0;

@@ -159,6 +159,7 @@ public final class DemoCommand implements Callable<Integer> {
         + "score USER --keyspace %s%n", scored, keyspace);
     out.flush();
     LiveDemo.run(spark, store, START.plusDays(days), Math.max(20, persons / 10), out);
+    experiments(spark, target, out);
     forgetOnePerson(spark, store, traffic, out);
     Map<String, Long> counts = TablesCommand.count(spark, store);
     out.println("[tables]    rows per table, counted by Spark: " + counts);
@@ -173,7 +174,35 @@ public final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Word2Vec on the demo's navigation, themes for its pages, and how they compare with the truth. */
+  /**
+   * A landing-page experiment's closed loop (docs/experiments.md) in a keyspace of its own, so that its simulated
+   * visitors stay out of the demo's figures: three home-page variants, serve, the stream, the batch rerun.
+   */
+  private void experiments(SparkSession spark, CassandraTarget demo, PrintWriter out) throws IOException,
+      InterruptedException {
+    CassandraTarget target = demo.withKeyspace(keyspace + "_experiments");
+    SchemaMigrator.apply(target, Replication.EMBEDDED);
+    ExperimentSimulation.Result r;
+    try (Store store = Store.open(target)) {
+      r = ExperimentSimulation.run(spark, store, IngestConfig.DEFAULT_SALT, new ExperimentSimulation.Config(
+          new double[] {0.55, 0.45, 0.40}, 3_000, io.trailcast.aggregate.experiments.ExperimentDefinitions.Policy
+          .THOMPSON, 1, 250, TrailcastHome.varDir().resolve("demo/experiments")), line -> { });
+    }
+    StringBuilder variants = new StringBuilder();
+    for (ExperimentSimulation.VariantResult v : r.variants()) {
+      variants.append(String.format(Locale.ROOT, "%s%s true %.2f found %.3f [%.3f, %.3f], share %.2f then %.2f",
+          variants.length() == 0 ? "" : "; ", v.variant(), v.trueRate(), v.foundRate(), v.low(), v.high(),
+          v.share(), v.secondHalfShare()));
+    }
+    out.printf(Locale.ROOT, "[experiments] home-page variants with true bounce 0.55, 0.45, 0.40: %,d simulated "
+            + "visitors through serve and the stream in %.0f s, Thompson sampling: %s; regret %.0f against the even "
+            + "split's %.0f; batch rerun %s (bin/trailcast experiments show %s --keyspace %s --site-config %s)%n",
+        r.visitors(), r.millis() / 1000.0, variants, r.regret(), r.uniformRegret(),
+        r.batchEqualsStream() ? "equal to the stream" : "DIFFERS: " + r.batchDifference(), r.experiment(),
+        target.keyspace(), r.siteConfig());
+    out.flush();
+  }
+
   /**
    * A person's right to be forgotten, shown on the first simulated person with two devices, an email
    * and a CRM account who signed in: the same one each run, who then stays out of every later run.

@@ -40,6 +40,7 @@ import picocli.CommandLine.Command;
         ServeCommand.class,
         ForgetCommand.class,
         BotsCommand.class,
+        ExperimentsCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec

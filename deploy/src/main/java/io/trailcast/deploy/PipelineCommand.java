@@ -9,6 +9,7 @@ import io.trailcast.core.cassandra.Store;
 import io.trailcast.core.spark.SparkSessions;
 import io.trailcast.ingest.IngestJob;
 import io.trailcast.ingest.IngestResult;
+import io.trailcast.aggregate.experiments.ExperimentDefinitions;
 import io.trailcast.ingest.SiteConfig;
 import io.trailcast.enrich.themes.ThemeDefinitions;
 import io.trailcast.models.ModelJob;
@@ -38,7 +39,8 @@ import picocli.CommandLine.Option;
         + "that arrived; the batch stages then recompute the day with its late events), ingest of the "
         + "events of that day (site time zone) found in the inputs, themes of the day's new page URLs (with the "
         + "newest word2vec model, if one was trained), then sessions, bounce and search metrics and the per-user "
-        + "aggregates of that day, the identity graph and person profiles (with --crm, its accounts), segment "
+        + "aggregates of that day (and what its sessions earned the variants of the site config's experiments), "
+        + "the identity graph and person profiles (with --crm, its accounts), segment "
         + "members as of the day, and conversion scores of the day's sessions (with the newest conversion model, if "
         + "one was trained); with --report, the day's report (bin/trailcast report).")
 public final class PipelineCommand implements Callable<Integer> {
@@ -99,9 +101,13 @@ public final class PipelineCommand implements Callable<Integer> {
       out.println("[ingest] " + ingested.line());
       out.flush();
       ThemeStage.run(spark, store, date, date, out);
-      AggregateJob.Result aggregated = AggregateJob.run(spark, store, date, date, SessionRules.of(site));
+      AggregateJob.Result aggregated = AggregateJob.run(spark, store, date, date, SessionRules.of(site),
+          ExperimentDefinitions.of(site));
       out.println("[aggregate] " + aggregated.line());
       out.println("[channels]  " + MetricsTables.channelLine(store.cql(), date, date));
+      for (String line : ExperimentsCommand.lines(store.cql(), target.keyspace(), ExperimentDefinitions.of(site))) {
+        out.println("[experiments] " + line);
+      }
       out.flush();
       IdentityJob.Result identities = IdentityJob.run(spark, store, date, date, crm,
           ingest.config(target, date).salt(), IdentityGraph.Rules.defaults());

@@ -34,6 +34,11 @@ import picocli.CommandLine.Option;
         "GET /v1/landing-pages/bounce?url=U[&site=S]: the live hour and day figures (live_page_metrics, the "
             + "windows holding the stream's watermark, else now) and the recency-weighted bounce "
             + "(landing_recency) of landing page U as stored (host/path?query); 404 when it has none.",
+        "GET /v1/experiments/{name}/variant?user=U: the variant of landing-page experiment {name} (the site config's "
+            + "experiments file, docs/experiments.md) for the site's visitor U (e.g. its cookie id): the one recorded "
+            + "for U, else one drawn from the experiment's current weights and recorded (experiment_assignments, U "
+            + "only as its salted hash); JSON experiment, user_id, variant, url, assigned_at, weight, new. 404 for "
+            + "an unknown experiment.",
         "GET /health: status, keyspace and model version; 503 when Cassandra does not answer.",
         "Errors are JSON {\"error\": reason}: 400 for a bad user id or parameter, 404 for an unknown path, 405 "
             + "for a method other than GET, 503 when Cassandra does not answer or every worker is busy and the "
@@ -65,6 +70,14 @@ public final class ServeCommand implements Callable<Integer> {
   @Mixin
   SiteOption siteConfig;
 
+  @Mixin
+  SaltOption salt;
+
+  @Option(names = "--experiment-refresh", paramLabel = "DURATION", defaultValue = "5s",
+      description = "How often an experiment's weights are recomputed from what its variants earned "
+          + "(experiment_arms). Default: ${DEFAULT-VALUE}.")
+  String experimentRefresh;
+
   @Option(names = "--for", paramLabel = "DURATION",
       description = "Stop after this long (e.g. 30s). Default: run until stopped (Ctrl-C).")
   String runFor;
@@ -79,6 +92,7 @@ public final class ServeCommand implements Callable<Integer> {
       throw new UserException("--threads must be at least 1 and --queue at least 0");
     }
     Duration stopAfter = runFor == null ? null : Durations.parse(runFor, "--for");
+    Duration refresh = Durations.parse(experimentRefresh, "--experiment-refresh");
     SiteConfig site = siteConfig.load();
     Store store = cluster.store();
     CassandraTarget target = store.target();
@@ -89,7 +103,12 @@ public final class ServeCommand implements Callable<Integer> {
       models = new ModelWatch(cql, ModelWatch.sparkLoader());
       models.refresh();
       models.every(Duration.ofMinutes(1));
-      server = ScoreServer.start(new CassandraServeData(cql, target.keyspace(), site, models),
+      // Visitors' ids are hashed only where the site runs experiments: elsewhere serve needs no salt.
+      String hashing = site.experimentsFile() == null ? null : salt.resolve(target);
+      if (hashing != null) {
+        io.trailcast.ingest.Salts.requireSameSalt(cql, target.keyspace(), hashing);
+      }
+      server = ScoreServer.start(new CassandraServeData(cql, target.keyspace(), site, models, hashing, refresh),
           ScoreServer.options(bind, port).withThreads(threads).withQueue(queue));
     } catch (IOException e) {
       close(models, store);
@@ -113,7 +132,8 @@ public final class ServeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     String model = models.scorer() == null ? "no model: " + models.problem() : "model " + models.scorer().version();
     out.println("[serve]     listening on http://" + hostForUrl(server.address().getHostString()) + ":"
-        + server.port() + " (keyspace " + target.keyspace() + ", site " + site.site() + ", " + model + ")");
+        + server.port() + " (keyspace " + target.keyspace() + ", site " + site.site() + ", " + model
+        + (site.experimentsFile() == null ? "" : ", experiments of " + site.experimentsFile()) + ")");
     out.flush();
     if (stopAfter == null) {
       stopped.await();

@@ -50,6 +50,8 @@ public final class SiteConfig implements Serializable {
     @JsonProperty("log_format")
     public String logFormat;
     public Channels channels;
+    /** The landing-page experiments file (docs/experiments.md), relative to this file's directory. */
+    public String experiments;
   }
 
   /**
@@ -116,6 +118,8 @@ public final class SiteConfig implements Serializable {
   private final List<String> ownHosts;
   /** Medium (search, social, email, referral) → the site's hosts of it. */
   private final java.util.Map<String, List<String>> channelHosts;
+  /** The landing-page experiments file, or null when the site runs none. */
+  private final String experimentsFile;
 
   private SiteConfig(Document d, String origin) {
     site = required(d.site, "site", origin);
@@ -161,6 +165,7 @@ public final class SiteConfig implements Serializable {
           : hosts(given.get(i), "channels." + media.get(i), origin));
     }
     channelHosts = java.util.Collections.unmodifiableMap(byMedium);
+    experimentsFile = d.experiments == null || d.experiments.isBlank() ? null : d.experiments.strip();
     if (logFormat != null) {
       io.trailcast.ingest.parse.FormatStringParser.checkFormat(logFormat, origin);
     }
@@ -184,6 +189,10 @@ public final class SiteConfig implements Serializable {
       Document document = mapper().readValue(in, Document.class);
       if (document == null) {
         throw new UserException(file + " is empty");
+      }
+      if (document.experiments != null && !document.experiments.isBlank()) {
+        // Beside the site's file, wherever the command runs from.
+        document.experiments = file.toAbsolutePath().getParent().resolve(document.experiments.strip()).toString();
       }
       return new SiteConfig(document, file.toString());
     } catch (UnrecognizedPropertyException e) {
@@ -230,6 +239,13 @@ public final class SiteConfig implements Serializable {
     return new SiteConfig(d, "--log-format");
   }
 
+  /** A copy whose landing-page experiments are defined in {@code file} (null: none). */
+  public SiteConfig withExperiments(Path file) {
+    Document d = document();
+    d.experiments = file == null ? null : file.toAbsolutePath().toString();
+    return new SiteConfig(d, "the experiments file");
+  }
+
   /** This config as a YAML document again, for a copy with some keys changed. */
   private Document document() {
     Document d = new Document();
@@ -263,6 +279,7 @@ public final class SiteConfig implements Serializable {
     d.channels.social = channelHosts.get("social");
     d.channels.email = channelHosts.get("email");
     d.channels.referral = channelHosts.get("referral");
+    d.experiments = experimentsFile;
     return d;
   }
 
@@ -320,6 +337,11 @@ public final class SiteConfig implements Serializable {
    */
   public String logFormat() {
     return logFormat;
+  }
+
+  /** The landing-page experiments file (docs/experiments.md), or null when the site runs none. */
+  public String experimentsFile() {
+    return experimentsFile;
   }
 
   public String site() {

@@ -84,7 +84,8 @@ public final class BoundedHttpServer implements AutoCloseable {
 
   /**
    * Binds the address of {@code options}; {@link #start} then runs a handler for every request
-   * until {@link #stop}. The threads are named {@code name-N} and {@code name-busy}.
+   * until {@link #stop}. The threads are named {@code name-N} and {@code name-busy}. The JDK server's
+   * settings are system properties read once per JVM: they are set here, before the first server.
    */
   public static BoundedHttpServer bind(String name, Options options) throws IOException {
     limitRequestTimes(options.requestTimeout());
@@ -136,6 +137,11 @@ public final class BoundedHttpServer implements AutoCloseable {
    * started, wins over {@code timeout}.
    */
   private static void limitRequestTimes(Duration timeout) {
+    // An answer is written as headers then body: without TCP_NODELAY the body waits for the client's delayed
+    // acknowledgement of the headers, some 40 ms per request of a client that waits for each answer.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
     String seconds = Long.toString(timeout.toSeconds());
     for (String property : List.of("sun.net.httpserver.maxReqTime", "sun.net.httpserver.maxRspTime")) {
       if (System.getProperty(property) == null) {

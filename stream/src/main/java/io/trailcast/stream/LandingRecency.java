@@ -23,9 +23,12 @@ final class LandingRecency {
   private final String keyspace;
   private final int capacity;
 
-  /** A final human session with a pageview: what its landing page's reservoir takes. */
-  record Entry(String site, String landingPage, String sessionId, Instant start, boolean bounced)
-      implements Serializable {
+  /**
+   * A final human session with a pageview: what its landing page's reservoir takes, and what it earned the
+   * experiment variant it landed on ({@link io.trailcast.aggregate.experiments.ExperimentRewards}).
+   */
+  record Entry(String site, String landingPage, String sessionId, Instant start, boolean bounced, boolean engaged,
+      boolean converted, java.time.LocalDate day) implements Serializable {
   }
 
   LandingRecency(String keyspace, int capacity) {

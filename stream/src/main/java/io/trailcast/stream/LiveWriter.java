@@ -3,6 +3,9 @@ package io.trailcast.stream;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.spark.connector.cql.CassandraConnector;
 import io.trailcast.aggregate.Sessions;
+import io.trailcast.aggregate.experiments.ExperimentArms;
+import io.trailcast.aggregate.experiments.ExperimentDefinitions;
+import io.trailcast.aggregate.experiments.ExperimentRewards;
 import io.trailcast.core.cassandra.CassandraTarget;
 import io.trailcast.core.spark.CassandraWriter;
 import io.trailcast.models.ModelJob;
@@ -49,6 +52,9 @@ final class LiveWriter implements VoidFunction2<Dataset<Row>, Long> {
   private final transient CqlSession cql;
   private final LandingRecency recency;
   private final LiveMetrics metrics;
+  /** The site's landing-page experiments: what the final sessions earned their variants (experiment_arms). */
+  private final ExperimentDefinitions experiments;
+  private final String keyspace;
   private final TableWriter tables;
   final Counters counters;
 
@@ -64,8 +70,10 @@ final class LiveWriter implements VoidFunction2<Dataset<Row>, Long> {
   final KafkaOffsets.Tracker offsets = new KafkaOffsets.Tracker();
 
   LiveWriter(SparkSession spark, CassandraTarget target, CqlSession cql, LandingRecency recency, LiveTimers timers,
-      io.trailcast.ingest.IngestSink.Counters sink, java.time.ZoneId zone) {
+      io.trailcast.ingest.IngestSink.Counters sink, java.time.ZoneId zone, ExperimentDefinitions experiments) {
     this.cql = cql;
+    this.experiments = experiments;
+    this.keyspace = target.keyspace();
     this.lines = sink.lines();
     this.days = sink.days();
     this.delays = sink.delays();
@@ -108,7 +116,17 @@ final class LiveWriter implements VoidFunction2<Dataset<Row>, Long> {
       throw new IllegalStateException("live writer called outside a streaming query");
     }
     metrics.apply(cql, LiveMetrics.merge(counters.counts().value()), queryId, batchId);
-    recency.update(cql, counters.entries().value(), queryId, batchId);
+    List<LandingRecency.Entry> finals = counters.entries().value();
+    recency.update(cql, finals, queryId, batchId);
+    if (!experiments.isEmpty()) {
+      Map<ExperimentRewards.Key, long[]> earned = new HashMap<>();
+      for (LandingRecency.Entry e : finals) {
+        // Entries are final human sessions with a pageview, as the rule asks.
+        ExperimentRewards.add(earned, experiments.experiments(), e.day(), e.landingPage(), 1, false, e.bounced(),
+            e.engaged(), e.converted(), 1);
+      }
+      ExperimentArms.applyLive(cql, keyspace, earned, queryId, batchId);
+    }
     // What the micro-batch made of its lines, per day, for quality: as a batch ingest records it.
     Map<io.trailcast.ingest.DayAccounts.Key, Long> perDay = io.trailcast.ingest.IngestDays.perPartition(days.value(),
         Long::sum);
@@ -209,7 +227,8 @@ final class LiveWriter implements VoidFunction2<Dataset<Row>, Long> {
       if (page != null && !s.getBoolean(s.fieldIndex("bot")) && s.getInt(s.fieldIndex("depth")) >= 1) {
         counters.entries().add(new LandingRecency.Entry(s.getString(s.fieldIndex("site")), page,
             s.getString(s.fieldIndex("session_id")), s.getTimestamp(s.fieldIndex("session_start")).toInstant(),
-            s.getBoolean(s.fieldIndex("bounced"))));
+            s.getBoolean(s.fieldIndex("bounced")), s.getBoolean(s.fieldIndex("engaged")),
+            s.getBoolean(s.fieldIndex("converted")), s.getDate(s.fieldIndex("day")).toLocalDate()));
       }
     }
 

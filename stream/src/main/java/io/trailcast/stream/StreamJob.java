@@ -115,6 +115,12 @@ public final class StreamJob {
           Integer.parseInt(DEFAULT_RESERVOIR), THEME_REFRESH, 0);
     }
 
+    /** The same source, run live (not drained) for {@code runFor} at most, a micro-batch every {@code trigger}. */
+    public Options live(Duration runFor, Duration trigger) {
+      return new Options(source, format, site, salt, checkpoint, false, runFor, trigger, maxPerTrigger, watermarkDelay,
+          modelEvery, startingOffsets, reservoirSize, themeRefresh, partitions);
+    }
+
     /** The same run with at most {@code n} Kafka messages (or files) per micro-batch. */
     public Options withMaxPerTrigger(long n) {
       return new Options(source, format, site, salt, checkpoint, availableNow, runFor, trigger, n, watermarkDelay,
@@ -177,7 +183,7 @@ public final class StreamJob {
     refreshModel(cql, function);
     function.forget(sink.suppression());
     LiveWriter writer = new LiveWriter(spark, target, cql, new LandingRecency(target.keyspace(), o.reservoirSize()),
-        timers, counters, o.site().zone());
+        timers, counters, o.site().zone(), io.trailcast.aggregate.experiments.ExperimentDefinitions.of(o.site()));
     Dataset<Row> rows = o.source().rows(spark, o.format(), builder, o.startingOffsets(), o.maxPerTrigger(),
         writer.seen);
     StatusListener status = new StatusListener(cql, o.source().describe(), target.keyspace(), timers,

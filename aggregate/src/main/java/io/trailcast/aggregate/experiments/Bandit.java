@@ -111,6 +111,16 @@ public final class Bandit {
     return weights;
   }
 
+  /** A seed that is a function of the arms: the same arms give the same probabilities and weights everywhere. */
+  public static long seed(List<Arm> arms) {
+    long seed = 17;
+    for (Arm a : arms) {
+      seed = seed * 1_000_003L + a.sessions();
+      seed = seed * 1_000_003L + a.rewards();
+    }
+    return seed;
+  }
+
   /** Where {@code user} falls in [0, 1) for {@code experiment}: a hash, the same on every server and every run. */
   public static double unit(String experiment, String user) {
     try {

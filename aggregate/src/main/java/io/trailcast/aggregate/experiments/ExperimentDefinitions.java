@@ -76,6 +76,11 @@ public final class ExperimentDefinitions implements Serializable {
       }
     }
 
+    /** A policy as a flag gives it; an unknown one is a one-line error. */
+    public static Policy parse(String text) {
+      return of(text, "--policy");
+    }
+
     public String key() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
@@ -106,7 +111,13 @@ public final class ExperimentDefinitions implements Serializable {
     }
   }
 
+  private static final ExperimentDefinitions NONE = new ExperimentDefinitions(List.of());
+
   private final List<Experiment> experiments;
+
+  private ExperimentDefinitions(List<Experiment> experiments) {
+    this.experiments = experiments;
+  }
 
   private ExperimentDefinitions(Document d, String origin) {
     if (d == null || d.experiments == null || d.experiments.isEmpty()) {
@@ -178,6 +189,16 @@ public final class ExperimentDefinitions implements Serializable {
         file.toString());
   }
 
+  /** No experiment: a site whose config names no experiments file. */
+  public static ExperimentDefinitions none() {
+    return NONE;
+  }
+
+  /** The experiments of a site: its config's {@code experiments} file, or none. */
+  public static ExperimentDefinitions of(io.trailcast.ingest.SiteConfig site) {
+    return site.experimentsFile() == null ? NONE : load(Path.of(site.experimentsFile()));
+  }
+
   /** The shipped example (docs/experiments.md): the simulated site's home page in three designs. */
   public static ExperimentDefinitions defaults() {
     return new ExperimentDefinitions(YamlFiles.resource(ExperimentDefinitions.class, "default-experiments.yaml",
@@ -188,10 +209,23 @@ public final class ExperimentDefinitions implements Serializable {
     return experiments;
   }
 
+  public boolean isEmpty() {
+    return experiments.isEmpty();
+  }
+
+  /** The experiment called {@code name}, or null. */
+  public Experiment find(String name) {
+    return experiments.stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
+  }
+
   /** The experiment called {@code name}, or a one-line error listing the names. */
   public Experiment named(String name) {
-    return experiments.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow(() -> new UserException(
-        "no experiment '" + name + "' (experiments: " + String.join(", ", experiments.stream().map(Experiment::name)
-            .toList()) + ")"));
+    Experiment found = find(name);
+    if (found == null) {
+      throw new UserException("no experiment '" + name + "' (" + (experiments.isEmpty()
+          ? "the site config names no experiments file: its key 'experiments'" : "experiments: "
+          + String.join(", ", experiments.stream().map(Experiment::name).toList())) + ")");
+    }
+    return found;
   }
 }

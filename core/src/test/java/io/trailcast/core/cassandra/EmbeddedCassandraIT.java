@@ -29,7 +29,8 @@ class EmbeddedCassandraIT {
       List<String> tables = session.getMetadata().getKeyspace(target.keyspace()).orElseThrow().getTables().keySet()
           .stream().map(id -> id.asInternal()).sorted().toList();
       assertEquals(List.of("aggregated_days", "conversion_scores", "crm_accounts", "event_days", "events_by_user",
-          "forget_audit", "identity_edges", "ingest_days", "job_runs", "keyspace_settings", "landing_recency",
+          "experiment_arms", "experiment_assigned", "experiment_assignments", "forget_audit", "identity_edges",
+          "ingest_days", "job_runs", "keyspace_settings", "landing_recency",
           "live_page_metrics", "live_search_metrics", "models", "page_metrics_by_day", "person_by_identifier",
           "person_history", "person_profile", "quarantine", "schema_migrations", "search_metrics_by_day",
           "segment_history", "segment_members", "segment_sizes", "segments_by_person", "session_metrics_by_day",

@@ -2,6 +2,7 @@ package io.trailcast.stream.serve;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import io.trailcast.aggregate.experiments.ExperimentDefinitions;
 import io.trailcast.aggregate.sessions.SessionRules;
 import io.trailcast.ingest.SiteConfig;
 import io.trailcast.models.TrailScorer;
@@ -15,6 +16,8 @@ import java.util.Optional;
 public final class CassandraServeData implements ServeData {
   /** How long one read may take on the request path before the request gets a 503. */
   public static final Duration READ_TIMEOUT = Duration.ofSeconds(1);
+  /** How often an experiment's weights are recomputed from its stored arms, by default. */
+  public static final Duration EXPERIMENT_REFRESH = Duration.ofSeconds(5);
 
   private final String keyspace;
   private final String site;
@@ -24,12 +27,24 @@ public final class CassandraServeData implements ServeData {
   private final FreshScorer fresh;
   private final LandingBounces bounces;
   private final PreparedStatement alive;
+  /** Null when the site runs no experiments. */
+  private final ExperimentAssigner experiments;
 
   /**
    * Answers from {@code session} (bound to {@code keyspace}) for {@code siteConfig}'s site and time
    * zone, scoring fresh requests with {@code models}' current scorer.
    */
   public CassandraServeData(CqlSession session, String keyspace, SiteConfig siteConfig, ModelWatch models) {
+    this(session, keyspace, siteConfig, models, null, EXPERIMENT_REFRESH);
+  }
+
+  /**
+   * The same, also assigning visitors to the variants of the site's experiments (its config's experiments file):
+   * their ids hashed with {@code salt} (null: no experiments served), each experiment's weights recomputed from its
+   * stored arms at most every {@code refresh}.
+   */
+  public CassandraServeData(CqlSession session, String keyspace, SiteConfig siteConfig, ModelWatch models,
+      String salt, Duration refresh) {
     this.keyspace = keyspace;
     this.site = siteConfig.site();
     this.cql = new Cql(session, READ_TIMEOUT);
@@ -40,6 +55,17 @@ public final class CassandraServeData implements ServeData {
     this.fresh = new FreshScorer(cql, rules, watermark);
     this.bounces = new LandingBounces(cql, rules.zone(), watermark);
     this.alive = cql.prepare("SELECT release_version FROM system.local");
+    ExperimentDefinitions defined = ExperimentDefinitions.of(siteConfig);
+    this.experiments = salt == null || defined.isEmpty() ? null
+        : new ExperimentAssigner(session, keyspace, defined, salt, refresh);
+  }
+
+  @Override
+  public Assignment variant(String experiment, String user) {
+    if (experiments == null) {
+      return ServeData.super.variant(experiment, user);
+    }
+    return experiments.assign(experiment, user);
   }
 
   @Override

@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
  *       from the user's stored events with the stream's scorer;
  *   <li>{@code GET /v1/landing-pages/bounce?url=U[&site=S]}: the live hour and day figures and the
  *       recency-weighted bounce of a landing page;
+ *   <li>{@code GET /v1/experiments/{name}/variant?user=U}: the variant of a landing-page experiment for the
+ *       site's visitor U, sticky and recorded;
  *   <li>{@code GET /health}.
  * </ul>
  * Every answer is JSON ({@code Content-Type: application/json}); an error is {@code {"error": reason}}:
@@ -40,8 +42,10 @@ public final class ScoreServer implements AutoCloseable {
   private static final String SCORE = "/score";
   private static final String BOUNCE = "/v1/landing-pages/bounce";
   private static final String HEALTH = "/health";
+  private static final String EXPERIMENTS = "/v1/experiments/";
+  private static final String VARIANT = "/variant";
   private static final String ENDPOINTS = "GET /v1/users/{user_id}/score[?fresh=true], "
-      + "GET /v1/landing-pages/bounce?url=U[&site=S], GET /health";
+      + "GET /v1/landing-pages/bounce?url=U[&site=S], GET /v1/experiments/{name}/variant?user=U, GET /health";
   private static final long LOG_EVERY_MS = 10_000;
 
   // The defaults, declared once: `serve`'s flags show them, the demo and the tests use them.
@@ -121,9 +125,10 @@ public final class ScoreServer implements AutoCloseable {
         parameters = Set.of();
       } else if (path.equals(BOUNCE)) {
         parameters = Set.of("url", "site");
-      } else if (path.startsWith(USERS) && path.endsWith(SCORE) && path.length() >= USERS.length() + SCORE.length()
-          && path.indexOf('/', USERS.length()) == path.length() - SCORE.length()) {
+      } else if (between(path, USERS, SCORE)) {
         parameters = Set.of("fresh");
+      } else if (between(path, EXPERIMENTS, VARIANT)) {
+        parameters = Set.of("user");
       } else {
         return Answer.error(404, "no such endpoint: " + Requests.shorten(path) + " (" + ENDPOINTS + ")");
       }
@@ -137,6 +142,10 @@ public final class ScoreServer implements AutoCloseable {
       }
       if (path.equals(BOUNCE)) {
         return bounce(params);
+      }
+      if (path.startsWith(EXPERIMENTS)) {
+        return variant(Requests.decode(path.substring(EXPERIMENTS.length(), path.length() - VARIANT.length()), false),
+            params);
       }
       return score(Requests.decode(path.substring(USERS.length(), path.length() - SCORE.length()), false), params);
     } catch (ServeException e) {
@@ -153,6 +162,31 @@ public final class ScoreServer implements AutoCloseable {
       }
       return Answer.error(500, "internal error (logged by the server)");
     }
+  }
+
+  /** {@code prefix}{one segment}{@code suffix}: a path naming one thing between them. */
+  private static boolean between(String path, String prefix, String suffix) {
+    return path.startsWith(prefix) && path.endsWith(suffix) && path.length() >= prefix.length() + suffix.length()
+        && path.indexOf('/', prefix.length()) == path.length() - suffix.length();
+  }
+
+  private Answer variant(String experiment, Map<String, String> params) {
+    Requests.checkName(experiment, "experiment", Requests.MAX_ID);
+    String user = params.get("user");
+    if (user == null) {
+      throw ServeException.badRequest("missing parameter user (the site's visitor id, e.g. its cookie)");
+    }
+    Requests.checkName(user, "user", Requests.MAX_ID);
+    ServeData.Assignment a = data.variant(experiment, user);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("experiment", a.experiment());
+    body.put("user_id", a.userId());
+    body.put("variant", a.variant());
+    body.put("url", a.url());
+    body.put("assigned_at", text(a.assignedAt()));
+    body.put("weight", number(a.weight()));
+    body.put("new", a.isNew());
+    return Answer.ok(body);
   }
 
   private Answer score(String user, Map<String, String> params) {

@@ -22,6 +22,15 @@ public interface ServeData {
   /** The live bounce figures of a landing page of a site, or empty when there is no figure at all. */
   Optional<LandingBounce> landingBounce(String site, String landingPage);
 
+  /**
+   * The variant of landing-page experiment {@code experiment} for the site's visitor {@code user}: the one
+   * recorded for them, else one drawn from the current weights and recorded; a {@link ServeException} (404) when
+   * there is no such experiment.
+   */
+  default Assignment variant(String experiment, String user) {
+    throw ServeException.notFound("no experiment '" + experiment + "' (this server runs none)");
+  }
+
   /** The site a request means when it names none. */
   String defaultSite();
 
@@ -56,6 +65,15 @@ public interface ServeData {
 
   /** landing_recency's row: the bounce rate of a biased reservoir of recent sessions. */
   record Recency(Double recencyBounceRate, long sessionsSeen, Instant lastSessionStart) {
+  }
+
+  /**
+   * A visitor's variant: the visitor as stored (the salted hash of their id), the variant's id and URL (null when
+   * the variant has since left the experiments file), when it was first given, the share it had then, and whether
+   * this request gave it.
+   */
+  record Assignment(String experiment, String userId, String variant, String url, Instant assignedAt, double weight,
+      boolean isNew) {
   }
 
   /** A healthy store: its keyspace and the version of the model that scores (null: none loaded). */

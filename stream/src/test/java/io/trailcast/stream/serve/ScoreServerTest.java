@@ -91,6 +91,15 @@ class ScoreServerTest {
     }
 
     @Override
+    public Assignment variant(String experiment, String user) {
+      check();
+      if (!experiment.equals("home hero")) {
+        return ServeData.super.variant(experiment, user);
+      }
+      return new Assignment(experiment, "c:" + user.length(), "b", "/?hero=b", AT, 0.25, user.startsWith("new"));
+    }
+
+    @Override
     public String defaultSite() {
       return "shop";
     }
@@ -194,9 +203,26 @@ class ScoreServerTest {
   }
 
   @Test
+  void aVisitorsVariantOfAnExperiment() throws Exception {
+    assertAnswer(200, "{\"experiment\":\"home hero\",\"user_id\":\"c:6\",\"variant\":\"b\",\"url\":\"/?hero=b\","
+        + "\"assigned_at\":\"2026-01-05T10:00:00Z\",\"weight\":0.25,\"new\":true}",
+        get("/v1/experiments/home%20hero/variant?user=new+ab"));
+    assertAnswer(200, "{\"experiment\":\"home hero\",\"user_id\":\"c:3\",\"variant\":\"b\",\"url\":\"/?hero=b\","
+        + "\"assigned_at\":\"2026-01-05T10:00:00Z\",\"weight\":0.25,\"new\":false}",
+        get("/v1/experiments/home%20hero/variant?user=old"));
+    assertAnswer(404, "{\"error\":\"no experiment 'pricing' (this server runs none)\"}",
+        get("/v1/experiments/pricing/variant?user=u1"));
+    assertAnswer(400, "{\"error\":\"missing parameter user (the site's visitor id, e.g. its cookie)\"}",
+        get("/v1/experiments/pricing/variant"));
+    assertAnswer(400, "{\"error\":\"empty user\"}", get("/v1/experiments/pricing/variant?user="));
+    assertAnswer(400, "{\"error\":\"unknown parameter 'fresh' (known: user)\"}",
+        get("/v1/experiments/pricing/variant?user=u&fresh=true"));
+  }
+
+  @Test
   void unknownPathsAndOtherMethods() throws Exception {
     String endpoints = " (GET /v1/users/{user_id}/score[?fresh=true], GET /v1/landing-pages/bounce?url=U[&site=S], "
-        + "GET /health)";
+        + "GET /v1/experiments/{name}/variant?user=U, GET /health)";
     assertAnswer(404, "{\"error\":\"no such endpoint: /v1/users/u1/score/" + endpoints + "\"}",
         get("/v1/users/u1/score/"));
     assertAnswer(404, "{\"error\":\"no such endpoint: /v1/users/a/b/score" + endpoints + "\"}",
