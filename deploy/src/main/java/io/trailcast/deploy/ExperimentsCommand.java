@@ -134,8 +134,11 @@ public final class ExperimentsCommand implements Callable<Integer> {
         for (Experiment e : defined.experiments()) {
           Figures f = figures(store.cql(), store.target().keyspace(), e);
           VariantFigures leader = f.leader();
+          // Before any session, every variant is as likely the best: no leader.
+          boolean any = f.sessions() > 0;
           rows.add(List.of(e.name(), e.reward().key(), e.policy().key(), e.variants().size(), f.sessions(),
-              leader.variant(), round(leader.probabilityBest()), f.firstDay() == null ? "" : f.firstDay(),
+              any ? leader.variant() : "", any ? round(leader.probabilityBest()) : "",
+              f.firstDay() == null ? "" : f.firstDay(),
               f.lastDay() == null ? "" : f.lastDay()));
         }
       }
