@@ -147,6 +147,11 @@ public final class ModelJob {
     }
     ModelRegistry.record(store.cql(), kind, version, path.toString(), fitted.algorithm(), recorded, metrics.asMap(),
         from, to, ConversionModel.featureNames(fitted.model()), curves);
+    if (kind.equals(ModelRegistry.TRAILS)) {
+      // The stream and serve then load the scorer without Spark (TrailScorer.SIDECAR).
+      ModelRegistry.Recorded saved = ModelRegistry.model(store.cql(), version);
+      TrailScorer.of(version, fitted.model(), TrailScorer.Rules.of(saved)).saveBeside(path.toString());
+    }
     return new Trained(version, path, fitted, metrics, split, train.count(),
         ConversionModel.topFeatures(fitted.model(), 10), (System.nanoTime() - started) / 1e9, List.copyOf(families));
   }

@@ -38,6 +38,7 @@ import org.apache.spark.ml.linalg.Vectors;
  */
 public final class TrailScorer implements Serializable {
   private static final long serialVersionUID = 1L;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrailScorer.class);
 
   /** How a session's events become the trail a model scores: where it stops, and how long it must be. */
   public record Rules(List<String> funnel, int minPageviews) implements Serializable {
@@ -86,6 +87,8 @@ public final class TrailScorer implements Serializable {
       implements Serializable {
   }
 
+  // Serialised beside each trained pipeline (SIDECAR): a change to these fields, or to those of the records they
+  // hold, takes a new SIDECAR name.
   private final String version;
   private final Rules rules;
   private final List<Input> inputs;
@@ -136,13 +139,71 @@ public final class TrailScorer implements Serializable {
     this.scaler = scaler;
   }
 
-  /** The scorer of a recorded trail model (loads its saved pipeline: a driver-side call). */
+  /**
+   * The file beside a saved pipeline that holds its scorer, Java-serialised: read in milliseconds where loading the
+   * pipeline takes Spark jobs (some 30 s in a cold stream JVM). Its name carries the format: a change to this class's
+   * fields is a new name, so an old file is ignored, never misread.
+   */
+  public static final String SIDECAR = "trail-scorer-1.ser";
+
+  /** The scorer of a recorded trail model: its sidecar when it is there and matches, else its saved pipeline. */
   public static TrailScorer load(ModelRegistry.Recorded recorded) {
     if (!recorded.kind().equals(ModelRegistry.TRAILS)) {
       throw new UserException("model " + recorded.version() + " was trained on a feature table, not on session "
           + "trails: it cannot score sessions");
     }
-    return of(recorded.version(), PipelineModel.load(recorded.path()), Rules.of(recorded));
+    TrailScorer saved = readSidecar(recorded);
+    return saved != null ? saved : of(recorded.version(), PipelineModel.load(recorded.path()), Rules.of(recorded));
+  }
+
+  /**
+   * Writes this scorer beside its pipeline (model train does, once the pipeline is saved at {@code path}); a
+   * pipeline saved elsewhere than on a file system path (hdfs:, s3a:) gets none and is loaded as a pipeline.
+   */
+  public void saveBeside(String path) {
+    java.nio.file.Path file = local(path);
+    if (file == null) {
+      return;
+    }
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(java.nio.file.Files.newOutputStream(
+        file.resolve(SIDECAR)))) {
+      out.writeObject(this);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot write the scorer beside the model at " + path, e);
+    }
+  }
+
+  /** A saved model's directory as a local path (a plain path or a file: URI), or null. */
+  private static java.nio.file.Path local(String path) {
+    if (path.startsWith("file:")) {
+      return java.nio.file.Path.of(java.net.URI.create(path));
+    }
+    return path.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*") && !path.matches("^[A-Za-z]:[\\\\/].*") ? null
+        : java.nio.file.Path.of(path);
+  }
+
+  /**
+   * The sidecar's scorer, or null when there is none, it does not read (another build's classes), or it is not
+   * this recorded model's (version or rules): the pipeline is then loaded as before.
+   */
+  public static TrailScorer readSidecar(ModelRegistry.Recorded recorded) {
+    java.nio.file.Path dir = local(recorded.path());
+    java.nio.file.Path file = dir == null ? null : dir.resolve(SIDECAR);
+    if (file == null || !java.nio.file.Files.isRegularFile(file)) {
+      return null;
+    }
+    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(java.nio.file.Files.newInputStream(file))) {
+      Object read = in.readObject();
+      if (read instanceof TrailScorer scorer && scorer.version.equals(recorded.version())
+          && scorer.rules.equals(Rules.of(recorded))) {
+        return scorer;
+      }
+      LOG.warn("{} is not model {}'s scorer: loading the pipeline", file, recorded.version());
+      return null;
+    } catch (java.io.IOException | ClassNotFoundException | ClassCastException e) {
+      LOG.warn("cannot read {} ({}): loading the pipeline", file, e.toString());
+      return null;
+    }
   }
 
   /**

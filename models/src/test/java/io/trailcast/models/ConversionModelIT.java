@@ -152,6 +152,8 @@ class ConversionModelIT {
     // probability on every trail of the week: for the saved model, each family's (logistic, trees, a
     // perceptron on standardised inputs), and the noise one.
     TrailScorer.Rules rules = new TrailScorer.Rules(funnel, 2);
+    // model train left the scorer beside the pipeline: what load reads, without a Spark job.
+    assertTrue(java.nio.file.Files.isRegularFile(trained.path().resolve(TrailScorer.SIDECAR)));
     assertScoresEqualMllib(reloaded, TrailScorer.load(recorded), trails);
     for (ConversionModel.FamilyFit family : trained.fitted().families()) {
       TrailScorer scorer = TrailScorer.of(family.family(), family.model(), rules);

@@ -216,7 +216,10 @@ class StreamIT {
           dir.toString(),
           "logistic", params));
     }
-    return ModelRegistry.model(store(target).cql(), "conv-it");
+    ModelRegistry.Recorded recorded = ModelRegistry.model(store(target).cql(), "conv-it");
+    // As model train leaves it: the scorer beside the pipeline, which the stream's JVMs then load without Spark.
+    TrailScorer.of(recorded.version(), fitted, TrailScorer.Rules.of(recorded)).saveBeside(dir.toString());
+    return recorded;
   }
 
   @Test

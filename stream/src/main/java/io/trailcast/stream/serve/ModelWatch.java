@@ -47,12 +47,19 @@ public final class ModelWatch implements AutoCloseable {
   }
 
   /**
-   * Loads a saved pipeline with the Spark session of the JVM, or a local one made for the load and
+   * Reads the scorer saved beside the pipeline ({@link TrailScorer#SIDECAR}) when there is one; else loads
+   * the saved pipeline with the Spark session of the JVM, or a local one made for the load and
    * stopped after it: MLlib reads a saved pipeline through Spark, but the scorer it gives is plain
    * Java. The master is set here on purpose: loading a file must not start executors on a cluster.
    */
   public static Loader sparkLoader() {
     return recorded -> {
+      // The scorer saved beside the pipeline needs no Spark at all.
+      TrailScorer saved = recorded.kind().equals(io.trailcast.models.ModelRegistry.TRAILS)
+          ? TrailScorer.readSidecar(recorded) : null;
+      if (saved != null) {
+        return saved;
+      }
       if (SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined()) {
         return TrailScorer.load(recorded);
       }
