@@ -51,7 +51,9 @@ public final class Salts {
   public static void requireSameSalt(CqlSession session, String keyspace, String salt) {
     String fingerprint = Hashing.salted(salt, "trailcast salt fingerprint");
     Row row = session.execute(SimpleStatement.newInstance("INSERT INTO " + keyspace + ".keyspace_settings (name, "
-        + "value, set_at) VALUES ('salt_fingerprint', ?, ?) IF NOT EXISTS", fingerprint, Instant.now())).one();
+        + "value, set_at) VALUES ('salt_fingerprint', ?, ?) IF NOT EXISTS", fingerprint, Instant.now())
+        // Sent again on a timeout (ReplicaDownRetryPolicy): a second try finds the first one's row, the same value.
+        .setIdempotent(true)).one();
     if (row != null && !row.getBoolean("[applied]") && !fingerprint.equals(row.getString("value"))) {
       throw new UserException("keyspace " + keyspace + " was hashed with another salt (fingerprint "
           + row.getString("value").substring(0, 8) + ", this run's " + fingerprint.substring(0, 8) + "): give the "

@@ -72,9 +72,12 @@ final class ExperimentAssigner {
     String variant = experiment.variants().get(picked).id();
     // As stored: a timestamp keeps milliseconds, and the visitor's next answer must say the same.
     Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    // Idempotent, so a timed-out try is sent again (ReplicaDownRetryPolicy); a second try that finds the first's
+    // row (this variant at this very millisecond) is this request's own assignment.
     Row applied = session.execute(insert.bind(experiment.name(), userId, variant, now, current.shares()[picked])
-        .setTimeout(CassandraServeData.READ_TIMEOUT)).one();
-    if (applied != null && !applied.getBoolean("[applied]")) {
+        .setTimeout(CassandraServeData.READ_TIMEOUT).setIdempotent(true)).one();
+    if (applied != null && !applied.getBoolean("[applied]")
+        && !(variant.equals(applied.getString("variant")) && now.equals(applied.getInstant("assigned_at")))) {
       // Another request recorded this visitor first: theirs stands.
       return answer(experiment, userId, applied.getString("variant"), applied.getInstant("assigned_at"),
           applied.getDouble("weight"), false);
