@@ -145,11 +145,12 @@ final class ExperimentSimulation {
     long[] shownSecondHalf = new long[k];
     Random random = new Random(c.seed());
     int rounds = 0;
+    StreamingQuery query = null;
     try (ScoreServer server = ScoreServer.start(new CassandraServeData(store.cql(), store.target().keyspace(), site,
         models, salt, REFRESH), ScoreServer.options("127.0.0.1", 0))) {
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       String base = "http://127.0.0.1:" + server.port() + "/v1/experiments/" + name + "/variant?user=";
-      awaitQuery(spark, streaming);
+      query = awaitQuery(spark, streaming, taken);
       progress.accept(String.format(Locale.ROOT, "the stream runs (%.1f s)", seconds(began)));
       for (int from = 0; from < c.visitors(); from += c.round()) {
         List<String> lines = new ArrayList<>();
@@ -169,7 +170,7 @@ final class ExperimentSimulation {
             shownSecondHalf[v]++;
           }
         }
-        deliver(incoming, staging, "round-" + String.format(Locale.ROOT, "%05d", rounds), lines, spark, streaming,
+        deliver(incoming, staging, "round-" + String.format(Locale.ROOT, "%05d", rounds), lines, query, streaming,
             taken, rounds + 1);
         rounds++;
         // The weights serve gives the next round are those of the sessions ended so far.
@@ -182,14 +183,15 @@ final class ExperimentSimulation {
       // A last visitor three hours on moves the watermark past every session: they all end.
       long last = START.toEpochMilli() + (long) c.visitors() * ARRIVAL_GAP_MS;
       deliver(incoming, staging, "flush", ExperimentVisitors.visit(name + "-clock", c.visitors(), 0, "/flush", 1.0,
-          last + Duration.ofHours(3).toMillis(), new Random(0)).lines(), spark, streaming, taken, rounds + 1);
-      awaitEnded(spark, store, experiment, c.visitors(), streaming);
+          last + Duration.ofHours(3).toMillis(), new Random(0)).lines(), query, streaming, taken, rounds + 1);
+      awaitEnded(query, store, experiment, c.visitors(), streaming);
       progress.accept(String.format(Locale.ROOT, "every session ended and counted (%.1f s)", seconds(began)));
     } finally {
-      // The stream's query stops; its run then returns as at the end of its time.
-      for (StreamingQuery q : spark.streams().active()) {
+      // The stream's query stops (only this one: a test JVM's session may run others); its run then returns as at
+      // the end of its time.
+      if (query != null) {
         try {
-          q.stop();
+          query.stop();
         } catch (java.util.concurrent.TimeoutException e) {
           throw new IllegalStateException("the stream did not stop: " + e.getMessage(), e);
         }
@@ -252,11 +254,16 @@ final class ExperimentSimulation {
     return JSON.readTree(response.body());
   }
 
-  /** Until the stream's query runs (or the stream failed to start). */
-  private static void awaitQuery(SparkSession spark, CompletableFuture<StreamJob.Result> streaming)
-      throws InterruptedException {
+  /** The stream's query, once it runs (or a failure if the stream failed to start). */
+  private static StreamingQuery awaitQuery(SparkSession spark, CompletableFuture<StreamJob.Result> streaming,
+      FilesTaken taken) throws InterruptedException {
     long deadline = System.currentTimeMillis() + Duration.ofMinutes(3).toMillis();
-    while (spark.streams().active().length == 0) {
+    while (true) {
+      java.util.UUID id = taken.query;
+      StreamingQuery query = id == null ? null : spark.streams().get(id);
+      if (query != null) {
+        return query;
+      }
       failIfDone(streaming);
       if (System.currentTimeMillis() > deadline) {
         throw new IllegalStateException("the stream did not start within 3 minutes");
@@ -269,7 +276,7 @@ final class ExperimentSimulation {
    * Moves a round's lines into the landing directory whole, then waits until the stream has taken them in (its
    * {@code files}-th file) and has run the micro-batches that follow from them (sessions the new watermark ends).
    */
-  private static void deliver(Path incoming, Path staging, String name, List<String> lines, SparkSession spark,
+  private static void deliver(Path incoming, Path staging, String name, List<String> lines, StreamingQuery live,
       CompletableFuture<StreamJob.Result> streaming, FilesTaken taken, long files) throws IOException {
     List<String> sorted = new ArrayList<>(lines);
     sorted.sort(Comparator.comparing(ExperimentSimulation::timestamp));
@@ -291,22 +298,27 @@ final class ExperimentSimulation {
         throw new IllegalStateException("interrupted", e);
       }
     }
-    for (StreamingQuery q : spark.streams().active()) {
-      q.processAllAvailable();
-    }
+    live.processAllAvailable();
   }
 
-  /** Files the stream's query has read so far (a file is one input row of the landing directory's source). */
+  /**
+   * The simulation's query (the first one named {@code live} to start once the listener is added) and the files it
+   * has read so far (a file is one input row of the landing directory's source).
+   */
   private static final class FilesTaken extends org.apache.spark.sql.streaming.StreamingQueryListener {
     final java.util.concurrent.atomic.AtomicLong files = new java.util.concurrent.atomic.AtomicLong();
+    volatile java.util.UUID query;
 
     @Override
     public void onQueryStarted(QueryStartedEvent event) {
+      if (query == null && "live".equals(event.name())) {
+        query = event.id();
+      }
     }
 
     @Override
     public void onQueryProgress(QueryProgressEvent event) {
-      if ("live".equals(event.progress().name())) {
+      if (event.progress().id().equals(query)) {
         files.addAndGet(event.progress().numInputRows());
       }
     }
@@ -323,15 +335,13 @@ final class ExperimentSimulation {
   }
 
   /** Until the stream has counted every visitor's session, or a minute has passed (then says how many it has). */
-  private static void awaitEnded(SparkSession spark, Store store, Experiment experiment, int visitors,
+  private static void awaitEnded(StreamingQuery live, Store store, Experiment experiment, int visitors,
       CompletableFuture<StreamJob.Result> streaming) {
     long deadline = System.currentTimeMillis() + Duration.ofMinutes(1).toMillis();
     long sessions = 0;
     while (System.currentTimeMillis() < deadline) {
       failIfDone(streaming);
-      for (StreamingQuery q : spark.streams().active()) {
-        q.processAllAvailable();
-      }
+      live.processAllAvailable();
       sessions = ExperimentArms.arms(store.cql(), store.target().keyspace(), experiment).stream()
           .mapToLong(Bandit.Arm::sessions).sum();
       if (sessions >= visitors) {
