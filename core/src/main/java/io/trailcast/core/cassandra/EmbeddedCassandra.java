@@ -261,9 +261,10 @@ public final class EmbeddedCassandra {
       // The nodes of a new local cluster join at once; their tokens are drawn, nothing streams.
       command.add("-Dcassandra.consistent.rangemovement=false");
     }
-    if (spec.parentPid() != null) {
-      // A test's node or cluster: a few thousand rows at a time, beside everything else. The client compiler
-      // alone costs it less CPU than it saves (docs/BENCHMARKS.md, "The test suite").
+    if (spec.parentPid() != null && spec.inCluster()) {
+      // A test's cluster: three nodes for a few minutes on a few thousand rows, beside everything else.
+      // The client compiler alone costs them less CPU than it saves. Not the suite's shared node: it ran the
+      // whole suite in 188 s of CPU so, against 175 s with C2 (docs/BENCHMARKS.md).
       command.add("-XX:TieredStopAtLevel=1");
     }
     if (spec.parentPid() != null) {
