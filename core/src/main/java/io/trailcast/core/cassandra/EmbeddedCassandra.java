@@ -263,8 +263,8 @@ public final class EmbeddedCassandra {
     }
     if (spec.parentPid() != null && spec.inCluster()) {
       // A test's cluster: three nodes for a few minutes on a few thousand rows, beside everything else.
-      // The client compiler alone costs them less CPU than it saves. Not the suite's shared node: it ran the
-      // whole suite in 188 s of CPU so, against 175 s with C2 (docs/BENCHMARKS.md).
+      // The client compiler alone costs them less CPU than it saves. Not the suite's shared node: with it the
+      // suite took 15:25 and 20:10 of CPU, against 14:59 and 19:47 with C2 (docs/BENCHMARKS.md).
       command.add("-XX:TieredStopAtLevel=1");
     }
     if (spec.parentPid() != null) {
